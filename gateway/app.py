@@ -1,0 +1,69 @@
+"""create_app(settings) -> the Starlette application; its lifespan owns the pools."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway import health
+from gateway.domain.errors import GatewayError
+from gateway.guard import ApiGuard
+from gateway.rest import invoices
+from gateway.rest.errors import error_response, json_response, nest_error_body
+from gateway.runtime import Runtime, utc_now
+from gateway.settings import Settings
+
+log = logging.getLogger("gateway")
+
+
+async def _gateway_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GatewayError)
+    return error_response(exc)
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return json_response(exc.status_code, nest_error_body(exc.status_code, str(exc.detail)))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    request_id = uuid.uuid4().hex
+    log.error(
+        "unhandled error request_id=%s %s %s",
+        request_id,
+        request.method,
+        request.url.path,
+        exc_info=exc,
+    )
+    body = nest_error_body(500, f"Internal server error (request id {request_id})")
+    return json_response(500, body, {"X-Request-Id": request_id})
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
+        runtime = Runtime.open(settings, clock)
+        try:
+            yield {"runtime": runtime}
+        finally:
+            await runtime.close()
+
+    return Starlette(
+        routes=[*health.routes, *invoices.routes],
+        middleware=[Middleware(ApiGuard)],
+        exception_handlers={
+            GatewayError: _gateway_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        lifespan=lifespan,
+    )

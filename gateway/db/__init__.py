@@ -1,0 +1,1 @@
+"""Persistence: sqlmodel tables, the engine and tenant-scoped repositories."""

@@ -1,0 +1,159 @@
+"""The sqlmodel tables. Every row belongs to an app (the tenant)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from gateway.db.types import ExactDecimal
+
+MONEY = ExactDecimal(20, 2)
+RATE = ExactDecimal(12, 4)
+QUANTITY = ExactDecimal(18, 4)
+
+
+def _money(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(MONEY, nullable=nullable))
+
+
+def _timestamp(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class App(SQLModel, table=True):
+    __tablename__ = "app"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    invoice_number_format: str = Field(default="INV-{number:06d}", max_length=64)
+    invoice_counter: int = Field(default=0)
+    currency: str = Field(default="USDC", max_length=12)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ApiCredential(SQLModel, table=True):
+    __tablename__ = "api_credential"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    client_key: str = Field(unique=True, max_length=128)
+    secret_hash: str = Field(max_length=128)
+    revoked: bool = Field(default=False)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    email: str = Field(max_length=320)
+    name: str = Field(max_length=200)
+    status: str = Field(default="ACTIVE", max_length=32)
+    address: str | None = Field(default=None, max_length=500)
+    phone_number: str | None = Field(default=None, max_length=64)
+
+
+class Wallet(SQLModel, table=True):
+    __tablename__ = "wallet"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    address: str = Field(max_length=200)
+    blockchain: str = Field(max_length=32)
+    type: str = Field(default="APP", max_length=32)
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "product"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    name: str = Field(max_length=200)
+    price: Decimal = _money()
+    currency: str = Field(default="USD", max_length=12)
+
+
+class Tax(SQLModel, table=True):
+    """A tax: one rate, or compound components applied in order."""
+
+    __tablename__ = "tax"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    name: str = Field(max_length=200)
+    rate: Decimal = Field(sa_column=Column(RATE, nullable=False))
+    type: str = Field(default="PERCENTAGE", max_length=16)
+    inclusive: bool = Field(default=False)
+    # [{"name": str, "rate": str, "type": "PERCENTAGE"|"FIXED", "compound": bool}, ...]
+    components: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class Invoice(SQLModel, table=True):
+    __tablename__ = "invoice"
+    __table_args__ = (
+        UniqueConstraint("app_id", "invoice_number", name="uq_invoice_app_number"),
+        UniqueConstraint("app_id", "idempotency_key", name="uq_invoice_app_idempotency_key"),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    invoice_number: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320)
+    address: str | None = Field(default=None, max_length=500)
+    phone_number: str | None = Field(default=None, max_length=64)
+    logo: str | None = Field(default=None, max_length=2048)
+    customer_id: str = Field(foreign_key="customer.id", index=True, max_length=64)
+    wallet_id: str = Field(foreign_key="wallet.id", max_length=64)
+    tax_id: str | None = Field(default=None, foreign_key="tax.id", max_length=64)
+    due_date: date
+    send_date: date | None = None
+    date_created: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    status: str = Field(max_length=16, index=True)
+    payment_methods: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    delivery: str = Field(max_length=16)
+    payment_link: bool = False
+    partial_payment: bool = False
+    reminder_sent: bool = False
+    paid_at: datetime | None = _timestamp()
+    payment_metadata: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    payment_status: str | None = Field(default=None, max_length=32)
+    currency: str = Field(default="USDC", max_length=12)
+    subtotal: Decimal = _money()
+    tax_amount: Decimal = _money()
+    total: Decimal = _money()
+    amount_paid: Decimal = _money()
+    payment_link_token: str | None = Field(default=None, unique=True, max_length=64)
+    payment_link_expires_at: datetime | None = _timestamp()
+    idempotency_key: str | None = Field(default=None, max_length=255)
+    request_fingerprint: str | None = Field(default=None, max_length=64)
+
+
+class InvoiceItem(SQLModel, table=True):
+    __tablename__ = "invoice_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    invoice_id: str = Field(foreign_key="invoice.id", index=True, max_length=64)
+    position: int
+    product_id: str = Field(foreign_key="product.id", max_length=64)
+    quantity: Decimal = Field(sa_column=Column(QUANTITY, nullable=False))
+    unit_price: Decimal = _money()
+    line_total: Decimal = _money()
+
+
+class Transaction(SQLModel, table=True):
+    __tablename__ = "transaction"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    invoice_id: str = Field(foreign_key="invoice.id", index=True, max_length=64)
+    amount: Decimal = _money()
+    method: str = Field(max_length=32)
+    reference: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

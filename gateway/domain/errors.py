@@ -1,0 +1,159 @@
+"""Every error the gateway reports to a client, named for what went wrong.
+
+    GatewayError                 status  code
+    ├── InvalidInput               400   INVALID_INPUT      (messages: list of problems)
+    ├── PayloadTooLarge            413   PAYLOAD_TOO_LARGE
+    ├── BusinessRuleViolation      400   (subclass code)
+    │   ├── DueDateInPast                DUE_DATE_IN_PAST
+    │   ├── SendDateAfterDueDate         SEND_DATE_AFTER_DUE_DATE
+    │   ├── ProductNotFound              PRODUCT_NOT_FOUND
+    │   └── InvalidTransition            INVALID_TRANSITION
+    ├── NotFound                   404   (subclass code)
+    │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
+    ├── Unauthorized               401   UNAUTHENTICATED
+    ├── RateLimited                429   RATE_LIMITED
+    ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
+    ├── IdempotencyKeyReused       422   IDEMPOTENCY_KEY_REUSED
+    └── ServiceUnavailable         503   SERVICE_UNAVAILABLE
+
+Each surface maps this tree once: NestJS-style JSON for REST, error codes for GraphQL.
+"""
+
+from __future__ import annotations
+
+
+class GatewayError(Exception):
+    status_code = 500
+    code = "INTERNAL"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(GatewayError):
+    status_code = 400
+    code = "INVALID_INPUT"
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class PayloadTooLarge(GatewayError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class BusinessRuleViolation(GatewayError):
+    status_code = 400
+    code = "BUSINESS_RULE"
+    field: str | None = None
+
+
+class DueDateInPast(BusinessRuleViolation):
+    code = "DUE_DATE_IN_PAST"
+    field = "due_date"
+
+    def __init__(self) -> None:
+        super().__init__("Due date cannot be in the past")
+
+
+class SendDateAfterDueDate(BusinessRuleViolation):
+    code = "SEND_DATE_AFTER_DUE_DATE"
+    field = "send_date"
+
+    def __init__(self) -> None:
+        super().__init__("Send date cannot be after due date")
+
+
+class ProductNotFound(BusinessRuleViolation):
+    code = "PRODUCT_NOT_FOUND"
+    field = "items"
+
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"Product with ID '{product_id}' not found")
+        self.product_id = product_id
+
+
+class InvalidTransition(BusinessRuleViolation):
+    code = "INVALID_TRANSITION"
+    field = "status"
+
+
+class NotFound(GatewayError):
+    status_code = 404
+    code = "NOT_FOUND"
+    field: str | None = None
+
+
+class CustomerNotFound(NotFound):
+    code = "CUSTOMER_NOT_FOUND"
+    field = "customer_id"
+
+    def __init__(self) -> None:
+        super().__init__("Customer not found")
+
+
+class WalletNotFound(NotFound):
+    code = "WALLET_NOT_FOUND"
+    field = "walletId"
+
+    def __init__(self) -> None:
+        super().__init__("Wallet could not be found")
+
+
+class TaxNotFound(NotFound):
+    code = "TAX_NOT_FOUND"
+    field = "taxId"
+
+    def __init__(self) -> None:
+        super().__init__("Tax could not be found")
+
+
+class InvoiceNotFound(NotFound):
+    code = "INVOICE_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Invoice not found")
+
+
+class Unauthorized(GatewayError):
+    status_code = 401
+    code = "UNAUTHENTICATED"
+
+    def __init__(self) -> None:
+        super().__init__("Invalid or missing API credentials")
+
+
+class RateLimited(GatewayError):
+    status_code = 429
+    code = "RATE_LIMITED"
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(f"Rate limit exceeded. Maximum {limit} requests per minute.")
+        self.limit = limit
+        self.retry_after = retry_after
+
+
+class IdempotencyInFlight(GatewayError):
+    status_code = 409
+    code = "IDEMPOTENCY_IN_FLIGHT"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A request with this idempotency key is still being processed; retry later"
+        )
+
+
+class IdempotencyKeyReused(GatewayError):
+    status_code = 422
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+    def __init__(self) -> None:
+        super().__init__("This idempotency key was already used with a different request body")
+
+
+class ServiceUnavailable(GatewayError):
+    status_code = 503
+    code = "SERVICE_UNAVAILABLE"

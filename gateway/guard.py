@@ -1,0 +1,85 @@
+"""ASGI middleware in front of the API: authenticate, then rate-limit per client key.
+
+It runs before REST routes and GraphQL operations alike, stores the Caller in the
+request state and puts the rate-limit headers on every response it lets through.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.domain.errors import GatewayError
+from gateway.rest.errors import error_response
+from gateway.runtime import Runtime
+from gateway.services.access import authenticate, check_rate_limit
+from gateway.store.base import RateLimitDecision
+
+log = logging.getLogger("gateway.guard")
+
+PUBLIC_API_PATHS = frozenset({"/api/v0/openapi.json"})
+
+
+def is_protected(scope: Scope) -> bool:
+    path: str = scope["path"]
+    if path.startswith("/api/v0/"):
+        return path not in PUBLIC_API_PATHS
+    if path.rstrip("/") == "/graphql":
+        # A plain GET is the GraphiQL page; any operation needs credentials.
+        return scope["method"] != "GET" or b"query=" in scope.get("query_string", b"")
+    return False
+
+
+def rate_limit_headers(
+    limit: int, remaining: int, reset_after: int, window: int
+) -> list[tuple[bytes, bytes]]:
+    reset_at = int(time.time()) + reset_after
+    return [
+        (b"x-ratelimit-limit", str(limit).encode()),
+        (b"x-ratelimit-remaining", str(remaining).encode()),
+        (b"x-ratelimit-reset", str(reset_at).encode()),
+        (b"ratelimit-policy", f'"default";q={limit};w={window}'.encode()),
+        (b"ratelimit", f'"default";r={remaining};t={reset_after}'.encode()),
+    ]
+
+
+class ApiGuard:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_protected(scope):
+            await self.app(scope, receive, send)
+            return
+        runtime: Runtime = scope["state"]["runtime"]
+        headers = Headers(scope=scope)
+        window = runtime.settings.rate_limit_window_seconds
+        try:
+            caller = await authenticate(
+                runtime, headers.get("x-client-key"), headers.get("x-client-secret")
+            )
+            decision = await check_rate_limit(runtime, caller)
+        except GatewayError as exc:
+            response = error_response(exc)
+            limit = getattr(exc, "limit", None)
+            if limit is not None:
+                retry = int(getattr(exc, "retry_after", window))
+                response.raw_headers.extend(rate_limit_headers(limit, 0, retry, window))
+            await response(scope, receive, send)
+            return
+        scope["state"]["caller"] = caller
+        await self.app(scope, receive, _with_headers(send, decision, window))
+
+
+def _with_headers(send: Send, decision: RateLimitDecision, window: int) -> Send:
+    extra = rate_limit_headers(decision.limit, decision.remaining, decision.reset_after, window)
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return wrapped

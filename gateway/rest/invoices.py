@@ -1,0 +1,162 @@
+"""POST/GET /api/v0/invoices."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.db.repositories import InvoiceFilter, count_invoices, get_one, list_invoices
+from gateway.db.tables import Invoice
+from gateway.domain.create_invoice import parse_create_invoice
+from gateway.domain.errors import InvalidInput, InvoiceNotFound
+from gateway.domain.ids import is_uuid
+from gateway.domain.status import InvoiceStatus
+from gateway.encoding import dumps
+from gateway.rest.body import read_json
+from gateway.rest.errors import json_response
+from gateway.rest.render import render_invoice
+from gateway.runtime import Runtime
+from gateway.services.access import Caller
+from gateway.services.create_invoice import Idempotency, create_invoice
+from gateway.services.idempotency import MAX_KEY_LENGTH, run_idempotent
+from gateway.services.invoice_views import load_invoice_views
+from gateway.store.base import StoredResponse
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+def _context(request: Request) -> tuple[Runtime, Caller]:
+    return request.state.runtime, request.state.caller
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("x-idempotency-key") or request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(
+            [f"x-idempotency-key must be 1 to {MAX_KEY_LENGTH} printable characters"]
+        )
+    return key
+
+
+def fingerprint(method: str, path: str, payload: object) -> str:
+    canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(f"{method} {path}\n".encode() + canonical).hexdigest()
+
+
+async def create(request: Request) -> Response:
+    runtime, caller = _context(request)
+    key = idempotency_key(request)
+    payload, _raw = await read_json(request, runtime.settings.max_body_bytes)
+    command = parse_create_invoice(payload)
+    request_fingerprint = fingerprint("POST", "/api/v0/invoices", payload)
+    found_existing = False
+
+    async def action() -> StoredResponse:
+        nonlocal found_existing
+        idempotency = Idempotency(key, request_fingerprint) if key else None
+        result = await create_invoice(runtime, caller, command, idempotency)
+        found_existing = not result.created
+        body = render_invoice(result.view, runtime.settings.public_base_url)
+        return StoredResponse(201, dumps(body))
+
+    outcome = await run_idempotent(runtime, caller.app_id, key, request_fingerprint, action)
+    headers = {REPLAY_HEADER: "true"} if outcome.replayed or found_existing else {}
+    return Response(
+        outcome.response.body,
+        outcome.response.status,
+        headers,
+        media_type="application/json",
+    )
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise InvalidInput([f"{name} must be an integer number"])
+    value = int(raw)
+    if value < low:
+        raise InvalidInput([f"{name} must not be less than {low}"])
+    if value > high:
+        raise InvalidInput([f"{name} must not be greater than {high}"])
+    return value
+
+
+def _date_param(request: Request, name: str, problems: list[str]) -> date | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        if len(raw) != 10:
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.append(f"{name} must be a valid date in YYYY-MM-DD format")
+        return None
+
+
+def invoice_filter(request: Request) -> InvoiceFilter:
+    problems: list[str] = []
+    status = request.query_params.get("status") or None
+    if status is not None and status not in InvoiceStatus.__members__:
+        allowed = ", ".join(InvoiceStatus.__members__)
+        problems.append(f"status must be one of the following values: {allowed}")
+    customer_id = request.query_params.get("customer_id") or None
+    if customer_id is not None and not is_uuid(customer_id):
+        problems.append("customer_id must be a valid UUID")
+    filters = InvoiceFilter(
+        status=status,
+        customer_id=customer_id.lower() if customer_id else None,
+        created_from=_date_param(request, "start_date", problems),
+        created_to=_date_param(request, "end_date", problems),
+        due_from=_date_param(request, "due_from", problems),
+        due_to=_date_param(request, "due_to", problems),
+    )
+    if problems:
+        raise InvalidInput(problems)
+    return filters
+
+
+async def list_(request: Request) -> Response:
+    runtime, caller = _context(request)
+    skip = _int_param(request, "skip", 0, 0, 1_000_000)
+    take = _int_param(request, "take", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    filters = invoice_filter(request)
+    async with runtime.sessions() as session:
+        total = await count_invoices(session, caller.app_id, filters)
+        invoices = await list_invoices(session, caller.app_id, filters, offset=skip, limit=take)
+        views = await load_invoice_views(session, caller.app_id, caller.app_name, invoices)
+    base_url = runtime.settings.public_base_url
+    return json_response(
+        200,
+        [render_invoice(view, base_url) for view in views],
+        {"X-Total-Count": str(total)},
+    )
+
+
+async def retrieve(request: Request) -> Response:
+    runtime, caller = _context(request)
+    invoice_id = request.path_params["invoice_id"]
+    async with runtime.sessions() as session:
+        invoice = await get_one(session, Invoice, caller.app_id, invoice_id)
+        if invoice is None:
+            raise InvoiceNotFound()
+        views = await load_invoice_views(session, caller.app_id, caller.app_name, [invoice])
+    return json_response(200, render_invoice(views[0], runtime.settings.public_base_url))
+
+
+routes = [
+    Route("/api/v0/invoices", create, methods=["POST"]),
+    Route("/api/v0/invoices", list_, methods=["GET"]),
+    Route("/api/v0/invoices/{invoice_id}", retrieve, methods=["GET"]),
+]

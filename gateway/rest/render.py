@@ -1,0 +1,134 @@
+"""The v0 invoice JSON, field for field as the spec shows it, plus computed amounts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from gateway.db.tables import Invoice, Tax, Transaction
+from gateway.services.invoice_views import InvoiceView
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they are stored as UTC
+        value = value.replace(tzinfo=UTC)
+    return (
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    )
+
+
+def iso_date(value: date | None) -> str | None:
+    return None if value is None else f"{value.isoformat()}T00:00:00.000Z"
+
+
+def number(value: Decimal) -> Decimal:
+    """Quantities print without trailing zeros (1, 1.5); money keeps its two places."""
+    normalized = value.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
+def payment_link_url(invoice: Invoice, public_base_url: str) -> str | None:
+    if invoice.payment_link_token is None:
+        return None
+    return f"{public_base_url}/pay/{invoice.payment_link_token}"
+
+
+def _tax(tax: Tax | None) -> dict[str, Any] | None:
+    if tax is None:
+        return None
+    return {
+        "id": tax.id,
+        "name": tax.name,
+        "rate": number(tax.rate),
+        "type": tax.type,
+        "inclusive": tax.inclusive,
+    }
+
+
+def _transaction(txn: Transaction) -> dict[str, Any]:
+    return {
+        "id": txn.id,
+        "invoice_id": txn.invoice_id,
+        "amount": txn.amount,
+        "method": txn.method,
+        "reference": txn.reference,
+        "created_at": iso_datetime(txn.created_at),
+    }
+
+
+def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
+    inv = view.invoice
+    customer, wallet = view.customer, view.wallet
+    return {
+        "id": inv.id,
+        "invoice_number": inv.invoice_number,
+        "name": inv.name,
+        "app_id": inv.app_id,
+        "email": inv.email,
+        "address": inv.address,
+        "phone_number": inv.phone_number,
+        "logo": inv.logo,
+        "customer_id": inv.customer_id,
+        "walletId": inv.wallet_id,
+        "due_date": iso_date(inv.due_date),
+        "send_date": iso_date(inv.send_date),
+        "date_created": iso_datetime(inv.date_created),
+        "status": inv.status,
+        "payment_methods": list(inv.payment_methods),
+        "delivery": inv.delivery,
+        "payment_link": inv.payment_link,
+        "partial_payment": inv.partial_payment,
+        "reminder_sent": inv.reminder_sent,
+        "paidAt": iso_datetime(inv.paid_at),
+        "paymentMetadata": inv.payment_metadata,
+        "paymentStatus": inv.payment_status,
+        "taxId": inv.tax_id,
+        "currency": inv.currency,
+        "app": {"id": inv.app_id, "name": view.app_name},
+        "customer": None
+        if customer is None
+        else {
+            "id": customer.id,
+            "email": customer.email,
+            "name": customer.name,
+            "status": customer.status,
+        },
+        "wallet": None
+        if wallet is None
+        else {
+            "id": wallet.id,
+            "address": wallet.address,
+            "blockchain": wallet.blockchain,
+            "type": wallet.type,
+        },
+        "tax": _tax(view.tax),
+        "items": [
+            {
+                "invoice_id": inv.id,
+                "productId": entry.item.product_id,
+                "quantity": number(entry.item.quantity),
+                "unit_price": entry.item.unit_price,
+                "line_total": entry.item.line_total,
+                "product": None
+                if entry.product is None
+                else {
+                    "id": entry.product.id,
+                    "name": entry.product.name,
+                    "price": entry.product.price,
+                    "currency": entry.product.currency,
+                },
+            }
+            for entry in view.items
+        ],
+        "transactions": [_transaction(txn) for txn in view.transactions],
+        "subtotal": inv.subtotal,
+        "tax_amount": inv.tax_amount,
+        "total": inv.total,
+        "amount_paid": inv.amount_paid,
+        "amount_due": max(inv.total - inv.amount_paid, Decimal("0.00")),
+        "payment_link_url": payment_link_url(inv, public_base_url),
+        "payment_link_expires_at": iso_datetime(inv.payment_link_expires_at),
+    }

@@ -1,0 +1,182 @@
+"""The createInvoice use case, shared by the REST shim and GraphQL."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db import repositories as repo
+from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
+from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates
+from gateway.domain.errors import (
+    CustomerNotFound,
+    IdempotencyKeyReused,
+    ProductNotFound,
+    TaxNotFound,
+    WalletNotFound,
+)
+from gateway.domain.numbering import format_invoice_number
+from gateway.domain.tax import tax_rule
+from gateway.domain.totals import Line, Totals, invoice_totals
+from gateway.runtime import Runtime
+from gateway.services.access import Caller
+from gateway.services.invoice_views import InvoiceView, load_invoice_views
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    view: InvoiceView
+    # False when the invoice already existed under this idempotency key.
+    created: bool
+
+
+@dataclass(frozen=True)
+class _Priced:
+    customer: Customer
+    wallet: Wallet
+    tax: Tax | None
+    totals: Totals
+
+
+async def price_invoice(
+    session: AsyncSession, app_id: str, command: CreateInvoiceCommand
+) -> _Priced:
+    """Loads what the command names (scoped to the app) and computes the amounts."""
+    customer = await repo.get_one(session, Customer, app_id, command.customer_id)
+    if customer is None:
+        raise CustomerNotFound()
+    wallet = await repo.get_one(session, Wallet, app_id, command.wallet_id)
+    if wallet is None:
+        raise WalletNotFound()
+    product_ids = [item.product_id for item in command.items]
+    products = await repo.get_many(session, Product, app_id, product_ids)
+    lines = []
+    for item, product in zip(command.items, products, strict=True):
+        if product is None:
+            raise ProductNotFound(item.product_id)
+        lines.append(Line(product.id, item.quantity, product.price))
+    tax = None
+    if command.tax_id is not None:
+        tax = await repo.get_one(session, Tax, app_id, command.tax_id)
+        if tax is None:
+            raise TaxNotFound()
+    rule = (
+        None
+        if tax is None
+        else tax_rule(tax.name, tax.rate, tax.type, tax.inclusive, tax.components)
+    )
+    return _Priced(customer, wallet, tax, invoice_totals(lines, rule))
+
+
+def _link_expires_at(command: CreateInvoiceCommand) -> datetime:
+    # The link works through the whole due date (UTC) and expires at its end.
+    return datetime.combine(command.due_date + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+async def create_invoice(
+    runtime: Runtime,
+    caller: Caller,
+    command: CreateInvoiceCommand,
+    idempotency: Idempotency | None = None,
+) -> CreateResult:
+    now = runtime.clock()
+    check_dates(command.due_date, command.send_date, now.date())
+    async with runtime.sessions() as session:
+        if idempotency is not None:
+            existing = await _existing(session, caller, idempotency)
+            if existing is not None:
+                return existing
+        priced = await price_invoice(session, caller.app_id, command)
+        invoice = _new_invoice(command, caller, priced.totals, idempotency, now)
+        counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
+        invoice.invoice_number = format_invoice_number(number_format, counter)
+        items = [
+            InvoiceItem(
+                app_id=caller.app_id,
+                invoice_id=invoice.id,
+                position=position,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+            )
+            for position, line in enumerate(priced.totals.lines)
+        ]
+        session.add(invoice)
+        session.add_all(items)
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            if idempotency is None:
+                raise
+            # Another request with this key committed first (its claim had expired).
+            existing = await _existing(session, caller, idempotency)
+            if existing is None:
+                raise
+            return existing
+        views = await load_invoice_views(session, caller.app_id, caller.app_name, [invoice])
+    return CreateResult(views[0], created=True)
+
+
+async def _existing(
+    session: AsyncSession, caller: Caller, idempotency: Idempotency
+) -> CreateResult | None:
+    invoice = await repo.invoice_by_idempotency_key(session, caller.app_id, idempotency.key)
+    if invoice is None:
+        return None
+    if invoice.request_fingerprint != idempotency.fingerprint:
+        raise IdempotencyKeyReused()
+    views = await load_invoice_views(session, caller.app_id, caller.app_name, [invoice])
+    return CreateResult(views[0], created=False)
+
+
+def _new_invoice(
+    command: CreateInvoiceCommand,
+    caller: Caller,
+    totals: Totals,
+    idempotency: Idempotency | None,
+    now: datetime,
+) -> Invoice:
+    token = secrets.token_urlsafe(24) if command.payment_link else None
+    return Invoice(
+        id=f"inv_{uuid.uuid4()}",
+        app_id=caller.app_id,
+        invoice_number="",
+        name=command.name,
+        email=command.email,
+        address=command.address,
+        phone_number=command.phone_number,
+        logo=command.logo,
+        customer_id=command.customer_id,
+        wallet_id=command.wallet_id,
+        tax_id=command.tax_id,
+        due_date=command.due_date,
+        send_date=command.send_date,
+        date_created=now,
+        status=command.status.value,
+        payment_methods=[method.value for method in command.payment_methods],
+        delivery=command.delivery.value,
+        payment_link=command.payment_link,
+        partial_payment=command.partial_payment,
+        subtotal=totals.subtotal,
+        tax_amount=totals.tax_amount,
+        total=totals.total,
+        amount_paid=Decimal("0.00"),
+        payment_link_token=token,
+        payment_link_expires_at=_link_expires_at(command) if token else None,
+        idempotency_key=idempotency.key if idempotency else None,
+        request_fingerprint=idempotency.fingerprint if idempotency else None,
+    )

@@ -1,0 +1,41 @@
+"""Creating apps (tenants) and their API credentials."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from gateway.credentials import IssuedCredential, issue_credential
+from gateway.db.tables import ApiCredential, App
+from gateway.domain.numbering import DEFAULT_FORMAT, validate_number_format
+from gateway.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class NewApp:
+    app_id: str
+    name: str
+    credential: IssuedCredential
+
+
+async def create_app_with_credential(
+    runtime: Runtime, name: str, number_format: str = DEFAULT_FORMAT
+) -> NewApp:
+    validate_number_format(number_format)
+    now = runtime.clock()
+    app_id = f"app_{uuid.uuid4().hex}"
+    credential = issue_credential()
+    async with runtime.sessions() as session:
+        session.add(App(id=app_id, name=name, invoice_number_format=number_format, created_at=now))
+        await session.flush()
+        session.add(
+            ApiCredential(
+                id=f"cred_{uuid.uuid4().hex}",
+                app_id=app_id,
+                client_key=credential.client_key,
+                secret_hash=credential.secret_hash,
+                created_at=now,
+            )
+        )
+        await session.commit()
+    return NewApp(app_id, name, credential)

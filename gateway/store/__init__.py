@@ -1,0 +1,1 @@
+"""Idempotency records and rate-limit counters: one protocol, two implementations."""
