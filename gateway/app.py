@@ -17,6 +17,7 @@ from starlette.responses import Response
 from gateway import health
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
+from gateway.pages import payment
 from gateway.rest import invoices
 from gateway.rest.errors import error_response, json_response, nest_error_body
 from gateway.runtime import Runtime, utc_now
@@ -58,7 +59,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             await runtime.close()
 
     return Starlette(
-        routes=[*health.routes, *invoices.routes],
+        routes=[*health.routes, *invoices.routes, *payment.routes],
         middleware=[Middleware(ApiGuard)],
         exception_handlers={
             GatewayError: _gateway_error,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from gateway.app import create_app
-from gateway.runtime import Runtime
+from gateway.runtime import Runtime, utc_now
 from gateway.services.demo import (
     CUSTOMER_ID,
     DEMO_CLIENT_KEY,
@@ -62,8 +62,20 @@ async def running(app: Starlette) -> AsyncIterator[tuple[httpx.AsyncClient, Runt
             yield client, state["runtime"]
 
 
+class MovableClock:
+    """A clock a test can move forward; starts at the real time."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @asynccontextmanager
-async def seeded_gateway(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
-    async with running(create_app(settings)) as (client, runtime):
+async def seeded_gateway(
+    settings: Settings, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    async with running(create_app(settings, clock=clock)) as (client, runtime):
         await seed_demo(runtime)
         yield client, runtime

@@ -77,6 +77,12 @@ async def invoice_by_idempotency_key(
     return (await session.exec(stmt)).first()
 
 
+async def invoice_by_payment_token(session: AsyncSession, token: str) -> Invoice | None:
+    """Not app-scoped: the unguessable token is the credential."""
+    stmt = select(Invoice).where(Invoice.payment_link_token == token)
+    return (await session.exec(stmt)).first()
+
+
 async def items_for_invoices(
     session: AsyncSession, app_id: str, invoice_ids: Sequence[str]
 ) -> list[list[InvoiceItem]]:
@@ -152,3 +158,67 @@ async def list_invoices(
         .limit(limit)
     )
     return list((await session.exec(stmt)).all())
+
+
+ListedRow = TypeVar("ListedRow", Customer, Wallet, Product, Tax)
+
+
+async def list_rows(
+    session: AsyncSession, model: type[ListedRow], app_id: str, *, offset: int, limit: int
+) -> list[ListedRow]:
+    """One app's rows of `model`, ordered by id (stable pages)."""
+    id_column: Any = model.id
+    stmt = (
+        select(model).where(model.app_id == app_id).order_by(id_column).offset(offset).limit(limit)
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def count_rows(session: AsyncSession, model: type[ListedRow], app_id: str) -> int:
+    stmt = select(func.count()).select_from(model).where(model.app_id == app_id)
+    return int((await session.exec(stmt)).one())
+
+
+async def invoices_for_customers(
+    session: AsyncSession, app_id: str, customer_ids: Sequence[str], *, offset: int, limit: int
+) -> list[list[Invoice]]:
+    """One page of each customer's invoices (newest first, as list_invoices), in one query."""
+    if not customer_ids:
+        return []
+    position = (
+        func.row_number()
+        .over(
+            partition_by=col(Invoice.customer_id),
+            order_by=(col(Invoice.date_created).desc(), col(Invoice.id).desc()),
+        )
+        .label("position")
+    )
+    ranked = (
+        select(col(Invoice.id).label("invoice_id"), position)
+        .where(Invoice.app_id == app_id, col(Invoice.customer_id).in_(set(customer_ids)))
+        .subquery()
+    )
+    stmt = (
+        select(Invoice)
+        .join(ranked, col(Invoice.id) == ranked.c.invoice_id)
+        .where(ranked.c.position > offset, ranked.c.position <= offset + limit)
+        .order_by(col(Invoice.customer_id), ranked.c.position)
+    )
+    grouped: dict[str, list[Invoice]] = {key: [] for key in customer_ids}
+    for invoice in (await session.exec(stmt)).all():
+        grouped[invoice.customer_id].append(invoice)
+    return [grouped[key] for key in customer_ids]
+
+
+async def count_invoices_for_customers(
+    session: AsyncSession, app_id: str, customer_ids: Sequence[str]
+) -> list[int]:
+    if not customer_ids:
+        return []
+    stmt = (
+        select(col(Invoice.customer_id), func.count())
+        .where(Invoice.app_id == app_id, col(Invoice.customer_id).in_(set(customer_ids)))
+        .group_by(col(Invoice.customer_id))
+    )
+    counts = {customer_id: int(count) for customer_id, count in (await session.exec(stmt)).all()}
+    return [counts.get(key, 0) for key in customer_ids]

@@ -17,6 +17,7 @@ from gateway.domain.errors import InvalidInput, InvoiceNotFound
 from gateway.domain.ids import is_uuid
 from gateway.domain.status import InvoiceStatus
 from gateway.encoding import dumps
+from gateway.rest import openapi
 from gateway.rest.body import read_json
 from gateway.rest.errors import json_response
 from gateway.rest.render import render_invoice
@@ -37,7 +38,9 @@ def _context(request: Request) -> tuple[Runtime, Caller]:
 
 
 def idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("x-idempotency-key") or request.headers.get("idempotency-key")
+    key = request.headers.get("x-idempotency-key")
+    if key is None:
+        key = request.headers.get("idempotency-key")
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
@@ -159,4 +162,5 @@ routes = [
     Route("/api/v0/invoices", create, methods=["POST"]),
     Route("/api/v0/invoices", list_, methods=["GET"]),
     Route("/api/v0/invoices/{invoice_id}", retrieve, methods=["GET"]),
+    openapi.route,
 ]

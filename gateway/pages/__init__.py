@@ -1,0 +1,1 @@
+"""Public HTML pages (no API credentials): the payment link page."""

@@ -1,0 +1,90 @@
+"""GET /pay/{token}: the page a payment link opens (404 unknown, 410 expired)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from html import escape
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from gateway.db.repositories import invoice_by_payment_token
+from gateway.db.tables import App
+from gateway.runtime import Runtime
+from gateway.services.invoice_views import InvoiceView, load_invoice_views
+
+_METHOD_NAMES = {
+    "CRYPTO": "Cryptocurrency",
+    "BANK_TRANSFER": "Bank transfer / ACH",
+    "CREDIT_CARD": "Credit card",
+    "CASH": "Cash",
+    "MOBILE_MONEY": "Mobile money",
+}
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
+    "table{width:100%;border-collapse:collapse}td,th{padding:.4rem;border-bottom:1px solid #ddd}"
+    "td.n,th.n{text-align:right}"
+)
+
+
+def _page(title: str, body: str, status: int) -> HTMLResponse:
+    html = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+    return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
+
+
+def _summary(view: InvoiceView) -> str:
+    inv = view.invoice
+    rows = "".join(
+        f"<tr><td>{escape(entry.product.name if entry.product else entry.item.product_id)}</td>"
+        f'<td class="n">{entry.item.quantity.normalize():f}</td>'
+        f'<td class="n">{entry.item.unit_price}</td><td class="n">{entry.item.line_total}</td></tr>'
+        for entry in view.items
+    )
+    methods = "".join(f"<li>{escape(_METHOD_NAMES.get(m, m))}</li>" for m in inv.payment_methods)
+    due = inv.total - inv.amount_paid
+    return (
+        f"<h1>Invoice {escape(inv.invoice_number)}</h1>"
+        f"<p>{escape(inv.name)} &middot; from {escape(view.app_name)}</p>"
+        f"<p>Due date: <strong>{inv.due_date.isoformat()}</strong> &middot; "
+        f"Status: <strong>{escape(inv.status)}</strong></p>"
+        '<table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Unit price</th>'
+        f'<th class="n">Amount</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<p class="n">Subtotal: {inv.subtotal}<br>Tax: {inv.tax_amount}<br>'
+        f"<strong>Total: {inv.total} {escape(inv.currency)}</strong><br>"
+        f"Paid: {inv.amount_paid}<br><strong>Amount due: {max(due, 0)}</strong></p>"
+        f"<h2>Accepted payment methods</h2><ul>{methods}</ul>"
+    )
+
+
+async def payment_page(request: Request) -> HTMLResponse:
+    runtime: Runtime = request.state.runtime
+    token = request.path_params["token"]
+    async with runtime.sessions() as session:
+        invoice = await invoice_by_payment_token(session, token) if len(token) <= 64 else None
+        if invoice is None:
+            return _page("Payment link not found", "<h1>Payment link not found</h1>", 404)
+        expires_at = invoice.payment_link_expires_at
+        if expires_at is not None:
+            if expires_at.tzinfo is None:
+                expires_at = expires_at.replace(tzinfo=UTC)
+            if runtime.clock() >= expires_at:
+                body = (
+                    "<h1>This payment link has expired</h1>"
+                    f"<p>Invoice {escape(invoice.invoice_number)} was due on "
+                    f"{invoice.due_date.isoformat()}. Please contact the sender.</p>"
+                )
+                return _page("Payment link expired", body, 410)
+        app = await session.get(App, invoice.app_id)
+        app_name = app.name if app else ""
+        views = await load_invoice_views(session, invoice.app_id, app_name, [invoice])
+    return _page(f"Invoice {invoice.invoice_number}", _summary(views[0]), 200)
+
+
+routes = [Route("/pay/{token}", payment_page, methods=["GET"])]

@@ -1,0 +1,455 @@
+"""The OpenAPI 3.1 document of the v0 REST shim, served at GET /api/v0/openapi.json.
+
+Every constraint mirrors what the shim accepts (gateway.domain.create_invoice for the
+create body, gateway.rest.invoices for the list query) and every response body is what
+gateway.rest.render and gateway.rest.errors write; tests/rest/test_openapi.py fuzzes the
+running app against this document to keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.domain.create_invoice import MAX_ITEMS, MAX_QUANTITY, QUANTITY_PLACES
+from gateway.domain.status import CREATABLE_STATUSES, DeliveryMethod, InvoiceStatus, PaymentMethod
+from gateway.encoding import dumps, loads
+from gateway.rest.errors import nest_error_body
+from gateway.services.idempotency import MAX_KEY_LENGTH
+
+OPENAPI_PATH = "/api/v0/openapi.json"
+
+Schema = dict[str, Any]
+
+# ECMA-262 twins of the Python patterns in gateway.domain.create_invoice.
+_IDENTIFIER = "^[A-Za-z0-9_-]{1,64}$"
+_UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = f"^{_ATOM}(?:\\.{_ATOM})*@(?:{_LABEL}\\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})$"
+_HTTP_URL = "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\u0000-\\u001f\\u007f]+$"
+_NO_NUL = "^[^\\u0000]*$"
+# What str.isprintable() accepts of the latin-1 range HTTP header values arrive in.
+_PRINTABLE_HEADER = f"^[\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u00ff]{{1,{MAX_KEY_LENGTH}}}$"
+
+_RATE_LIMIT_HEADERS: dict[str, tuple[str, Schema]] = {
+    "X-RateLimit-Limit": ("Requests allowed per window.", {"type": "integer", "minimum": 0}),
+    "X-RateLimit-Remaining": ("Requests left in this window.", {"type": "integer", "minimum": 0}),
+    "X-RateLimit-Reset": ("Unix time (seconds) the window resets.", {"type": "integer"}),
+    "RateLimit-Policy": ('IETF draft policy, e.g. `"default";q=100;w=60`.', {"type": "string"}),
+    "RateLimit": ('IETF draft state, e.g. `"default";r=99;t=60`.', {"type": "string"}),
+}
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: Schema) -> Schema:
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def _object(properties: dict[str, Schema], *, description: str | None = None) -> Schema:
+    """A response object: every property always present, nothing else."""
+    schema: Schema = {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _string(**constraints: Any) -> Schema:
+    return {"type": "string", **constraints}
+
+
+def _enum(values: Any) -> Schema:
+    return {"type": "string", "enum": [str(value) for value in values]}
+
+
+_MONEY: Schema = {"type": "number", "description": "Exact amount with two decimal places."}
+_TIMESTAMP = _string(format="date-time", description="UTC, e.g. 2024-01-15T10:30:00.000Z.")
+
+
+def _request_schemas() -> dict[str, Schema]:
+    def text(max_length: int, description: str) -> Schema:
+        return _string(maxLength=max_length, pattern=_NO_NUL, description=description)
+
+    return {
+        "CreateInvoiceItem": {
+            "type": "object",
+            "required": ["product_id", "quantity"],
+            "properties": {
+                "product_id": _string(pattern=_IDENTIFIER, description="Product id."),
+                "quantity": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": int(MAX_QUANTITY),
+                    "description": f"At most {QUANTITY_PLACES} decimal places.",
+                },
+            },
+        },
+        "CreateInvoiceRequest": {
+            "type": "object",
+            "description": "Unknown fields are ignored; optional fields may be null.",
+            "required": [
+                "name",
+                "email",
+                "customer_id",
+                "walletId",
+                "items",
+                "due_date",
+                "delivery",
+                "payment_link",
+                "payment_methods",
+                "status",
+                "partial_payment",
+            ],
+            "properties": {
+                "name": {**text(200, "Invoice name/title."), "minLength": 1},
+                "email": _string(
+                    maxLength=320,
+                    pattern=_EMAIL,
+                    description="Local part at most 64 characters, domain at most 253.",
+                ),
+                "customer_id": _string(format="uuid", pattern=_UUID),
+                "walletId": _string(pattern=_IDENTIFIER, description="Wallet id."),
+                "items": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_ITEMS,
+                    "items": _ref("CreateInvoiceItem"),
+                },
+                "due_date": _string(format="date", pattern=_DATE, description="Not in the past."),
+                "delivery": _enum(DeliveryMethod),
+                "payment_link": {"type": "boolean"},
+                "payment_methods": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": _enum(PaymentMethod),
+                    "description": "Duplicates are dropped.",
+                },
+                "status": _enum(s for s in InvoiceStatus if s in CREATABLE_STATUSES),
+                "partial_payment": {"type": "boolean"},
+                "address": _nullable(text(500, "Customer address.")),
+                "phone_number": _nullable(text(64, "Customer phone number.")),
+                "send_date": _nullable(
+                    _string(format="date", pattern=_DATE, description="Not after due_date.")
+                ),
+                "logo": _nullable(
+                    _string(maxLength=2048, pattern=_HTTP_URL, description="http(s) URL.")
+                ),
+                "taxId": _nullable(_string(pattern=_IDENTIFIER, description="Tax id.")),
+            },
+        },
+    }
+
+
+def _response_schemas() -> dict[str, Schema]:
+    text, maybe_text = _string(), _nullable(_string())
+    return {
+        "App": _object({"id": text, "name": text}),
+        "Customer": _object(
+            {"id": _string(format="uuid"), "email": text, "name": text, "status": text}
+        ),
+        "Wallet": _object({"id": text, "address": text, "blockchain": text, "type": text}),
+        "Tax": _object(
+            {
+                "id": text,
+                "name": text,
+                "rate": {"type": "number", "minimum": 0},
+                "type": _string(description="PERCENTAGE or FIXED."),
+                "inclusive": {"type": "boolean", "description": "Prices already contain it."},
+            }
+        ),
+        "Product": _object({"id": text, "name": text, "price": _MONEY, "currency": text}),
+        "InvoiceItem": _object(
+            {
+                "invoice_id": text,
+                "productId": text,
+                "quantity": {"type": "number", "exclusiveMinimum": 0},
+                "unit_price": _MONEY,
+                "line_total": _MONEY,
+                "product": _nullable(_ref("Product")),
+            }
+        ),
+        "Transaction": _object(
+            {
+                "id": text,
+                "invoice_id": text,
+                "amount": _MONEY,
+                "method": text,
+                "reference": maybe_text,
+                "created_at": _TIMESTAMP,
+            }
+        ),
+        "Invoice": _object(
+            {
+                "id": text,
+                "invoice_number": text,
+                "name": text,
+                "app_id": text,
+                "email": text,
+                "address": maybe_text,
+                "phone_number": maybe_text,
+                "logo": maybe_text,
+                "customer_id": _string(format="uuid"),
+                "walletId": text,
+                "due_date": _TIMESTAMP,
+                "send_date": _nullable(_TIMESTAMP),
+                "date_created": _TIMESTAMP,
+                "status": _enum(InvoiceStatus),
+                "payment_methods": {"type": "array", "items": _enum(PaymentMethod)},
+                "delivery": _enum(DeliveryMethod),
+                "payment_link": {"type": "boolean"},
+                "partial_payment": {"type": "boolean"},
+                "reminder_sent": {"type": "boolean"},
+                "paidAt": _nullable(_TIMESTAMP),
+                "paymentMetadata": {"type": ["object", "null"]},
+                "paymentStatus": maybe_text,
+                "taxId": maybe_text,
+                "currency": text,
+                "app": _ref("App"),
+                "customer": _nullable(_ref("Customer")),
+                "wallet": _nullable(_ref("Wallet")),
+                "tax": _nullable(_ref("Tax")),
+                "items": {"type": "array", "items": _ref("InvoiceItem")},
+                "transactions": {"type": "array", "items": _ref("Transaction")},
+                "subtotal": _MONEY,
+                "tax_amount": _MONEY,
+                "total": _MONEY,
+                "amount_paid": _MONEY,
+                "amount_due": {**_MONEY, "minimum": 0},
+                "payment_link_url": _nullable(_string(format="uri")),
+                "payment_link_expires_at": _nullable(_TIMESTAMP),
+            }
+        ),
+        "Error": _object(_error_properties(), description="NestJS-style error body."),
+        "RateLimitError": _object(
+            {**_error_properties(), "retryAfter": {"type": "integer", "minimum": 0}},
+            description="The error body of a 429, with the seconds to wait.",
+        ),
+    }
+
+
+def _error_properties() -> dict[str, Schema]:
+    return {
+        "statusCode": {"type": "integer"},
+        "message": {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            ],
+            "description": "Invalid input lists every problem; other errors are one sentence.",
+        },
+        "error": _string(description="The HTTP reason phrase."),
+    }
+
+
+def _header(description: str, schema: Schema, *, required: bool = True) -> Schema:
+    return {"description": description, "required": required, "schema": schema}
+
+
+def _rate_limit_headers(*, required: bool) -> dict[str, Schema]:
+    return {
+        name: _header(description, schema, required=required)
+        for name, (description, schema) in _RATE_LIMIT_HEADERS.items()
+    }
+
+
+def _json(schema: Schema) -> dict[str, Schema]:
+    return {"application/json": {"schema": schema}}
+
+
+def _error(status: int, description: str, *, limited: bool = True, schema: str = "Error") -> Schema:
+    """An error response; `limited`: it passed the rate limiter, so it has its headers."""
+    fixed = nest_error_body(status, "")
+    body = {
+        "allOf": [
+            _ref(schema),
+            {
+                "properties": {
+                    "statusCode": {"const": fixed["statusCode"]},
+                    "error": {"const": fixed["error"]},
+                }
+            },
+        ]
+    }
+    response: Schema = {"description": description, "content": _json(body)}
+    if limited:
+        response["headers"] = _rate_limit_headers(required=True)
+    return response
+
+
+def _errors(*statuses: int) -> dict[str, Schema]:
+    known = {
+        400: _error(400, "Invalid input (message is a list) or a broken business rule."),
+        401: _error(401, "Missing or invalid x-client-key / x-client-secret.", limited=False),
+        404: _error(404, "Customer, wallet, tax or invoice not found (in this app)."),
+        409: _error(409, "A request with this idempotency key is still in flight."),
+        413: _error(413, "Request body too large."),
+        422: _error(422, "Idempotency key reused with a different request body."),
+        429: {
+            **_error(429, "Rate limit exceeded.", schema="RateLimitError"),
+            "headers": {
+                "Retry-After": _header("Seconds until the window resets.", {"type": "integer"}),
+                **_rate_limit_headers(required=True),
+            },
+        },
+        503: _error(503, "Idempotency or rate-limit store unavailable.", limited=False),
+    }
+    return {str(status): known[status] for status in statuses}
+
+
+def _ok(description: str, schema: Schema, **headers: Schema) -> Schema:
+    return {
+        "description": description,
+        "headers": {**headers, **_rate_limit_headers(required=True)},
+        "content": _json(schema),
+    }
+
+
+def _query(name: str, schema: Schema, description: str) -> Schema:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _paths() -> dict[str, Any]:
+    # gateway.rest.invoices adds this module's route to its own list.
+    from gateway.rest.invoices import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPLAY_HEADER
+
+    date_filter = _string(format="date", pattern=_DATE)
+    return {
+        "/api/v0/invoices": {
+            "post": {
+                "operationId": "createInvoice",
+                "summary": "Create an invoice",
+                "parameters": [
+                    {
+                        "name": "x-idempotency-key",
+                        "in": "header",
+                        "required": False,
+                        "description": "Replays the first successful response for 24 hours.",
+                        "schema": _string(pattern=_PRINTABLE_HEADER),
+                    }
+                ],
+                "requestBody": {"required": True, "content": _json(_ref("CreateInvoiceRequest"))},
+                "responses": {
+                    "201": _ok(
+                        "The invoice (or, on an idempotent replay, the first response).",
+                        _ref("Invoice"),
+                        **{
+                            REPLAY_HEADER: _header(
+                                "Present on a replay of an earlier response.",
+                                {"type": "string", "const": "true"},
+                                required=False,
+                            )
+                        },
+                    ),
+                    **_errors(400, 401, 404, 409, 413, 422, 429, 503),
+                },
+            },
+            "get": {
+                "operationId": "listInvoices",
+                "summary": "List invoices, newest first",
+                "parameters": [
+                    _query("skip", {"type": "integer", "minimum": 0, "default": 0}, "Offset."),
+                    _query(
+                        "take",
+                        {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": MAX_PAGE_SIZE,
+                            "default": DEFAULT_PAGE_SIZE,
+                        },
+                        "Page size.",
+                    ),
+                    _query("status", _enum(InvoiceStatus), "Only this status."),
+                    _query("customer_id", _string(format="uuid", pattern=_UUID), "Customer."),
+                    _query("start_date", date_filter, "Created on or after (UTC date)."),
+                    _query("end_date", date_filter, "Created on or before (UTC date)."),
+                    _query("due_from", date_filter, "Due on or after."),
+                    _query("due_to", date_filter, "Due on or before."),
+                ],
+                "responses": {
+                    "200": _ok(
+                        "One page of invoices.",
+                        {"type": "array", "items": _ref("Invoice")},
+                        **{
+                            "X-Total-Count": _header(
+                                "Invoices matching the filters, all pages.",
+                                {"type": "integer", "minimum": 0},
+                            )
+                        },
+                    ),
+                    **_errors(400, 401, 429, 503),
+                },
+            },
+        },
+        "/api/v0/invoices/{invoice_id}": {
+            "get": {
+                "operationId": "getInvoice",
+                "summary": "Get one invoice",
+                "parameters": [
+                    {"name": "invoice_id", "in": "path", "required": True, "schema": _string()}
+                ],
+                "responses": {
+                    "200": _ok("The invoice.", _ref("Invoice")),
+                    **_errors(401, 404, 429, 503),
+                },
+            }
+        },
+    }
+
+
+def _build() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Invoice gateway v0 REST API",
+            "version": "0.1.0",
+            "description": "Create and read invoices. Rate limited per client key.",
+        },
+        "paths": _paths(),
+        "components": {
+            "schemas": {**_request_schemas(), **_response_schemas()},
+            "securitySchemes": {
+                "clientKey": {"type": "apiKey", "in": "header", "name": "x-client-key"},
+                "clientSecret": {"type": "apiKey", "in": "header", "name": "x-client-secret"},
+            },
+        },
+        "security": [{"clientKey": [], "clientSecret": []}],
+    }
+
+
+@cache
+def _document_bytes() -> bytes:
+    return dumps(_build())
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document as served; a fresh copy on each call, so callers may change it."""
+    result: dict[str, Any] = loads(_document_bytes())
+    return result
+
+
+async def openapi_json(_request: Request) -> Response:
+    return Response(_document_bytes(), media_type="application/json")
+
+
+route = Route(OPENAPI_PATH, openapi_json, methods=["GET"])

@@ -1,0 +1,221 @@
+"""Redis implementation of the store: shared by every gateway process.
+
+Each operation is one Lua script touching one key (so it works on Redis Cluster) and,
+once the script is cached by the server, one round trip. Any Redis or socket error is
+raised as StoreUnavailableError.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any, Final
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.commands.core import AsyncScript
+from redis.exceptions import RedisError
+from redis.maint_notifications import MaintNotificationsConfig
+
+from gateway.store.base import (
+    Claim,
+    ClaimState,
+    RateLimitDecision,
+    StoredResponse,
+    StoreUnavailableError,
+)
+
+logger = logging.getLogger("gateway.store")
+
+KEY_PREFIX: Final = "igw:"
+SOCKET_TIMEOUT_SECONDS: Final = 1.0
+POOL_SIZE: Final = 50
+POOL_WAIT_SECONDS: Final = 1.0
+HEALTH_CHECK_INTERVAL_SECONDS: Final = 5
+
+# Sliding log. KEYS[1] sorted set; ARGV: limit, window in microseconds, unique suffix.
+# Scores are Redis TIME in microseconds, so every gateway process shares one clock.
+# Returns {allowed (0|1), remaining, microseconds until the oldest entry leaves}.
+_RATE_LIMIT_LUA: Final = """
+local limit = tonumber(ARGV[1])
+local window_us = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_us - window_us)
+local count = redis.call('ZCARD', KEYS[1])
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', KEYS[1], now_us, t[1] .. '.' .. t[2] .. ':' .. ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.floor(window_us / 1000))
+  count = count + 1
+  allowed = 1
+end
+local reset_us = window_us
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if oldest[2] then
+  reset_us = tonumber(oldest[2]) + window_us - now_us
+end
+return {allowed, math.max(limit - count, 0), reset_us}
+"""
+
+# KEYS[1] hash; ARGV: fingerprint, owner, lease in ms.
+_CLAIM_LUA: Final = """
+local h = redis.call('HMGET', KEYS[1], 'state', 'fp', 'status', 'body')
+if not h[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'state', 'in_flight', 'fp', ARGV[1], 'owner', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return {'claimed'}
+end
+if h[2] ~= ARGV[1] then
+  return {'mismatch'}
+end
+if h[1] == 'done' then
+  return {'completed', h[3], h[4]}
+end
+return {'in_flight'}
+"""
+
+# KEYS[1] hash; ARGV: owner, status, body, ttl in ms. Returns 1 when stored.
+_COMPLETE_LUA: Final = """
+local h = redis.call('HMGET', KEYS[1], 'state', 'owner')
+if h[1] ~= 'in_flight' or h[2] ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'state', 'done', 'status', ARGV[2], 'body', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+# KEYS[1] hash; ARGV: owner. Returns 1 when deleted.
+_RELEASE_LUA: Final = """
+local h = redis.call('HMGET', KEYS[1], 'state', 'owner')
+if h[1] ~= 'in_flight' or h[2] ~= ARGV[1] then
+  return 0
+end
+redis.call('DEL', KEYS[1])
+return 1
+"""
+
+
+def _require_positive(name: str, value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+
+
+def _ceil_seconds(microseconds: int) -> int:
+    return -(-microseconds // 1_000_000)
+
+
+def _rl_key(key: str) -> str:
+    return f"{KEY_PREFIX}rl:{{{key}}}"  # igw:rl:{<key>}: the braces are the cluster hash tag
+
+
+def _idem_key(key: str) -> str:
+    return f"{KEY_PREFIX}idem:{{{key}}}"
+
+
+def _unavailable(exc: Exception) -> StoreUnavailableError:
+    return StoreUnavailableError(f"redis: {type(exc).__name__}: {exc}")
+
+
+class RedisStore:
+    """Store backed by Redis; safe to share between any number of gateway processes."""
+
+    def __init__(self, client: Redis) -> None:
+        self._client = client
+        self._rate_limit = client.register_script(_RATE_LIMIT_LUA)
+        self._claim = client.register_script(_CLAIM_LUA)
+        self._complete = client.register_script(_COMPLETE_LUA)
+        self._release = client.register_script(_RELEASE_LUA)
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisStore:
+        """Builds a store with its own pool; fails fast while Redis is unreachable."""
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=POOL_SIZE,
+            timeout=POOL_WAIT_SECONDS,
+            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_timeout=SOCKET_TIMEOUT_SECONDS,
+            # No retries: a script may have run before the connection broke, and
+            # re-running it would count a request twice or steal a claim.
+            retry=Retry(NoBackoff(), 0),
+            health_check_interval=HEALTH_CHECK_INTERVAL_SECONDS,
+            # Off, not "auto": while enabled the pool skips its check for connections
+            # the server closed, so after a Redis restart every stale pooled
+            # connection would fail one request.
+            maint_notifications_config=MaintNotificationsConfig(enabled=False),
+        )
+        return cls(Redis.from_pool(pool))
+
+    async def _run(self, script: AsyncScript, key: str, *args: str | int | bytes) -> Any:
+        try:
+            return await script(keys=[key], args=args)
+        except (RedisError, OSError) as exc:
+            raise _unavailable(exc) from exc
+
+    async def hit_rate_limit(self, key: str, limit: int, window_seconds: int) -> RateLimitDecision:
+        _require_positive("window_seconds", window_seconds)
+        result = await self._run(
+            self._rate_limit,
+            _rl_key(key),
+            max(limit, 0),
+            window_seconds * 1_000_000,
+            secrets.token_hex(8),
+        )
+        allowed, remaining, reset_us = (int(value) for value in result)
+        reset_after = _ceil_seconds(reset_us)
+        return RateLimitDecision(
+            allowed=allowed == 1,
+            limit=limit,
+            remaining=remaining,
+            reset_after=reset_after if allowed else max(reset_after, 1),
+        )
+
+    async def claim_idempotency(self, key: str, fingerprint: str, lease_seconds: int) -> Claim:
+        _require_positive("lease_seconds", lease_seconds)
+        owner = secrets.token_hex(16)
+        result = await self._run(
+            self._claim, _idem_key(key), fingerprint, owner, lease_seconds * 1000
+        )
+        state = bytes(result[0])
+        if state == b"claimed":
+            return Claim(ClaimState.CLAIMED, owner=owner)
+        if state == b"mismatch":
+            return Claim(ClaimState.MISMATCH)
+        if state == b"completed":
+            response = StoredResponse(status=int(result[1]), body=bytes(result[2]))
+            return Claim(ClaimState.COMPLETED, response=response)
+        return Claim(ClaimState.IN_FLIGHT)
+
+    async def complete_idempotency(
+        self, key: str, owner: str, response: StoredResponse, ttl_seconds: int
+    ) -> None:
+        """Stores the response; ignored when `owner` no longer holds the key."""
+        _require_positive("ttl_seconds", ttl_seconds)
+        stored = await self._run(
+            self._complete,
+            _idem_key(key),
+            owner,
+            response.status,
+            response.body,
+            ttl_seconds * 1000,
+        )
+        if not stored:
+            logger.warning("idempotency key %r: completion ignored, claim no longer held", key)
+
+    async def release_idempotency(self, key: str, owner: str) -> None:
+        """Drops an in-flight claim so the request may be retried; no-op for non-owners."""
+        await self._run(self._release, _idem_key(key), owner)
+
+    async def ping(self) -> None:
+        try:
+            await self._client.ping()
+        except (RedisError, OSError) as exc:
+            raise _unavailable(exc) from exc
+
+    async def close(self) -> None:
+        """Closes the client and its connection pool."""
+        await self._client.aclose()

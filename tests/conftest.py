@@ -1,0 +1,152 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL) and Redis.
+
+Servers (session scope), in order of preference:
+
+* ``TEST_POSTGRES_URL`` / ``TEST_REDIS_URL`` when set (e.g. ``postgresql://u:p@host:5432``,
+  ``redis://host:6379``); only the server part is used: the user needs CREATEDB and access
+  to the ``postgres`` database, and the Redis database number is always chosen here;
+* else the machine's own server on 127.0.0.1:5432 / 127.0.0.1:6379 if it answers;
+* else a throwaway server started from local binaries (initdb + pg_ctl, redis-server) in
+  a temporary directory, stopped and removed at the end of the session.
+
+``TEST_POSTGRES_PROBE_PORT`` / ``TEST_REDIS_PROBE_PORT`` change the port probed for a
+running local server; point them at a dead port (``=1``) to force the throwaway servers.
+
+Per test: ``postgres_url`` is a fresh database (dropped afterwards), ``redis_url`` is
+database 14 (reserved for this suite) flushed before the test, ``sqlite_url`` a file in
+``tmp_path``. ``database_url`` runs a test on both SQLite and PostgreSQL (select one with
+``-k sqlite`` / ``-m postgres`` / ``-m "not postgres"``); ``migrated_database_url`` is the
+same with ``alembic upgrade head`` applied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+try:  # tests/ as a package (tests/__init__.py present, rootdir on sys.path) ...
+    from tests import servers
+except ImportError:  # ... or as a plain directory, which pytest puts on sys.path itself
+    import servers  # type: ignore[no-redef,import-not-found,unused-ignore]
+
+POSTGRES_DEFAULT_PORT = 5432
+REDIS_DEFAULT_PORT = 6379
+REDIS_TEST_DB = 14
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """Base DSN of a PostgreSQL server, e.g. ``postgresql://postgres@127.0.0.1:5432``."""
+    configured = os.environ.get("TEST_POSTGRES_URL", "").strip()
+    if configured:
+        yield servers.server_dsn(configured)
+        return
+    port = servers.probe_port("TEST_POSTGRES_PROBE_PORT", POSTGRES_DEFAULT_PORT)
+    local = f"postgresql://postgres@{servers.LOCALHOST}:{port}"
+    if servers.postgres_answers(servers.postgres_dsn(local, "postgres")):
+        yield local
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            dsn = stack.enter_context(servers.throwaway_postgres())
+        except servers.ServerError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield dsn
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database: ``postgresql+asyncpg://.../test_<unique>``; dropped after."""
+    name = f"test_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+    admin = servers.postgres_dsn(postgres_server, "postgres")
+    servers.postgres_execute(admin, f'CREATE DATABASE "{name}"')
+    try:
+        yield servers.postgres_dsn(postgres_server, name, driver="postgresql+asyncpg")
+    finally:
+        servers.postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --------------------------------------------------------------------------- Redis
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """Base URL of a Redis server, e.g. ``redis://127.0.0.1:6379`` (no database part)."""
+    configured = os.environ.get("TEST_REDIS_URL", "").strip()
+    if configured:
+        yield servers.redis_base_url(configured)
+        return
+    port = servers.probe_port("TEST_REDIS_PROBE_PORT", REDIS_DEFAULT_PORT)
+    if servers.redis_answers(servers.LOCALHOST, port):
+        yield f"redis://{servers.LOCALHOST}:{port}"
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(servers.throwaway_redis())
+        except servers.ServerError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """``<redis_server>/14``, flushed before the test."""
+    url = f"{redis_server}/{REDIS_TEST_DB}"
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+    return url
+
+
+# --------------------------------------------------------------------------- SQL databases
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """``sqlite+aiosqlite:///<tmp_path>/test.db`` (the file does not exist yet)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database URL, once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def migrated_database_url(database_url: str) -> str:
+    """``database_url`` with the migrations applied up to head."""
+    from gateway.db.migrate import upgrade
+
+    # upgrade() is sync and may call asyncio.run() itself: keep it off this thread so it
+    # can't disturb the event loop pytest-asyncio runs the test on.
+    servers.run_in_thread(upgrade, database_url)
+    return database_url
+
+
+# --------------------------------------------------------------------------- markers
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests that use a server directly, so ``-m "not postgres"`` etc. work."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"postgres_server", "postgres_url"}:
+            item.add_marker(pytest.mark.postgres)
+        if names & {"redis_server", "redis_url"}:
+            item.add_marker(pytest.mark.redis)
