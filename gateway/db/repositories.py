@@ -222,3 +222,7 @@ async def count_invoices_for_customers(
     )
     counts = {customer_id: int(count) for customer_id, count in (await session.exec(stmt)).all()}
     return [counts.get(key, 0) for key in customer_ids]
+
+
+async def get_app(session: AsyncSession, app_id: str) -> App | None:
+    return await session.get(App, app_id)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gateway.db.types import ExactDecimal
@@ -98,6 +98,7 @@ class Invoice(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("app_id", "invoice_number", name="uq_invoice_app_number"),
         UniqueConstraint("app_id", "idempotency_key", name="uq_invoice_app_idempotency_key"),
+        UniqueConstraint("tracking_token", name="uq_invoice_tracking_token"),
     )
 
     id: str = Field(primary_key=True, max_length=64)
@@ -132,6 +133,11 @@ class Invoice(SQLModel, table=True):
     payment_link_expires_at: datetime | None = _timestamp()
     idempotency_key: str | None = Field(default=None, max_length=255)
     request_fingerprint: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = _timestamp()
+    # Delivery tracking: the open pixel and the payment-link click-through.
+    tracking_token: str | None = Field(default=None, max_length=64)
+    first_opened_at: datetime | None = _timestamp()
+    first_clicked_at: datetime | None = _timestamp()
 
 
 class InvoiceItem(SQLModel, table=True):
@@ -156,4 +162,62 @@ class Transaction(SQLModel, table=True):
     amount: Decimal = _money()
     method: str = Field(max_length=32)
     reference: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    __tablename__ = "webhook_endpoint"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    url: str = Field(max_length=2048)
+    # Standard Webhooks signing secret ("whsec_" + base64 of 24 random bytes).
+    secret: str = Field(max_length=128)
+    enabled: bool = True
+    disabled_reason: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Work for the worker, written in the transaction of the change that caused it.
+
+    channel "webhook": one row per (event, endpoint); its id is the webhook-id, stable
+    across retries. channel "email": one row per email; next_attempt_at holds back a
+    scheduled send until its send_date.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    invoice_id: str = Field(foreign_key="invoice.id", index=True, max_length=64)
+    channel: str = Field(max_length=16)
+    event_type: str = Field(max_length=64)
+    endpoint_id: str | None = Field(default=None, foreign_key="webhook_endpoint.id", max_length=64)
+    # The exact JSON body (text, so Decimals stay exact and the signed bytes are stable).
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    locked_until: datetime | None = _timestamp()
+    last_error: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    delivered_at: datetime | None = _timestamp()
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """The delivery log: one row per HTTP attempt."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    message_id: str = Field(foreign_key="outbox_message.id", index=True, max_length=64)
+    endpoint_id: str = Field(foreign_key="webhook_endpoint.id", max_length=64)
+    attempt: int
+    status_code: int | None = None
+    error: str | None = Field(default=None, max_length=1000)
+    duration_ms: int
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

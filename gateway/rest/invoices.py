@@ -20,11 +20,11 @@ from gateway.encoding import dumps
 from gateway.rest import openapi
 from gateway.rest.body import read_json
 from gateway.rest.errors import json_response
-from gateway.rest.render import render_invoice
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import Idempotency, create_invoice
 from gateway.services.idempotency import MAX_KEY_LENGTH, run_idempotent
+from gateway.services.invoice_json import render_invoice
 from gateway.services.invoice_views import load_invoice_views
 from gateway.store.base import StoredResponse
 

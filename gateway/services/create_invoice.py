@@ -22,11 +22,13 @@ from gateway.domain.errors import (
     WalletNotFound,
 )
 from gateway.domain.numbering import format_invoice_number
+from gateway.domain.status import DeliveryMethod, InvoiceStatus
 from gateway.domain.tax import tax_rule
 from gateway.domain.totals import Line, Totals, invoice_totals
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
-from gateway.services.invoice_views import InvoiceView, load_invoice_views
+from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
+from gateway.services.invoice_views import InvoiceView, ItemView, load_invoice_views
 
 
 @dataclass(frozen=True)
@@ -43,16 +45,17 @@ class CreateResult:
 
 
 @dataclass(frozen=True)
-class _Priced:
+class PricedInvoice:
     customer: Customer
     wallet: Wallet
     tax: Tax | None
+    products: dict[str, Product]
     totals: Totals
 
 
 async def price_invoice(
     session: AsyncSession, app_id: str, command: CreateInvoiceCommand
-) -> _Priced:
+) -> PricedInvoice:
     """Loads what the command names (scoped to the app) and computes the amounts."""
     customer = await repo.get_one(session, Customer, app_id, command.customer_id)
     if customer is None:
@@ -77,7 +80,8 @@ async def price_invoice(
         if tax is None
         else tax_rule(tax.name, tax.rate, tax.type, tax.inclusive, tax.components)
     )
-    return _Priced(customer, wallet, tax, invoice_totals(lines, rule))
+    by_id = {product.id: product for product in products if product is not None}
+    return PricedInvoice(customer, wallet, tax, by_id, invoice_totals(lines, rule))
 
 
 def _link_expires_at(command: CreateInvoiceCommand) -> datetime:
@@ -116,6 +120,16 @@ async def create_invoice(
         ]
         session.add(invoice)
         session.add_all(items)
+        view = InvoiceView(
+            invoice=invoice,
+            app_name=caller.app_name,
+            customer=priced.customer,
+            wallet=priced.wallet,
+            tax=priced.tax,
+            items=tuple(ItemView(item, priced.products.get(item.product_id)) for item in items),
+            transactions=(),
+        )
+        await _record_events(session, runtime, view, now)
         try:
             await session.commit()
         except IntegrityError:
@@ -127,8 +141,26 @@ async def create_invoice(
             if existing is None:
                 raise
             return existing
-        views = await load_invoice_views(session, caller.app_id, caller.app_name, [invoice])
-    return CreateResult(views[0], created=True)
+    return CreateResult(view, created=True)
+
+
+async def _record_events(
+    session: AsyncSession, runtime: Runtime, view: InvoiceView, now: datetime
+) -> None:
+    invoice = view.invoice
+    base_url = runtime.settings.public_base_url
+    await emit(session, view, InvoiceEvent.CREATED, now, base_url)
+    if invoice.status == InvoiceStatus.OPEN:
+        await emit(session, view, InvoiceEvent.SENT, now, base_url)
+        if invoice.delivery == DeliveryMethod.EMAIL:
+            queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
+
+
+def send_at(invoice: Invoice, now: datetime) -> datetime:
+    """When the invoice email goes out: its send_date (start of day, UTC), or now."""
+    if invoice.send_date is None:
+        return now
+    return max(now, datetime.combine(invoice.send_date, time.min, tzinfo=UTC))
 
 
 async def _existing(
@@ -151,6 +183,7 @@ def _new_invoice(
     now: datetime,
 ) -> Invoice:
     token = secrets.token_urlsafe(24) if command.payment_link else None
+    opened = command.status == InvoiceStatus.OPEN
     return Invoice(
         id=f"inv_{uuid.uuid4()}",
         app_id=caller.app_id,
@@ -179,4 +212,6 @@ def _new_invoice(
         payment_link_expires_at=_link_expires_at(command) if token else None,
         idempotency_key=idempotency.key if idempotency else None,
         request_fingerprint=idempotency.fingerprint if idempotency else None,
+        sent_at=now if opened else None,
+        tracking_token=secrets.token_urlsafe(24),
     )

@@ -1,4 +1,4 @@
-"""The v0 invoice JSON, field for field as the spec shows it, plus computed amounts."""
+"""The v0 invoice JSON as the spec shows it: REST responses and webhook payloads."""
 
 from __future__ import annotations
 

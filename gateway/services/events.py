@@ -1,0 +1,93 @@
+"""Invoice events into the outbox, in the caller's transaction.
+
+Nothing is sent here: the worker delivers outbox rows. Because a row is written in
+the same transaction as the change that caused it, an event is never lost and never
+recorded twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db.tables import Invoice, OutboxMessage, WebhookEndpoint
+from gateway.encoding import dumps
+from gateway.services.invoice_json import iso_datetime, render_invoice
+from gateway.services.invoice_views import InvoiceView
+
+
+class InvoiceEvent(StrEnum):
+    CREATED = "invoice.created"
+    SENT = "invoice.sent"
+    PARTIALLY_PAID = "invoice.partially_paid"
+    PAID = "invoice.paid"
+    OVERDUE = "invoice.overdue"
+
+
+class EmailKind(StrEnum):
+    INVOICE = "invoice"
+    REMINDER = "reminder"
+
+
+def _message_id() -> str:
+    return f"msg_{uuid.uuid4().hex}"
+
+
+async def emit(
+    session: AsyncSession,
+    view: InvoiceView,
+    event: InvoiceEvent,
+    now: datetime,
+    public_base_url: str,
+) -> None:
+    """One webhook message per enabled endpoint of the invoice's app."""
+    invoice = view.invoice
+    stmt = select(WebhookEndpoint).where(
+        WebhookEndpoint.app_id == invoice.app_id, col(WebhookEndpoint.enabled).is_(True)
+    )
+    endpoints = (await session.exec(stmt)).all()
+    if not endpoints:
+        return
+    payload = dumps(
+        {
+            "type": event.value,
+            "timestamp": iso_datetime(now),
+            "data": render_invoice(view, public_base_url),
+        }
+    ).decode()
+    for endpoint in endpoints:
+        session.add(
+            OutboxMessage(
+                id=_message_id(),
+                app_id=invoice.app_id,
+                invoice_id=invoice.id,
+                channel="webhook",
+                event_type=event.value,
+                endpoint_id=endpoint.id,
+                payload=payload,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+
+
+def queue_email(
+    session: AsyncSession, invoice: Invoice, kind: EmailKind, now: datetime, not_before: datetime
+) -> None:
+    """An email to the invoice's address, sent by the worker at `not_before` or later."""
+    session.add(
+        OutboxMessage(
+            id=_message_id(),
+            app_id=invoice.app_id,
+            invoice_id=invoice.id,
+            channel="email",
+            event_type=kind.value,
+            payload=dumps({"kind": kind.value, "to": invoice.email}).decode(),
+            next_attempt_at=max(not_before, now),
+            created_at=now,
+        )
+    )
