@@ -157,3 +157,29 @@ class IdempotencyKeyReused(GatewayError):
 class ServiceUnavailable(GatewayError):
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
+
+
+class InvalidPayment(BusinessRuleViolation):
+    code = "INVALID_PAYMENT"
+    field = "amount"
+
+
+class Overpayment(InvalidPayment):
+    code = "OVERPAYMENT"
+
+
+class PartialPaymentNotAllowed(InvalidPayment):
+    code = "PARTIAL_PAYMENT_NOT_ALLOWED"
+
+
+class PaymentMethodNotAccepted(InvalidPayment):
+    code = "PAYMENT_METHOD_NOT_ACCEPTED"
+    field = "method"
+
+
+class ConcurrentModification(GatewayError):
+    status_code = 409
+    code = "CONCURRENT_MODIFICATION"
+
+    def __init__(self) -> None:
+        super().__init__("The invoice was changed by another request; retry")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
@@ -84,9 +84,13 @@ async def price_invoice(
     return PricedInvoice(customer, wallet, tax, by_id, invoice_totals(lines, rule))
 
 
-def _link_expires_at(command: CreateInvoiceCommand) -> datetime:
-    # The link works through the whole due date (UTC) and expires at its end.
-    return datetime.combine(command.due_date + timedelta(days=1), time.min, tzinfo=UTC)
+def payment_link_expiry(due_date: date) -> datetime:
+    """The link works through the whole due date (UTC) and expires at its end."""
+    return datetime.combine(due_date + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def new_payment_link_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 random bits
 
 
 async def create_invoice(
@@ -182,7 +186,7 @@ def _new_invoice(
     idempotency: Idempotency | None,
     now: datetime,
 ) -> Invoice:
-    token = secrets.token_urlsafe(24) if command.payment_link else None
+    token = new_payment_link_token() if command.payment_link else None
     opened = command.status == InvoiceStatus.OPEN
     return Invoice(
         id=f"inv_{uuid.uuid4()}",
@@ -209,7 +213,7 @@ def _new_invoice(
         total=totals.total,
         amount_paid=Decimal("0.00"),
         payment_link_token=token,
-        payment_link_expires_at=_link_expires_at(command) if token else None,
+        payment_link_expires_at=payment_link_expiry(command.due_date) if token else None,
         idempotency_key=idempotency.key if idempotency else None,
         request_fingerprint=idempotency.fingerprint if idempotency else None,
         sent_at=now if opened else None,

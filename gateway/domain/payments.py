@@ -1,0 +1,58 @@
+"""Rules for recording a payment against an invoice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gateway.domain.errors import (
+    InvalidInput,
+    InvalidTransition,
+    Overpayment,
+    PartialPaymentNotAllowed,
+    PaymentMethodNotAccepted,
+)
+from gateway.domain.money import round_money
+from gateway.domain.status import InvoiceStatus, ensure_transition, status_after_payment
+
+MAX_REFERENCE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    amount: Decimal
+    amount_paid: Decimal
+    status: InvoiceStatus
+
+
+def apply_payment(
+    *,
+    status: InvoiceStatus,
+    total: Decimal,
+    amount_paid: Decimal,
+    amount: Decimal,
+    method: str,
+    accepted_methods: list[str],
+    partial_allowed: bool,
+) -> PaymentOutcome:
+    """The invoice's amounts and status after `amount` is paid, or the rule it breaks."""
+    if not amount.is_finite() or amount <= 0 or round_money(amount) != amount:
+        raise InvalidInput(["amount must be a positive amount with at most 2 decimal places"])
+    if status in (InvoiceStatus.DRAFT, InvoiceStatus.PAID):
+        raise InvalidTransition(f"Cannot record a payment on a {status} invoice")
+    if method not in accepted_methods:
+        accepted = ", ".join(accepted_methods)
+        raise PaymentMethodNotAccepted(
+            f"Payment method {method} is not accepted for this invoice (accepted: {accepted})"
+        )
+    due = total - amount_paid
+    if amount > due:
+        raise Overpayment(f"Payment of {amount} exceeds the amount due of {due}")
+    if amount < due and not partial_allowed:
+        raise PartialPaymentNotAllowed(
+            f"This invoice does not accept partial payments: pay the amount due of {due}"
+        )
+    new_paid = amount_paid + amount
+    target = status_after_payment(total, new_paid)
+    ensure_transition(status, target)
+    return PaymentOutcome(amount=amount, amount_paid=new_paid, status=target)
