@@ -24,7 +24,9 @@ async def create(client: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-async def pay(client: httpx.AsyncClient, invoice_id: str, amount: Any, method: str = "CRYPTO"):  # type: ignore[no-untyped-def]
+async def pay(
+    client: httpx.AsyncClient, invoice_id: str, amount: Any, method: str = "CRYPTO"
+) -> httpx.Response:
     body = {"amount": amount, "method": method, "reference": "tx-1"}
     return await client.post(f"{URL}/{invoice_id}/payments", json=body, headers=DEMO_HEADERS)
 
@@ -106,7 +108,8 @@ async def test_partial_then_full_payment(gateway: tuple[httpx.AsyncClient, Runti
             {},
             2500,
             "CASH",
-            "Payment method CASH is not accepted for this invoice (accepted: CRYPTO, BANK_TRANSFER)",
+            "Payment method CASH is not accepted for this invoice "
+            "(accepted: CRYPTO, BANK_TRANSFER)",
         ),
     ],
 )
