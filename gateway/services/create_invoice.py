@@ -84,6 +84,22 @@ async def price_invoice(
     return PricedInvoice(customer, wallet, tax, by_id, invoice_totals(lines, rule))
 
 
+def invoice_items(invoice: Invoice, totals: Totals) -> list[InvoiceItem]:
+    """The stored lines: each product's price at invoicing time, in request order."""
+    return [
+        InvoiceItem(
+            app_id=invoice.app_id,
+            invoice_id=invoice.id,
+            position=position,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            line_total=line.line_total,
+        )
+        for position, line in enumerate(totals.lines)
+    ]
+
+
 def payment_link_expiry(due_date: date) -> datetime:
     """The link works through the whole due date (UTC) and expires at its end."""
     return datetime.combine(due_date + timedelta(days=1), time.min, tzinfo=UTC)
@@ -110,18 +126,7 @@ async def create_invoice(
         invoice = _new_invoice(command, caller, priced.totals, idempotency, now)
         counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
         invoice.invoice_number = format_invoice_number(number_format, counter)
-        items = [
-            InvoiceItem(
-                app_id=caller.app_id,
-                invoice_id=invoice.id,
-                position=position,
-                product_id=line.product_id,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                line_total=line.line_total,
-            )
-            for position, line in enumerate(priced.totals.lines)
-        ]
+        items = invoice_items(invoice, priced.totals)
         session.add(invoice)
         session.add_all(items)
         view = InvoiceView(

@@ -16,6 +16,7 @@ from gateway.domain.status import InvoiceStatus
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import (
+    invoice_items,
     new_payment_link_token,
     payment_link_expiry,
     price_invoice,
@@ -98,18 +99,7 @@ async def update_invoice(
             values["payment_link_expires_at"] = payment_link_expiry(command.due_date)
         await compare_and_set(session, invoice, {"status": InvoiceStatus.DRAFT.value}, values)
         await session.exec(delete(InvoiceItem).where(col(InvoiceItem.invoice_id) == invoice.id))
-        session.add_all(
-            InvoiceItem(
-                app_id=caller.app_id,
-                invoice_id=invoice.id,
-                position=position,
-                product_id=line.product_id,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                line_total=line.line_total,
-            )
-            for position, line in enumerate(totals.lines)
-        )
+        session.add_all(invoice_items(invoice, totals))
         await session.flush()
         view = await invoice_view(session, caller, invoice)
         await session.commit()
