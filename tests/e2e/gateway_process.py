@@ -9,16 +9,28 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
 from tests.servers import free_port
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
-def cli(env: dict[str, str], *args: str) -> str:
+
+def _environment(env: dict[str, str]) -> dict[str, str]:
+    """The test's environment without gateway settings, plus `env`."""
+    inherited = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # The project importable from any working directory, installed or not.
+    path = os.pathsep.join(filter(None, [str(REPO_ROOT), inherited.get("PYTHONPATH")]))
+    return {**inherited, "PYTHONPATH": path, **env}
+
+
+def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "gateway.cli", *args],
-        env={**os.environ, **env},
+        env=_environment(env),
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
@@ -35,7 +47,9 @@ def seed(env: dict[str, str]) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gateway_processes(env: dict[str, str], count: int) -> Iterator[list[str]]:
+def gateway_processes(
+    env: dict[str, str], count: int, cwd: Path | None = None
+) -> Iterator[list[str]]:
     """`count` gateway servers on free ports; yields their base URLs."""
     procs: list[subprocess.Popen[bytes]] = []
     urls: list[str] = []
@@ -45,7 +59,8 @@ def gateway_processes(env: dict[str, str], count: int) -> Iterator[list[str]]:
             procs.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-                    env={**os.environ, **env, "LOG_LEVEL": "warning"},
+                    env={**_environment(env), "LOG_LEVEL": "warning"},
+                    cwd=cwd,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
