@@ -17,11 +17,12 @@ from starlette.responses import Response
 from gateway import health
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
-from gateway.pages import payment
-from gateway.rest import invoices
+from gateway.pages import payment, tracking
+from gateway.rest import invoice_actions, invoices
 from gateway.rest.errors import error_response, json_response, nest_error_body
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
+from schema.app import graphql_routes
 
 log = logging.getLogger("gateway")
 
@@ -59,7 +60,14 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             await runtime.close()
 
     return Starlette(
-        routes=[*health.routes, *invoices.routes, *payment.routes],
+        routes=[
+            *health.routes,
+            *invoices.routes,
+            *invoice_actions.routes,
+            *payment.routes,
+            *tracking.routes,
+            *graphql_routes(),
+        ],
         middleware=[Middleware(ApiGuard)],
         exception_handlers={
             GatewayError: _gateway_error,

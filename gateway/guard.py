@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.domain.errors import GatewayError
@@ -28,8 +28,9 @@ def is_protected(scope: Scope) -> bool:
     if path.startswith("/api/v0/"):
         return path not in PUBLIC_API_PATHS
     if path.rstrip("/") == "/graphql":
-        # A plain GET is the GraphiQL page; any operation needs credentials.
-        return scope["method"] != "GET" or b"query=" in scope.get("query_string", b"")
+        # A plain GET is the GraphiQL page; any operation needs credentials. The query
+        # string is decoded as the endpoint will decode it ("%71uery=" is "query=").
+        return scope["method"] != "GET" or "query" in QueryParams(scope.get("query_string", b""))
     return False
 
 

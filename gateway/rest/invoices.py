@@ -17,7 +17,7 @@ from gateway.domain.errors import InvalidInput, InvoiceNotFound
 from gateway.domain.ids import is_uuid
 from gateway.domain.status import InvoiceStatus
 from gateway.encoding import dumps
-from gateway.rest import openapi
+from gateway.rest import invoice_pdf, openapi
 from gateway.rest.body import read_json
 from gateway.rest.errors import json_response
 from gateway.runtime import Runtime
@@ -85,9 +85,12 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    # str.isdigit() alone also passes "²" (int() fails on it) and Arabic-Indic digits.
+    if not (raw.isascii() and raw.isdigit()):
         raise InvalidInput([f"{name} must be an integer number"])
-    value = int(raw)
+    digits = raw.lstrip("0") or "0"
+    # Past int()'s 4300-digit limit for str conversion, and needlessly slow before it.
+    value = int(digits) if len(digits) <= len(str(high)) else high + 1
     if value < low:
         raise InvalidInput([f"{name} must not be less than {low}"])
     if value > high:
@@ -163,4 +166,5 @@ routes = [
     Route("/api/v0/invoices", list_, methods=["GET"]),
     Route("/api/v0/invoices/{invoice_id}", retrieve, methods=["GET"]),
     openapi.route,
+    *invoice_pdf.routes,
 ]

@@ -2,12 +2,13 @@
 
 Every constraint mirrors what the shim accepts (gateway.domain.create_invoice for the
 create body, gateway.rest.invoices for the list query) and every response body is what
-gateway.rest.render and gateway.rest.errors write; tests/rest/test_openapi.py fuzzes the
-running app against this document to keep the two in step.
+gateway.services.invoice_json and gateway.rest.errors write. tests/rest/test_openapi.py
+fuzzes the running app against this document to keep the two in step.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from gateway.rest.errors import nest_error_body
 from gateway.services.idempotency import MAX_KEY_LENGTH
 
 OPENAPI_PATH = "/api/v0/openapi.json"
+_MAX_SKIP = 1_000_000  # the bound gateway.rest.invoices.list_ puts on `skip`
 
 Schema = dict[str, Any]
 
@@ -32,7 +34,13 @@ _DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL = f"^{_ATOM}(?:\\.{_ATOM})*@(?:{_LABEL}\\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})$"
-_HTTP_URL = "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\u0000-\\u001f\\u007f]+$"
+_URL_CHAR = "[^\\s\\u0000-\\u001f\\u007f]"
+_IPV6 = "\\[[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}\\]"  # roughly: ip_address() decides
+_HOST = f"(?:{_LABEL}(?:\\.{_LABEL})*|{_IPV6})"
+_HTTP_URL = (
+    f"^[Hh][Tt][Tt][Pp][Ss]?://(?:[^\\s\\u0000-\\u001f\\u007f/?#@]*@)?{_HOST}"
+    f"(?::[0-9]{{0,5}})?(?:[/?#]{_URL_CHAR}*)?$"
+)
 _NO_NUL = "^[^\\u0000]*$"
 # What str.isprintable() accepts of the latin-1 range HTTP header values arrive in.
 _PRINTABLE_HEADER = f"^[\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u00ff]{{1,{MAX_KEY_LENGTH}}}$"
@@ -77,6 +85,7 @@ def _enum(values: Any) -> Schema:
     return {"type": "string", "enum": [str(value) for value in values]}
 
 
+_QUANTITY_STEP = float(Decimal(1).scaleb(-QUANTITY_PLACES))
 _MONEY: Schema = {"type": "number", "description": "Exact amount with two decimal places."}
 _TIMESTAMP = _string(format="date-time", description="UTC, e.g. 2024-01-15T10:30:00.000Z.")
 
@@ -95,6 +104,7 @@ def _request_schemas() -> dict[str, Schema]:
                     "type": "number",
                     "exclusiveMinimum": 0,
                     "maximum": int(MAX_QUANTITY),
+                    "multipleOf": _QUANTITY_STEP,
                     "description": f"At most {QUANTITY_PLACES} decimal places.",
                 },
             },
@@ -147,7 +157,11 @@ def _request_schemas() -> dict[str, Schema]:
                     _string(format="date", pattern=_DATE, description="Not after due_date.")
                 ),
                 "logo": _nullable(
-                    _string(maxLength=2048, pattern=_HTTP_URL, description="http(s) URL.")
+                    _string(
+                        maxLength=2048,
+                        pattern=_HTTP_URL,
+                        description="http(s) URL with a host name or IP address, port 0-65535.",
+                    )
                 ),
                 "taxId": _nullable(_string(pattern=_IDENTIFIER, description="Tax id.")),
             },
@@ -177,7 +191,7 @@ def _response_schemas() -> dict[str, Schema]:
             {
                 "invoice_id": text,
                 "productId": text,
-                "quantity": {"type": "number", "exclusiveMinimum": 0},
+                "quantity": {"type": "number", "exclusiveMinimum": 0, "multipleOf": _QUANTITY_STEP},
                 "unit_price": _MONEY,
                 "line_total": _MONEY,
                 "product": _nullable(_ref("Product")),
@@ -260,9 +274,9 @@ def _header(description: str, schema: Schema, *, required: bool = True) -> Schem
     return {"description": description, "required": required, "schema": schema}
 
 
-def _rate_limit_headers(*, required: bool) -> dict[str, Schema]:
+def _rate_limit_headers() -> dict[str, Schema]:
     return {
-        name: _header(description, schema, required=required)
+        name: _header(description, schema)
         for name, (description, schema) in _RATE_LIMIT_HEADERS.items()
     }
 
@@ -287,7 +301,7 @@ def _error(status: int, description: str, *, limited: bool = True, schema: str =
     }
     response: Schema = {"description": description, "content": _json(body)}
     if limited:
-        response["headers"] = _rate_limit_headers(required=True)
+        response["headers"] = _rate_limit_headers()
     return response
 
 
@@ -303,7 +317,7 @@ def _errors(*statuses: int) -> dict[str, Schema]:
             **_error(429, "Rate limit exceeded.", schema="RateLimitError"),
             "headers": {
                 "Retry-After": _header("Seconds until the window resets.", {"type": "integer"}),
-                **_rate_limit_headers(required=True),
+                **_rate_limit_headers(),
             },
         },
         503: _error(503, "Idempotency or rate-limit store unavailable.", limited=False),
@@ -314,7 +328,7 @@ def _errors(*statuses: int) -> dict[str, Schema]:
 def _ok(description: str, schema: Schema, **headers: Schema) -> Schema:
     return {
         "description": description,
-        "headers": {**headers, **_rate_limit_headers(required=True)},
+        "headers": {**headers, **_rate_limit_headers()},
         "content": _json(schema),
     }
 
@@ -324,13 +338,15 @@ def _query(name: str, schema: Schema, description: str) -> Schema:
         "name": name,
         "in": "query",
         "required": False,
+        # The shim reads `?skip=` as no `skip` at all, for every parameter here.
+        "allowEmptyValue": True,
         "schema": schema,
         "description": description,
     }
 
 
 def _paths() -> dict[str, Any]:
-    # gateway.rest.invoices adds this module's route to its own list.
+    # Not at the top: gateway.rest.invoices imports this module for its route.
     from gateway.rest.invoices import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPLAY_HEADER
 
     date_filter = _string(format="date", pattern=_DATE)
@@ -344,7 +360,10 @@ def _paths() -> dict[str, Any]:
                         "name": "x-idempotency-key",
                         "in": "header",
                         "required": False,
-                        "description": "Replays the first successful response for 24 hours.",
+                        "description": (
+                            "Replays the first successful response (kept 24 hours by default)."
+                            " `idempotency-key` is read when this header is absent."
+                        ),
                         "schema": _string(pattern=_PRINTABLE_HEADER),
                     }
                 ],
@@ -368,7 +387,11 @@ def _paths() -> dict[str, Any]:
                 "operationId": "listInvoices",
                 "summary": "List invoices, newest first",
                 "parameters": [
-                    _query("skip", {"type": "integer", "minimum": 0, "default": 0}, "Offset."),
+                    _query(
+                        "skip",
+                        {"type": "integer", "minimum": 0, "maximum": _MAX_SKIP, "default": 0},
+                        "Invoices to pass over.",
+                    ),
                     _query(
                         "take",
                         {

@@ -102,6 +102,8 @@ def invoice_items(invoice: Invoice, totals: Totals) -> list[InvoiceItem]:
 
 def payment_link_expiry(due_date: date) -> datetime:
     """The link works through the whole due date (UTC) and expires at its end."""
+    if due_date == date.max:
+        return datetime.max.replace(tzinfo=UTC)
     return datetime.combine(due_date + timedelta(days=1), time.min, tzinfo=UTC)
 
 

@@ -1,0 +1,43 @@
+"""GET /api/v0/invoices/{invoice_id}/pdf: the invoice PDF the email attaches."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.db.repositories import get_one
+from gateway.db.tables import Invoice
+from gateway.delivery.pdf import invoice_pdf_filename, render_invoice_pdf
+from gateway.domain.errors import InvoiceNotFound
+from gateway.runtime import Runtime
+from gateway.services.access import Caller
+from gateway.services.invoice_json import payment_link_url
+from gateway.services.invoice_views import load_invoice_views
+
+
+async def download(request: Request) -> Response:
+    runtime: Runtime = request.state.runtime
+    caller: Caller = request.state.caller
+    invoice_id = request.path_params["invoice_id"]
+    async with runtime.sessions() as session:
+        invoice = await get_one(session, Invoice, caller.app_id, invoice_id)
+        if invoice is None:
+            raise InvoiceNotFound()
+        views = await load_invoice_views(session, caller.app_id, caller.app_name, [invoice])
+    payment_url = payment_link_url(invoice, runtime.settings.public_base_url)
+    # fpdf2 is CPU-bound and synchronous: keep it off the event loop.
+    pdf = await run_in_threadpool(render_invoice_pdf, views[0], payment_url)
+    filename = invoice_pdf_filename(invoice.invoice_number)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        # An invoice is personal data: no shared cache may keep it.
+        "Cache-Control": "private, no-store",
+    }
+    return Response(pdf, 200, headers, media_type="application/pdf")
+
+
+# "{invoice_id}" never matches a "/", so this cannot be shadowed by the
+# GET /api/v0/invoices/{invoice_id} route whatever the order.
+routes = [Route("/api/v0/invoices/{invoice_id}/pdf", download, methods=["GET"])]

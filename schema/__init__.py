@@ -1,0 +1,1 @@
+"""The Strawberry GraphQL schema served at /graphql."""

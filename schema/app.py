@@ -1,0 +1,142 @@
+"""The /graphql endpoint: Strawberry's ASGI app behind the gateway's guard, plus the
+GraphiQL page and its locally served assets."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import orjson
+from starlette.datastructures import Headers
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
+
+from gateway.domain.errors import PayloadTooLarge, Unauthorized
+from gateway.encoding import dumps
+from gateway.rest.errors import error_response
+from gateway.runtime import Runtime
+from gateway.services.access import Caller
+from schema.context import Context
+from schema.errors import present
+from schema.graphiql import ASSETS_PATH, GRAPHIQL_HTML
+from schema.loaders import build_loaders
+from schema.schema import schema
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+class GatewayGraphQL(GraphQL[Context, None]):
+    """Runs behind gateway.guard.ApiGuard, which authenticates and rate-limits every
+    operation and leaves the Caller in the request state."""
+
+    def encode_json(self, data: object) -> bytes:
+        return dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        value = orjson.loads(data)
+        if not isinstance(value, dict | list):
+            # Strawberry would fail on `null` or `"text"` with a 500; this makes it a 400.
+            raise json.JSONDecodeError("expected a JSON object", str(value), 0)
+        return value
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        assert isinstance(request, Request) and isinstance(response, Response)  # HTTP only
+        state = request.scope["state"]
+        runtime: Runtime = state["runtime"]
+        caller: Caller = state["caller"]
+        request_id: str = state["request_id"]
+        response.headers["x-request-id"] = request_id
+        return Context(
+            runtime=runtime,
+            caller=caller,
+            loaders=build_loaders(runtime.sessions, caller.app_id),
+            request=request,
+            request_id=request_id,
+        )
+
+    async def process_result(
+        self, request: Request | WebSocket, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = present(result.errors, request.scope["state"]["request_id"])
+        return process_result(result)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(GRAPHIQL_HTML)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return  # no subscriptions: the route only matches HTTP
+        request = Request(scope)
+        if _wants_graphiql(request):
+            await HTMLResponse(GRAPHIQL_HTML)(scope, receive, send)
+            return
+        if "caller" not in scope["state"]:
+            # The guard lets only the GraphiQL page through unauthenticated; anything it
+            # did not recognise as an operation still must not run as one.
+            await error_response(Unauthorized())(scope, receive, send)
+            return
+        scope["state"]["request_id"] = uuid.uuid4().hex
+        limit: int = scope["state"]["runtime"].settings.max_body_bytes
+        try:
+            await super().__call__(scope, _capped(scope, receive, limit), send)
+        except PayloadTooLarge as exc:
+            await error_response(exc)(scope, receive, send)
+
+
+def _wants_graphiql(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and ("text/html" in accept or "*/*" in accept)
+    )
+
+
+def _capped(scope: Scope, receive: Receive, limit: int) -> Receive:
+    """`receive`, raising PayloadTooLarge once the body passes `limit` bytes."""
+    declared = Headers(scope=scope).get("content-length")
+    too_large = PayloadTooLarge(f"Request body must not exceed {limit} bytes")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    received = 0
+
+    async def capped() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large
+        return message
+
+    return capped
+
+
+def graphql_routes() -> list[BaseRoute]:
+    """/graphql (operations over POST, or GET for queries; GET from a browser is GraphiQL)
+    and /graphql/assets/ (GraphiQL's scripts and styles, public)."""
+    app = GatewayGraphQL(
+        schema,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,  # queries only: GET never runs a mutation
+        multipart_uploads_enabled=False,
+        subscription_protocols=(),
+    )
+    # check_dir=False: an install without the assets still serves the API (GraphiQL 404s).
+    assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR, check_dir=False))
+    return [
+        Route("/graphql", app, name="graphql"),
+        Mount(ASSETS_PATH, app=assets, name="graphql-assets"),
+    ]

@@ -1,0 +1,21 @@
+"""The per-request context every resolver reads: `info.context.loaders.customers`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from gateway.runtime import Runtime
+from gateway.services.access import Caller
+from schema.loaders import Loaders
+
+
+@dataclass(frozen=True)
+class Context:
+    runtime: Runtime
+    caller: Caller
+    loaders: Loaders
+    request: Request
+    # Names this request in the server log; masked errors quote it to the client.
+    request_id: str

@@ -1,0 +1,16 @@
+"""The v0 enums, exposed to GraphQL under the same names and values.
+
+strawberry.enum registers the domain classes themselves, so resolvers and inputs use
+gateway.domain.status's enums directly; import them from here so the registration ran.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
+
+for _enum in (InvoiceStatus, DeliveryMethod, PaymentMethod):
+    strawberry.enum(_enum)
+
+__all__ = ["DeliveryMethod", "InvoiceStatus", "PaymentMethod"]

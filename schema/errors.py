@@ -1,0 +1,69 @@
+"""What a client sees of an error: GatewayErrors keep their message and gain their
+`code`; GraphQL's own errors (syntax, validation, coercion) pass with a code; anything
+else is masked as "Internal server error (request id ...)" and logged with that id.
+
+    extensions.code
+    ├── <GatewayError.code>          INVALID_INPUT, RATE_LIMITED, SERVICE_UNAVAILABLE ...
+    ├── GRAPHQL_PARSE_FAILED         syntax error, too many tokens
+    ├── GRAPHQL_VALIDATION_FAILED    unknown field, depth/alias limit, introspection off,
+    │                                a variable the schema cannot coerce ...
+    ├── BAD_USER_INPUT               a value rejected during execution
+    └── INTERNAL_SERVER_ERROR        everything else (masked)
+
+Applied to every result by the HTTP view (schema.app), not by a schema extension: an
+exception that escapes the operation (say, from a validation rule) skips the extensions'
+on_operation exits and would reach the client unmasked.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError, GraphQLSyntaxError
+
+from gateway.domain.errors import GatewayError
+
+log = logging.getLogger("gateway.graphql")
+
+
+def present(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
+    return [_present(error, request_id) for error in errors]
+
+
+def _present(error: GraphQLError, request_id: str) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, GatewayError):
+        return _copy(error, error.message, {"code": original.code})
+    if original is None or isinstance(original, GraphQLError):
+        return _copy(error, error.message, {**(error.extensions or {}), "code": _code(error)})
+    log.error(
+        "unhandled error in GraphQL request_id=%s path=%s",
+        request_id,
+        error.path,
+        exc_info=original,
+    )
+    return _copy(
+        error,
+        f"Internal server error (request id {request_id})",
+        {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )
+
+
+def _code(error: GraphQLError) -> str:
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.path is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "BAD_USER_INPUT"
+
+
+def _copy(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
+    # original_error is dropped: nothing of it may reach the client.
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )

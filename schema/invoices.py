@@ -1,0 +1,228 @@
+"""Invoice objects built in batches: one loader round per kind of related row.
+
+Whoever hands out invoices (invoice, invoices, Customer.invoices, createInvoice) passes
+the selection below the Invoice type; `build_invoices` asks the request's DataLoaders
+for exactly the related rows it names (customers, wallets, taxes, items -> products,
+transactions, the app), all at once, and returns plain objects whose nested fields are
+attribute reads. The SQL count thus depends on the query's shape, not on the page size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+
+import strawberry
+from aiodataloader import DataLoader
+from strawberry.scalars import JSON
+from strawberry.types.nodes import SelectedField
+
+from gateway.db import tables
+from gateway.db.repositories import InvoiceFilter, count_invoices, list_invoices
+from gateway.services.invoice_views import InvoiceView
+from schema.context import Context
+from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
+from schema.loaders import CustomerPage, Loaders
+from schema.pagination import Connection, Window, connection, window
+from schema.selection import below, names, under
+from schema.types import (
+    App,
+    Customer,
+    Invoice,
+    InvoiceItem,
+    Product,
+    Tax,
+    Transaction,
+    Wallet,
+    utc,
+    utc_or_none,
+)
+
+_ZERO = Decimal("0.00")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """Which related rows the selection below Invoice names."""
+
+    app: bool = False
+    customer: bool = False
+    wallet: bool = False
+    tax: bool = False
+    items: bool = False
+    products: bool = False
+    transactions: bool = False
+
+    @classmethod
+    def of(cls, selected: Sequence[SelectedField]) -> Wanted:
+        asked = names(selected)
+        return cls(
+            app="app" in asked,
+            customer="customer" in asked,
+            wallet="wallet" in asked,
+            tax="tax" in asked,
+            items="items" in asked,
+            products="product" in names(below(selected, "items")),
+            transactions="transactions" in asked,
+        )
+
+
+@dataclass
+class _Related:
+    app: App | None = None
+    customers: dict[str, Customer] = field(default_factory=dict)
+    wallets: dict[str, Wallet] = field(default_factory=dict)
+    taxes: dict[str, Tax] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    items: dict[str, list[tables.InvoiceItem]] = field(default_factory=dict)
+    transactions: dict[str, list[Transaction]] = field(default_factory=dict)
+
+
+async def build_invoices(
+    context: Context, rows: Sequence[tables.Invoice], selected: Sequence[SelectedField]
+) -> list[Invoice]:
+    wanted = Wanted.of(selected)
+    loaders = context.loaders
+    ids = [row.id for row in rows]
+    app, customers, wallets, taxes, items, transactions = await asyncio.gather(
+        _rows(loaders.app, [context.caller.app_id] if wanted.app and rows else []),
+        _rows(loaders.customers, [r.customer_id for r in rows] if wanted.customer else []),
+        _rows(loaders.wallets, [r.wallet_id for r in rows] if wanted.wallet else []),
+        _rows(loaders.taxes, [r.tax_id for r in rows] if wanted.tax else []),
+        _lists(loaders.items, ids if wanted.items else []),
+        _lists(loaders.transactions, ids if wanted.transactions else []),
+    )
+    product_ids = [item.product_id for group in items.values() for item in group]
+    products = await _rows(loaders.products, product_ids if wanted.products else [])
+    related = _Related(
+        app=App.from_row(app[context.caller.app_id]) if app else None,
+        customers={key: Customer.from_row(row) for key, row in customers.items()},
+        wallets={key: Wallet.from_row(row) for key, row in wallets.items()},
+        taxes={key: Tax.from_row(row) for key, row in taxes.items()},
+        products={key: Product.from_row(row) for key, row in products.items()},
+        items=items,
+        transactions={
+            key: [Transaction.from_row(txn) for txn in group] for key, group in transactions.items()
+        },
+    )
+    base_url = context.runtime.settings.public_base_url
+    return [_invoice(row, related, base_url) for row in rows]
+
+
+async def _rows(loader: DataLoader[str, V | None], keys: Iterable[str | None]) -> dict[str, V]:
+    unique = list(dict.fromkeys(key for key in keys if key is not None))
+    if not unique:
+        return {}
+    values = await loader.load_many(unique)
+    return {key: value for key, value in zip(unique, values, strict=True) if value is not None}
+
+
+async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str, list[V]]:
+    if not keys:
+        return {}
+    return dict(zip(keys, await loader.load_many(keys), strict=True))
+
+
+def _invoice(row: tables.Invoice, related: _Related, base_url: str) -> Invoice:
+    token = row.payment_link_token
+    return Invoice(
+        id=strawberry.ID(row.id),
+        invoice_number=row.invoice_number,
+        name=row.name,
+        email=row.email,
+        address=row.address,
+        phone_number=row.phone_number,
+        logo=row.logo,
+        app_id=strawberry.ID(row.app_id),
+        customer_id=strawberry.ID(row.customer_id),
+        wallet_id=strawberry.ID(row.wallet_id),
+        tax_id=None if row.tax_id is None else strawberry.ID(row.tax_id),
+        due_date=row.due_date,
+        send_date=row.send_date,
+        date_created=utc(row.date_created),
+        status=InvoiceStatus(row.status),
+        payment_methods=[PaymentMethod(method) for method in row.payment_methods],
+        delivery=DeliveryMethod(row.delivery),
+        payment_link=row.payment_link,
+        partial_payment=row.partial_payment,
+        reminder_sent=row.reminder_sent,
+        paid_at=utc_or_none(row.paid_at),
+        payment_status=row.payment_status,
+        payment_metadata=None if row.payment_metadata is None else JSON(row.payment_metadata),
+        currency=row.currency,
+        subtotal=row.subtotal,
+        tax_amount=row.tax_amount,
+        total=row.total,
+        amount_paid=row.amount_paid,
+        amount_due=max(row.total - row.amount_paid, _ZERO),
+        # The same URL the REST shim renders (gateway.services.invoice_json.payment_link_url).
+        payment_link_url=None if token is None else f"{base_url}/pay/{token}",
+        payment_link_expires_at=utc_or_none(row.payment_link_expires_at),
+        app=related.app,
+        customer=related.customers.get(row.customer_id),
+        wallet=related.wallets.get(row.wallet_id),
+        tax=None if row.tax_id is None else related.taxes.get(row.tax_id),
+        items=[
+            InvoiceItem.from_row(item, related.products.get(item.product_id))
+            for item in related.items.get(row.id, ())
+        ],
+        transactions=related.transactions.get(row.id, []),
+    )
+
+
+def prime(loaders: Loaders, view: InvoiceView) -> None:
+    """Hand a just-created invoice's rows to the loaders, so nothing is read twice."""
+    invoice = view.invoice
+    loaders.invoices.prime(invoice.id, invoice)
+    if view.customer is not None:
+        loaders.customers.prime(view.customer.id, view.customer)
+    if view.wallet is not None:
+        loaders.wallets.prime(view.wallet.id, view.wallet)
+    if view.tax is not None:
+        loaders.taxes.prime(view.tax.id, view.tax)
+    loaders.items.prime(invoice.id, [entry.item for entry in view.items])
+    for entry in view.items:
+        if entry.product is not None:
+            loaders.products.prime(entry.product.id, entry.product)
+    loaders.transactions.prime(invoice.id, list(view.transactions))
+
+
+async def invoice_page(
+    info: strawberry.Info[Context, None], filters: InvoiceFilter, first: int, after: str | None
+) -> Connection[Invoice]:
+    context = info.context
+    page = window(first, after)
+    app_id = context.caller.app_id
+    async with context.runtime.sessions() as session:
+        rows = await list_invoices(
+            session, app_id, filters, offset=page.offset, limit=page.limit + 1
+        )
+    for row in rows:
+        context.loaders.invoices.prime(row.id, row)
+
+    async def count() -> int:
+        async with context.runtime.sessions() as session:
+            return await count_invoices(session, app_id, filters)
+
+    nodes = await build_invoices(context, rows, under(info, "edges", "node"))
+    return connection(nodes, page, count)
+
+
+async def customer_invoices(
+    info: strawberry.Info[Context, None], customer_id: str, first: int, after: str | None
+) -> Connection[Invoice]:
+    loaders = info.context.loaders
+    page: Window = window(first, after)
+    rows = await loaders.customer_invoices.load(
+        CustomerPage(customer_id, page.offset, page.limit + 1)
+    )
+
+    async def count() -> int:
+        return await loaders.customer_invoice_counts.load(customer_id)
+
+    nodes = await build_invoices(info.context, rows, under(info, "edges", "node"))
+    return connection(nodes, page, count)

@@ -1,0 +1,115 @@
+"""DataLoaders, built fresh for every request and scoped to the caller's app.
+
+Every batch function answers in key order with None (or an empty list) for keys the
+app does not have, and opens its own short session. `MAX_BATCH_SIZE` caps the IN (...)
+lists; a page of invoices (at most 100) always fits in one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from aiodataloader import DataLoader
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db import repositories as repo
+from gateway.db.engine import SessionFactory
+from gateway.db.tables import App, Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+
+MAX_BATCH_SIZE = 200
+
+K = TypeVar("K")
+V = TypeVar("V")
+Row = TypeVar("Row", Customer, Wallet, Product, Tax, Invoice)
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """One page of one customer's invoices."""
+
+    customer_id: str
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Loaders:
+    app: DataLoader[str, App | None]
+    customers: DataLoader[str, Customer | None]
+    wallets: DataLoader[str, Wallet | None]
+    taxes: DataLoader[str, Tax | None]
+    products: DataLoader[str, Product | None]
+    invoices: DataLoader[str, Invoice | None]
+    items: DataLoader[str, list[InvoiceItem]]
+    transactions: DataLoader[str, list[Transaction]]
+    customer_invoices: DataLoader[CustomerPage, list[Invoice]]
+    customer_invoice_counts: DataLoader[str, int]
+
+
+def build_loaders(sessions: SessionFactory, app_id: str) -> Loaders:
+    """Call inside the request's event loop (aiodataloader binds the loop it is built in)."""
+    loop = asyncio.get_running_loop()
+
+    def loader(fetch: Callable[[AsyncSession, list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
+        async def batch(keys: list[K]) -> list[V]:
+            async with sessions() as session:
+                return await fetch(session, keys)
+
+        return DataLoader(batch, max_batch_size=MAX_BATCH_SIZE, loop=loop)
+
+    def rows(model: type[Row]) -> DataLoader[str, Row | None]:
+        async def fetch(session: AsyncSession, ids: list[str]) -> list[Row | None]:
+            return await repo.get_many(session, model, app_id, ids)
+
+        return loader(fetch)
+
+    async def fetch_app(session: AsyncSession, ids: list[str]) -> list[App | None]:
+        # The only app a caller can see is its own.
+        app = await repo.get_app(session, app_id) if app_id in ids else None
+        return [app if key == app_id else None for key in ids]
+
+    async def fetch_items(session: AsyncSession, ids: list[str]) -> list[list[InvoiceItem]]:
+        return await repo.items_for_invoices(session, app_id, ids)
+
+    async def fetch_transactions(session: AsyncSession, ids: list[str]) -> list[list[Transaction]]:
+        return await repo.transactions_for_invoices(session, app_id, ids)
+
+    async def fetch_pages(session: AsyncSession, pages: list[CustomerPage]) -> list[list[Invoice]]:
+        return await _customer_pages(session, app_id, pages)
+
+    async def fetch_counts(session: AsyncSession, ids: list[str]) -> list[int]:
+        return await repo.count_invoices_for_customers(session, app_id, ids)
+
+    return Loaders(
+        app=loader(fetch_app),
+        customers=rows(Customer),
+        wallets=rows(Wallet),
+        taxes=rows(Tax),
+        products=rows(Product),
+        invoices=rows(Invoice),
+        items=loader(fetch_items),
+        transactions=loader(fetch_transactions),
+        customer_invoices=loader(fetch_pages),
+        customer_invoice_counts=loader(fetch_counts),
+    )
+
+
+async def _customer_pages(
+    session: AsyncSession, app_id: str, pages: Sequence[CustomerPage]
+) -> list[list[Invoice]]:
+    """One query per distinct (offset, limit): usually one for the whole batch."""
+    found: dict[CustomerPage, list[Invoice]] = {}
+    windows = dict.fromkeys((page.offset, page.limit) for page in pages)
+    for offset, limit in windows:
+        ids = list(
+            dict.fromkeys(p.customer_id for p in pages if (p.offset, p.limit) == (offset, limit))
+        )
+        grouped = await repo.invoices_for_customers(
+            session, app_id, ids, offset=offset, limit=limit
+        )
+        for customer_id, invoices in zip(ids, grouped, strict=True):
+            found[CustomerPage(customer_id, offset, limit)] = invoices
+    return [found[page] for page in pages]

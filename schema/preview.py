@@ -1,0 +1,89 @@
+"""previewInvoice: what createInvoice would compute for an input, persisting nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates, parse_create_invoice
+from gateway.services.create_invoice import price_invoice
+from schema.context import Context
+from schema.inputs import CreateInvoiceInput
+from schema.types import Customer, Product, Tax, Wallet
+from schema.user_errors import USER_ERRORS, UserError, user_errors
+
+
+@strawberry.type
+class PreviewLine:
+    product_id: strawberry.ID
+    quantity: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+
+    @strawberry.field
+    async def product(self, info: strawberry.Info[Context, None]) -> Product | None:
+        row = await info.context.loaders.products.load(self.product_id)
+        return None if row is None else Product.from_row(row)
+
+
+@strawberry.type(description="One tax component's amount.")
+class TaxLine:
+    name: str
+    amount: Decimal
+
+
+@strawberry.type
+class InvoicePreview:
+    lines: list[PreviewLine]
+    subtotal: Decimal
+    subtotal_excluding_tax: Decimal = strawberry.field(
+        description="Equals subtotal unless the tax is included in the prices."
+    )
+    tax_amount: Decimal
+    taxes: list[TaxLine]
+    total: Decimal
+    customer: Customer
+    wallet: Wallet
+    tax: Tax | None
+
+
+@strawberry.type
+class InvoicePreviewPayload:
+    preview: InvoicePreview | None
+    user_errors: list[UserError]
+
+
+async def preview_invoice(
+    context: Context, invoice_input: CreateInvoiceInput
+) -> InvoicePreviewPayload:
+    runtime = context.runtime
+    command: CreateInvoiceCommand | None = None
+    try:
+        command = parse_create_invoice(invoice_input.to_v0())
+        check_dates(command.due_date, command.send_date, runtime.clock().date())
+        async with runtime.sessions() as session:
+            priced = await price_invoice(session, context.caller.app_id, command)
+    except USER_ERRORS as exc:
+        return InvoicePreviewPayload(preview=None, user_errors=user_errors(exc, command))
+    totals = priced.totals
+    preview = InvoicePreview(
+        lines=[
+            PreviewLine(
+                product_id=strawberry.ID(line.product_id),
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+            )
+            for line in totals.lines
+        ],
+        subtotal=totals.subtotal,
+        subtotal_excluding_tax=totals.subtotal_excluding_tax,
+        tax_amount=totals.tax_amount,
+        taxes=[TaxLine(name=tax.name, amount=tax.amount) for tax in totals.taxes],
+        total=totals.total,
+        customer=Customer.from_row(priced.customer),
+        wallet=Wallet.from_row(priced.wallet),
+        tax=None if priced.tax is None else Tax.from_row(priced.tax),
+    )
+    return InvoicePreviewPayload(preview=preview, user_errors=[])

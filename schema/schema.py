@@ -1,0 +1,92 @@
+"""The Schema, with its guardrails and caches. Validation rules are built once, here:
+rule classes built per request would never hit the validation cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import ASTValidationRule, GraphQLError, ValidationContext, ValidationRule
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.context import Context
+from schema.mutations import Mutation
+from schema.queries import Query
+from schema.scalars import SCALARS
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+CACHE_SIZE = 256
+
+_DepthLimit = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules[0]
+
+
+class DepthLimit(_DepthLimit):  # type: ignore[misc,valid-type]
+    """The depth rule, minus its crash on a spread of an undefined fragment (a KeyError
+    that would surface as an internal error); KnownFragmentNamesRule reports that one."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        try:
+            super().__init__(context)
+        except KeyError:
+            ValidationRule.__init__(self, context)
+
+
+RULES: tuple[type[ASTValidationRule], ...] = (
+    DepthLimit,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+)
+RULES_WITHOUT_INTROSPECTION = (*RULES, NoSchemaIntrospectionCustomRule)
+
+
+class Guardrails(SchemaExtension):
+    """Adds RULES, and the no-introspection rule when settings.graphql_introspection is off.
+
+    Either way the rules are one of two tuples built at import, so validation stays cached.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        introspection = not isinstance(context, Context) or (
+            context.runtime.settings.graphql_introspection
+        )
+        rules = RULES if introspection else RULES_WITHOUT_INTROSPECTION
+        execution.validation_rules = (*execution.validation_rules, *rules)
+        yield
+
+
+class GatewaySchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """schema.errors logs what needs logging, with the request id."""
+
+
+def _extensions() -> list[Any]:
+    return [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        Guardrails,
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+    ]
+
+
+schema = GatewaySchema(
+    query=Query,
+    mutation=Mutation,
+    extensions=_extensions(),
+    config=StrawberryConfig(scalar_map=SCALARS),
+)

@@ -1,0 +1,226 @@
+"""GraphQL object types. Nested fields are attribute reads on objects built up front
+(see schema.invoices), except Customer.invoices, a paginated loader call."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gateway.db import tables
+from schema.context import Context
+from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
+from schema.pagination import DEFAULT_PAGE_SIZE, Connection
+
+
+def utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they are stored as UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def plain_number(value: Decimal) -> Decimal:
+    """Without trailing zeros (1, 1.5), as the v0 JSON shows quantities."""
+    normalized = value.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
+def utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else utc(value)
+
+
+@strawberry.type(description="The app (tenant) a row belongs to: the caller's own.")
+class App:
+    id: strawberry.ID
+    name: str
+    currency: str
+
+    @classmethod
+    def from_row(cls, row: tables.App) -> App:
+        return cls(id=strawberry.ID(row.id), name=row.name, currency=row.currency)
+
+
+@strawberry.type
+class Wallet:
+    id: strawberry.ID
+    address: str
+    blockchain: str
+    type: str
+
+    @classmethod
+    def from_row(cls, row: tables.Wallet) -> Wallet:
+        return cls(
+            id=strawberry.ID(row.id), address=row.address, blockchain=row.blockchain, type=row.type
+        )
+
+
+@strawberry.type
+class Product:
+    id: strawberry.ID
+    name: str
+    price: Decimal
+    currency: str
+
+    @classmethod
+    def from_row(cls, row: tables.Product) -> Product:
+        return cls(id=strawberry.ID(row.id), name=row.name, price=row.price, currency=row.currency)
+
+
+@strawberry.type(description="One step of a tax: a percentage or a fixed amount.")
+class TaxComponent:
+    name: str
+    rate: Decimal
+    type: str
+    compound: bool
+
+
+@strawberry.type
+class Tax:
+    id: strawberry.ID
+    name: str
+    rate: Decimal
+    type: str
+    inclusive: bool
+    components: list[TaxComponent]
+
+    @classmethod
+    def from_row(cls, row: tables.Tax) -> Tax:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name,
+            rate=row.rate,
+            type=row.type,
+            inclusive=row.inclusive,
+            components=[_component(raw) for raw in row.components or ()],
+        )
+
+
+def _component(raw: dict[str, Any]) -> TaxComponent:
+    return TaxComponent(
+        name=str(raw.get("name", "")),
+        rate=Decimal(str(raw.get("rate", "0"))),
+        type=str(raw.get("type", "PERCENTAGE")),
+        compound=bool(raw.get("compound", False)),
+    )
+
+
+@strawberry.type
+class Transaction:
+    id: strawberry.ID
+    invoice_id: strawberry.ID
+    amount: Decimal
+    method: str
+    reference: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: tables.Transaction) -> Transaction:
+        return cls(
+            id=strawberry.ID(row.id),
+            invoice_id=strawberry.ID(row.invoice_id),
+            amount=row.amount,
+            method=row.method,
+            reference=row.reference,
+            created_at=utc(row.created_at),
+        )
+
+
+@strawberry.type
+class InvoiceItem:
+    invoice_id: strawberry.ID
+    position: int
+    product_id: strawberry.ID
+    quantity: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+    product: Product | None
+
+    @classmethod
+    def from_row(cls, row: tables.InvoiceItem, product: Product | None) -> InvoiceItem:
+        return cls(
+            invoice_id=strawberry.ID(row.invoice_id),
+            position=row.position,
+            product_id=strawberry.ID(row.product_id),
+            quantity=row.quantity.normalize()
+            if row.quantity == row.quantity.to_integral()
+            else row.quantity,
+            unit_price=row.unit_price,
+            line_total=row.line_total,
+            product=product,
+        )
+
+
+@strawberry.type
+class Customer:
+    id: strawberry.ID
+    email: str
+    name: str
+    status: str
+    address: str | None
+    phone_number: str | None
+
+    @classmethod
+    def from_row(cls, row: tables.Customer) -> Customer:
+        return cls(
+            id=strawberry.ID(row.id),
+            email=row.email,
+            name=row.name,
+            status=row.status,
+            address=row.address,
+            phone_number=row.phone_number,
+        )
+
+    @strawberry.field
+    async def invoices(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[Invoice]:
+        # Imported here: schema.invoices builds Customer objects, so it imports this module.
+        from schema.invoices import customer_invoices
+
+        return await customer_invoices(info, self.id, first, after)
+
+
+@strawberry.type
+class Invoice:
+    id: strawberry.ID
+    invoice_number: str
+    name: str
+    email: str
+    address: str | None
+    phone_number: str | None
+    logo: str | None
+    app_id: strawberry.ID
+    customer_id: strawberry.ID
+    wallet_id: strawberry.ID
+    tax_id: strawberry.ID | None
+    due_date: date
+    send_date: date | None
+    date_created: datetime
+    status: InvoiceStatus
+    payment_methods: list[PaymentMethod]
+    delivery: DeliveryMethod
+    payment_link: bool
+    partial_payment: bool
+    reminder_sent: bool
+    paid_at: datetime | None
+    payment_status: str | None
+    payment_metadata: JSON | None
+    currency: str
+    subtotal: Decimal
+    tax_amount: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    amount_due: Decimal
+    payment_link_url: str | None
+    payment_link_expires_at: datetime | None
+    app: App | None
+    customer: Customer | None
+    wallet: Wallet | None
+    tax: Tax | None
+    items: list[InvoiceItem]
+    transactions: list[Transaction]

@@ -1,0 +1,131 @@
+"""Hostile documents are refused during validation: no resolver runs, no 500.
+Internal errors are masked; introspection can be switched off."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from strawberry.extensions.validation_cache import _get_validate_cache
+
+from gateway.db import repositories
+from gateway.db.statements import count_statements
+from gateway.settings import Settings
+from schema import schema as schema_module
+from tests.apptest import seeded_gateway
+from tests.graphql.helpers import gql
+
+
+async def refused(client: httpx.AsyncClient, query: str) -> list[dict[str, object]]:
+    """The errors of a document that must be refused before execution."""
+    with count_statements() as counted:
+        response = await gql(client, query)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["data"] is None, body
+    assert counted.value == 1  # authentication only: no resolver touched the database
+    errors: list[dict[str, object]] = body["errors"]
+    return errors
+
+
+def nested(depth: int) -> str:
+    """invoices -> edges -> node -> customer -> invoices -> ... `depth` levels deep."""
+    levels = ["invoices { edges { node { customer {"] * depth
+    return "{ " + " ".join(levels) + " id " + "} } } }" * depth + " }"
+
+
+async def test_depth_limit(client: httpx.AsyncClient) -> None:
+    ok = await gql(client, nested(2))  # depth 8
+    assert "errors" not in ok.json()
+    errors = await refused(client, nested(3))  # depth 12
+    assert [e["message"] for e in errors] == ["'anonymous' exceeds maximum operation depth of 10"]
+    assert errors[0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+async def test_alias_limit_counts_fragments(client: httpx.AsyncClient) -> None:
+    aliases = " ".join(f"a{n}: __typename" for n in range(20))
+    query = (
+        "query { invoices { totalCount } ...F ...G } "
+        f"fragment F on Query {{ {aliases} }} "
+        f"fragment G on Query {{ {aliases.replace('a', 'b')} }}"
+    )
+    errors = await refused(client, query)
+    assert errors[0]["message"] == "40 aliases found. Allowed: 30"
+
+
+async def test_circular_fragments(client: httpx.AsyncClient) -> None:
+    query = """
+    query { invoices { edges { node { ...A } } } }
+    fragment A on Invoice { customer { ...B } }
+    fragment B on Customer { invoices { edges { node { ...A } } } }
+    """
+    errors = await refused(client, query)
+    assert any("Cannot spread fragment 'A' within itself" in str(e["message"]) for e in errors)
+
+
+async def test_unknown_fragment_is_a_validation_error(client: httpx.AsyncClient) -> None:
+    errors = await refused(client, "query { invoices { totalCount } ...Missing }")
+    assert errors[0]["message"] == "Unknown fragment 'Missing'."
+
+
+async def test_token_limit(client: httpx.AsyncClient) -> None:
+    fields = " ".join("__typename" for _ in range(2500))
+    errors = await refused(client, f"{{ invoices {{ totalCount }} {fields} }}")
+    assert errors[0]["message"] == (
+        "Syntax Error: Document contains more than 2000 tokens. Parsing aborted."
+    )
+    assert errors[0]["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
+
+
+async def test_rules_are_built_once_so_validation_is_cached(client: httpx.AsyncClient) -> None:
+    cache = _get_validate_cache(schema_module.CACHE_SIZE)
+    query = "{ invoices(first: 1) { totalCount } }"
+    await gql(client, query)
+    before = cache.cache_info().hits
+    for _ in range(3):
+        await gql(client, query)
+    assert cache.cache_info().hits == before + 3
+
+
+async def test_internal_errors_are_masked_and_logged_with_a_request_id(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError('relation "invoice" does not exist; SELECT secret FROM invoice')
+
+    monkeypatch.setattr(repositories, "list_invoices", broken)
+    monkeypatch.setattr("schema.invoices.list_invoices", broken)
+    with caplog.at_level(logging.ERROR, logger="gateway.graphql"):
+        response = await gql(client, "{ invoices { totalCount } }")
+    assert response.status_code == 200
+    body = response.json()
+    request_id = response.headers["x-request-id"]
+    assert body["data"] is None  # invoices is non-null, so the error nulls the root
+    [error] = body["errors"]
+    assert error["message"] == f"Internal server error (request id {request_id})"
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    assert "secret" not in response.text and "Traceback" not in response.text
+    [record] = caplog.records
+    assert request_id in record.getMessage()
+    assert record.exc_info is not None and "SELECT secret" in str(record.exc_info[1])
+
+
+@pytest.fixture
+async def closed(sqlite_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    from gateway.db.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, sqlite_url)
+    settings = Settings(database_url=sqlite_url, graphql_introspection=False)
+    async with seeded_gateway(settings) as (client, _runtime):
+        yield client
+
+
+async def test_introspection_can_be_switched_off(closed: httpx.AsyncClient) -> None:
+    errors = await refused(closed, "{ __schema { types { name } } invoices { totalCount } }")
+    assert "introspection" in str(errors[0]["message"]).lower()
+    errors = await refused(closed, '{ __type(name: "Invoice") { name } invoices { totalCount } }')
+    assert "introspection" in str(errors[0]["message"]).lower()
+    assert (await gql(closed, "{ __typename }")).json() == {"data": {"__typename": "Query"}}

@@ -1,0 +1,75 @@
+"""The loaders batch: a page of 50 invoices with every nested field costs the same number
+of SQL statements as a page of 5."""
+
+from __future__ import annotations
+
+import httpx
+
+from gateway.db.statements import count_statements
+from gateway.runtime import Runtime
+from tests.graphql.helpers import gql
+from tests.graphql.seeding import create_invoices
+
+EVERYTHING = """
+query Page($first: Int!) {
+  invoices(first: $first) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges {
+      cursor
+      node {
+        id invoiceNumber name email address phoneNumber logo appId customerId walletId taxId
+        dueDate sendDate dateCreated status paymentMethods delivery paymentLink
+        partialPayment reminderSent paidAt paymentStatus paymentMetadata currency
+        subtotal taxAmount total amountPaid amountDue paymentLinkUrl paymentLinkExpiresAt
+        app { id name currency }
+        customer {
+          id email name status address phoneNumber
+          invoices(first: 3) { totalCount pageInfo { hasNextPage } edges { cursor node { id } } }
+        }
+        wallet { id address blockchain type }
+        tax { id name rate type inclusive components { name rate type compound } }
+        items {
+          invoiceId position productId quantity unitPrice lineTotal
+          product { id name price currency }
+        }
+        transactions { id invoiceId amount method reference createdAt }
+      }
+    }
+  }
+}
+"""
+
+
+async def statements_for(client: httpx.AsyncClient, first: int) -> tuple[int, dict[str, object]]:
+    with count_statements() as counted:
+        response = await gql(client, EVERYTHING, {"first": first})
+    assert response.status_code == 200
+    body = response.json()
+    assert "errors" not in body, body
+    return counted.value, body["data"]["invoices"]
+
+
+async def test_statement_count_does_not_grow_with_the_page(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    await create_invoices(runtime, 50)
+
+    small, five = await statements_for(client, 5)
+    large, fifty = await statements_for(client, 50)
+
+    assert len(five["edges"]) == 5 and len(fifty["edges"]) == 50
+    assert small == large, (small, large)
+    # auth, page, count, app, customers, wallets, taxes, items, products, transactions,
+    # customer invoice pages and their counts: a dozen, whatever the page size
+    assert large <= 12
+    nodes = [edge["node"] for edge in fifty["edges"]]
+    assert all(node["customer"] and node["wallet"] and node["app"] for node in nodes)
+    assert all(item["product"] for node in nodes for item in node["items"])
+    assert sum(len(node["transactions"]) for node in nodes) == 17
+    assert {node["tax"]["name"] if node["tax"] else None for node in nodes} == {
+        None,
+        "Standard Sales Tax",
+        "GST + PST (compound)",
+    }
