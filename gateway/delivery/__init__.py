@@ -1,0 +1,1 @@
+"""Outbox delivery: email (SMTP + PDF) and signed webhooks."""

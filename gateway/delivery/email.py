@@ -1,0 +1,162 @@
+"""deliver_email: one outbox row of channel "email" -> one message over SMTP.
+
+SMTP_URL forms (credentials percent-encoded; the port defaults as shown):
+
+    smtp://[user:pass@]host[:25]            plain, no STARTTLS (also not opportunistic)
+    smtp+starttls://[user:pass@]host[:587]  STARTTLS required
+    smtps://[user:pass@]host[:465]          implicit TLS
+
+Failures map onto DeliveryFailed: a 4xx reply, a refused or dropped connection and a
+timeout are retryable; a 5xx reply to the message (sender, recipient, data) is not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from email.message import EmailMessage
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+from gateway.db.repositories import get_app, get_one
+from gateway.db.tables import Invoice, OutboxMessage
+from gateway.delivery.email_message import build_invoice_email, email_subject
+from gateway.delivery.errors import DeliveryFailed
+from gateway.delivery.pdf import render_invoice_pdf
+from gateway.runtime import Runtime
+from gateway.services.events import EmailKind
+from gateway.services.invoice_json import payment_link_url
+from gateway.services.invoice_views import InvoiceView, load_invoice_views
+
+log = logging.getLogger("gateway.delivery.email")
+
+SMTP_TIMEOUT_SECONDS = 10.0
+
+_DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    hostname: str
+    port: int
+    username: str | None
+    password: str | None
+    use_tls: bool
+    start_tls: bool
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    """Raises ValueError on a URL this module cannot use."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(f"SMTP_URL scheme must be one of {', '.join(_DEFAULT_PORTS)}")
+    if not parts.hostname:
+        raise ValueError("SMTP_URL has no host")
+    return SmtpTarget(
+        hostname=parts.hostname,
+        port=parts.port or _DEFAULT_PORTS[scheme],
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        use_tls=scheme == "smtps",
+        start_tls=scheme == "smtp+starttls",
+    )
+
+
+async def deliver_email(runtime: Runtime, message: OutboxMessage) -> None:
+    """Send the email one outbox row stands for; raise DeliveryFailed if it did not go.
+
+    Marking the row delivered, retrying and giving up are the worker's business.
+    """
+    kind = _kind(message)
+    view = await _load_view(runtime, message)
+    inv = view.invoice
+    if kind is EmailKind.REMINDER and inv.total - inv.amount_paid <= Decimal("0.00"):
+        # Paid between scheduling and sending: a reminder now would only confuse.
+        log.info("reminder skipped, invoice %s has nothing due", inv.invoice_number)
+        return
+    base_url = runtime.settings.public_base_url
+    # fpdf2 is CPU-bound and synchronous: keep it off the event loop.
+    pdf = await asyncio.to_thread(render_invoice_pdf, view, payment_link_url(inv, base_url))
+    email = build_invoice_email(
+        view,
+        kind,
+        outbox_message_id=message.id,
+        public_base_url=base_url,
+        pdf=pdf,
+        now=runtime.clock(),
+    )
+    smtp_url = runtime.settings.smtp_url
+    if smtp_url is None:
+        log.info(
+            "email logged, not sent (no SMTP_URL): to=%s subject=%r",
+            inv.email,
+            email_subject(view, kind),
+        )
+        return
+    await send_email(smtp_url, email)
+    log.info("email sent: message=%s to=%s", message.id, inv.email)
+
+
+def _kind(message: OutboxMessage) -> EmailKind:
+    try:
+        return EmailKind(message.event_type)
+    except ValueError:
+        raise DeliveryFailed(
+            f"unknown email kind {message.event_type!r}", retryable=False
+        ) from None
+
+
+async def _load_view(runtime: Runtime, message: OutboxMessage) -> InvoiceView:
+    async with runtime.sessions() as session:
+        invoice = await get_one(session, Invoice, message.app_id, message.invoice_id)
+        if invoice is None:
+            raise DeliveryFailed(f"invoice {message.invoice_id} not found", retryable=False)
+        app = await get_app(session, message.app_id)
+        views = await load_invoice_views(
+            session, message.app_id, app.name if app else "", [invoice]
+        )
+    return views[0]
+
+
+async def send_email(smtp_url: str, email: EmailMessage) -> None:
+    try:
+        target = parse_smtp_url(smtp_url)
+    except ValueError as exc:
+        # A configuration mistake, not the message's fault: once SMTP_URL is fixed the
+        # same row goes through, so let the worker keep it (within its retry budget).
+        raise DeliveryFailed(str(exc), retryable=True) from None
+    try:
+        await aiosmtplib.send(
+            email,
+            hostname=target.hostname,
+            port=target.port,
+            username=target.username,
+            password=target.password,
+            use_tls=target.use_tls,
+            start_tls=target.start_tls,
+            timeout=SMTP_TIMEOUT_SECONDS,
+        )
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        codes = [refused.code for refused in exc.recipients]
+        reason = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
+        raise DeliveryFailed(
+            f"recipient refused: {reason}", retryable=not all(_permanent(c) for c in codes)
+        ) from None
+    except aiosmtplib.SMTPAuthenticationError as exc:
+        # 535 is a 5xx, but it rejects our credentials, not this message.
+        raise DeliveryFailed(f"SMTP authentication failed: {exc.code}", retryable=True) from None
+    except aiosmtplib.SMTPResponseException as exc:
+        raise DeliveryFailed(
+            f"SMTP {exc.code} {exc.message}", retryable=not _permanent(exc.code)
+        ) from None
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        # Connection refused or dropped, timeouts, TLS handshake, STARTTLS not offered.
+        raise DeliveryFailed(f"SMTP unavailable: {exc!r}", retryable=True) from None
+
+
+def _permanent(code: int) -> bool:
+    return 500 <= code < 600

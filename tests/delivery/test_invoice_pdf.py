@@ -1,0 +1,195 @@
+"""The invoice PDF: rendering (no I/O) and GET /api/v0/invoices/{id}/pdf."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
+from gateway.delivery.pdf import invoice_pdf_filename, latin1, render_invoice_pdf
+from gateway.runtime import Runtime
+from gateway.services.invoice_views import InvoiceView, ItemView
+from gateway.services.tenants import create_app_with_credential
+from gateway.settings import Settings
+from tests.apptest import DEMO_HEADERS, basic_invoice, seeded_gateway
+from tests.spec_examples import SPEC_EXAMPLES
+
+URL = "/api/v0/invoices"
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def a_view(
+    name: str = "Website Development Services", product_name: str = "Web dev"
+) -> InvoiceView:
+    invoice = Invoice(
+        id="inv_1",
+        app_id="app_1",
+        invoice_number="INV-000042",
+        name=name,
+        email="client@example.com",
+        address="Straße 1, 東京",
+        customer_id="cus_1",
+        wallet_id="wal_1",
+        tax_id="tax_1",
+        due_date=date(2030, 1, 31),
+        send_date=date(2030, 1, 2),
+        date_created=datetime(2030, 1, 1, 12, tzinfo=UTC),
+        status="OPEN",
+        payment_methods=["CRYPTO", "BANK_TRANSFER"],
+        delivery="EMAIL",
+        subtotal=Decimal("2500.00"),
+        tax_amount=Decimal("212.50"),
+        total=Decimal("2712.50"),
+        amount_paid=Decimal("700.00"),
+        currency="USDC",
+    )
+    item = InvoiceItem(
+        app_id="app_1",
+        invoice_id="inv_1",
+        position=0,
+        product_id="prod_1",
+        quantity=Decimal("2.0000"),
+        unit_price=Decimal("1250.00"),
+        line_total=Decimal("2500.00"),
+    )
+    product = Product(id="prod_1", app_id="app_1", name=product_name, price=Decimal("1250.00"))
+    return InvoiceView(
+        invoice=invoice,
+        app_name="Zoë's Studio",
+        customer=Customer(id="cus_1", app_id="app_1", email="c@example.com", name="John Doe"),
+        wallet=Wallet(id="wal_1", app_id="app_1", address="0x742d35Cc", blockchain="ETHEREUM"),
+        tax=Tax(id="tax_1", app_id="app_1", name="Standard Sales Tax", rate=Decimal("8.5")),
+        items=(ItemView(item, product),),
+        transactions=(),
+    )
+
+
+def test_the_pdf_shows_the_invoice() -> None:
+    text = pdf_text(render_invoice_pdf(a_view(), "https://pay.example/pay/tok"))
+    for expected in (
+        "Zoë's Studio",
+        "INV-000042",
+        "Website Development Services",
+        "2030-01-01",  # created
+        "2030-01-31",  # due
+        "2030-01-02",  # send date
+        "John Doe",
+        "client@example.com",
+        "Web dev",
+        "1250.00",
+        "Subtotal 2500.00",
+        "Standard Sales Tax 212.50",
+        "Total (USDC) 2712.50",
+        "Amount paid 700.00",
+        "Amount due (USDC) 2012.50",
+        "Cryptocurrency, Bank transfer / ACH",
+        "0x742d35Cc",
+        "https://pay.example/pay/tok",
+    ):
+        assert expected in text, expected
+
+
+def test_the_same_view_renders_the_same_bytes() -> None:
+    assert render_invoice_pdf(a_view(), None) == render_invoice_pdf(a_view(), None)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "Emoji 🚀 and CJK 請求書",
+        "Smart “quotes” \u2013 dashes … €",
+        "Line\nbreaks\tand\x00control\x1bchars",
+        "W" * 2000,  # one word far wider than any cell
+        "",
+    ],
+)
+def test_any_customer_text_renders(hostile: str) -> None:
+    data = render_invoice_pdf(
+        a_view(name=hostile, product_name=hostile), "https://x.test/" + hostile
+    )
+    assert "INV-000042" in pdf_text(data)
+
+
+def test_latin1_stand_ins() -> None:
+    assert latin1("Zoë ő “x” €5 🚀\n") == 'Zoë o "x" EUR5 ? '
+    latin1("請求書").encode("latin-1")  # no exception
+
+
+def test_pdf_filename_is_header_safe() -> None:
+    assert invoice_pdf_filename("INV-000001") == "invoice-INV-000001.pdf"
+    assert invoice_pdf_filename('A/"B"\r\n1') == "invoice-A-B-1.pdf"
+
+
+# --------------------------------------------------------------------------- the endpoint
+
+
+@pytest.fixture
+async def gateway(migrated_database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    settings = Settings(database_url=migrated_database_url, public_base_url="https://pay.example")
+    async with seeded_gateway(settings) as pair:
+        yield pair
+
+
+async def test_download_the_pdf(gateway: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, _runtime = gateway
+    body = SPEC_EXAMPLES["curl-comprehensive"]
+    created = (await client.post(URL, json=body, headers=DEMO_HEADERS)).json()
+
+    response = await client.get(f"{URL}/{created['id']}/pdf", headers=DEMO_HEADERS)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert (
+        response.headers["content-disposition"] == 'attachment; filename="invoice-INV-000001.pdf"'
+    )
+    text = pdf_text(response.content)
+    for expected in ("INV-000001", "Q1 2024 Services Invoice", "17414.25", "Standard Sales Tax"):
+        assert expected in text, expected
+    assert created["payment_link_url"] in text.replace("\n", "")
+
+
+async def test_compound_tax_lists_each_component(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, _runtime = gateway
+    body = basic_invoice(taxId="tax_compound_gst_pst")
+    created = (await client.post(URL, json=body, headers=DEMO_HEADERS)).json()
+    text = pdf_text((await client.get(f"{URL}/{created['id']}/pdf", headers=DEMO_HEADERS)).content)
+    # 2500.00: GST 5% = 125.00, PST 9.975% on 2625.00 = 261.84.
+    assert "GST 125.00" in text
+    assert "PST 261.84" in text
+    assert f"Total (USDC) {created['total']}" in text
+
+
+async def test_another_apps_invoice_is_not_found(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    mine = (await client.post(URL, json=basic_invoice(), headers=DEMO_HEADERS)).json()
+    other = await create_app_with_credential(runtime, "Other Business")
+    other_headers = {
+        "x-client-key": other.credential.client_key,
+        "x-client-secret": other.credential.client_secret,
+    }
+    not_found = {"statusCode": 404, "message": "Invoice not found", "error": "Not Found"}
+    response = await client.get(f"{URL}/{mine['id']}/pdf", headers=other_headers)
+    assert (response.status_code, response.json()) == (404, not_found)
+    unknown = await client.get(f"{URL}/inv_unknown/pdf", headers=DEMO_HEADERS)
+    assert (unknown.status_code, unknown.json()) == (404, not_found)
+
+
+async def test_credentials_are_required(gateway: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, _runtime = gateway
+    mine = (await client.post(URL, json=basic_invoice(), headers=DEMO_HEADERS)).json()
+    response = await client.get(f"{URL}/{mine['id']}/pdf")
+    assert response.status_code == 401
+    assert response.json()["statusCode"] == 401
