@@ -10,17 +10,10 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from gateway.domain.status import PAYMENT_METHOD_LABELS
 from gateway.domain.tax import tax_rule
 from gateway.domain.totals import Line, invoice_totals
 from gateway.services.invoice_views import InvoiceView
-
-PAYMENT_METHOD_LABELS = {
-    "CRYPTO": "Cryptocurrency",
-    "BANK_TRANSFER": "Bank transfer / ACH",
-    "CREDIT_CARD": "Credit card",
-    "CASH": "Cash",
-    "MOBILE_MONEY": "Mobile money",
-}
 
 # Core fonts encode latin-1 only; these common characters have a readable stand-in.
 _STAND_INS = {

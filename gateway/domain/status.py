@@ -72,3 +72,13 @@ def status_after_payment(total: Decimal, amount_paid: Decimal) -> InvoiceStatus:
     if amount_paid == 0:
         raise ValueError("no payment received")
     return InvoiceStatus.PARTIALLYPAID
+
+
+# How a payment method reads on pages, emails and PDFs.
+PAYMENT_METHOD_LABELS: dict[str, str] = {
+    PaymentMethod.CRYPTO: "Cryptocurrency",
+    PaymentMethod.BANK_TRANSFER: "Bank transfer / ACH",
+    PaymentMethod.CREDIT_CARD: "Credit card",
+    PaymentMethod.CASH: "Cash",
+    PaymentMethod.MOBILE_MONEY: "Mobile money",
+}

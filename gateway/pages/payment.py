@@ -11,16 +11,9 @@ from starlette.routing import Route
 
 from gateway.db.repositories import invoice_by_payment_token
 from gateway.db.tables import App
+from gateway.domain.status import PAYMENT_METHOD_LABELS
 from gateway.runtime import Runtime
 from gateway.services.invoice_views import InvoiceView, load_invoice_views
-
-_METHOD_NAMES = {
-    "CRYPTO": "Cryptocurrency",
-    "BANK_TRANSFER": "Bank transfer / ACH",
-    "CREDIT_CARD": "Credit card",
-    "CASH": "Cash",
-    "MOBILE_MONEY": "Mobile money",
-}
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
@@ -29,7 +22,7 @@ _STYLE = (
 )
 
 
-def _page(title: str, body: str, status: int) -> HTMLResponse:
+def page(title: str, body: str, status: int) -> HTMLResponse:
     html = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -39,7 +32,7 @@ def _page(title: str, body: str, status: int) -> HTMLResponse:
     return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
 
 
-def _summary(view: InvoiceView) -> str:
+def invoice_summary(view: InvoiceView) -> str:
     inv = view.invoice
     rows = "".join(
         f"<tr><td>{escape(entry.product.name if entry.product else entry.item.product_id)}</td>"
@@ -47,7 +40,9 @@ def _summary(view: InvoiceView) -> str:
         f'<td class="n">{entry.item.unit_price}</td><td class="n">{entry.item.line_total}</td></tr>'
         for entry in view.items
     )
-    methods = "".join(f"<li>{escape(_METHOD_NAMES.get(m, m))}</li>" for m in inv.payment_methods)
+    methods = "".join(
+        f"<li>{escape(PAYMENT_METHOD_LABELS.get(m, m))}</li>" for m in inv.payment_methods
+    )
     due = inv.total - inv.amount_paid
     return (
         f"<h1>Invoice {escape(inv.invoice_number)}</h1>"
@@ -69,7 +64,7 @@ async def payment_page(request: Request) -> HTMLResponse:
     async with runtime.sessions() as session:
         invoice = await invoice_by_payment_token(session, token) if len(token) <= 64 else None
         if invoice is None:
-            return _page("Payment link not found", "<h1>Payment link not found</h1>", 404)
+            return page("Payment link not found", "<h1>Payment link not found</h1>", 404)
         expires_at = invoice.payment_link_expires_at
         if expires_at is not None:
             if expires_at.tzinfo is None:
@@ -80,11 +75,11 @@ async def payment_page(request: Request) -> HTMLResponse:
                     f"<p>Invoice {escape(invoice.invoice_number)} was due on "
                     f"{invoice.due_date.isoformat()}. Please contact the sender.</p>"
                 )
-                return _page("Payment link expired", body, 410)
+                return page("Payment link expired", body, 410)
         app = await session.get(App, invoice.app_id)
         app_name = app.name if app else ""
         views = await load_invoice_views(session, invoice.app_id, app_name, [invoice])
-    return _page(f"Invoice {invoice.invoice_number}", _summary(views[0]), 200)
+    return page(f"Invoice {invoice.invoice_number}", invoice_summary(views[0]), 200)
 
 
 routes = [Route("/pay/{token}", payment_page, methods=["GET"])]

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from gateway.db.repositories import get_app
 from gateway.db.tables import Invoice
-from gateway.pages.payment import _page, _summary
+from gateway.pages.payment import invoice_summary, page
 from gateway.runtime import Runtime
 from gateway.services.invoice_json import payment_link_url
 from gateway.services.invoice_views import load_invoice_views
@@ -73,7 +73,7 @@ async def click_through(request: Request) -> Response:
             stmt = select(Invoice).where(Invoice.tracking_token == token)
             invoice = (await session.exec(stmt)).first()
         if invoice is None:
-            return _page("Invoice not found", "<h1>Invoice not found</h1>", 404)
+            return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
         await _record_first(session, token, col(Invoice.first_clicked_at), runtime.clock())
         await session.commit()
         link = payment_link_url(invoice, runtime.settings.public_base_url)
@@ -83,7 +83,7 @@ async def click_through(request: Request) -> Response:
         app = await get_app(session, invoice.app_id)
         app_name = app.name if app else ""
         views = await load_invoice_views(session, invoice.app_id, app_name, [invoice])
-    return _page(f"Invoice {invoice.invoice_number}", _summary(views[0]), 200)
+    return page(f"Invoice {invoice.invoice_number}", invoice_summary(views[0]), 200)
 
 
 routes = [

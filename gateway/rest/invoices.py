@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,6 +21,7 @@ from gateway.rest.errors import json_response
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import Idempotency, create_invoice
+from gateway.services.fingerprint import request_fingerprint
 from gateway.services.idempotency import MAX_KEY_LENGTH, run_idempotent
 from gateway.services.invoice_json import render_invoice
 from gateway.services.invoice_views import load_invoice_views
@@ -50,28 +49,23 @@ def idempotency_key(request: Request) -> str | None:
     return key
 
 
-def fingerprint(method: str, path: str, payload: object) -> str:
-    canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(f"{method} {path}\n".encode() + canonical).hexdigest()
-
-
 async def create(request: Request) -> Response:
     runtime, caller = _context(request)
     key = idempotency_key(request)
     payload, _raw = await read_json(request, runtime.settings.max_body_bytes)
     command = parse_create_invoice(payload)
-    request_fingerprint = fingerprint("POST", "/api/v0/invoices", payload)
+    fingerprint = request_fingerprint("rest", "POST /api/v0/invoices", payload)
     found_existing = False
 
     async def action() -> StoredResponse:
         nonlocal found_existing
-        idempotency = Idempotency(key, request_fingerprint) if key else None
+        idempotency = Idempotency(key, fingerprint) if key else None
         result = await create_invoice(runtime, caller, command, idempotency)
         found_existing = not result.created
         body = render_invoice(result.view, runtime.settings.public_base_url)
         return StoredResponse(201, dumps(body))
 
-    outcome = await run_idempotent(runtime, caller.app_id, key, request_fingerprint, action)
+    outcome = await run_idempotent(runtime, caller.app_id, key, fingerprint, action)
     headers = {REPLAY_HEADER: "true"} if outcome.replayed or found_existing else {}
     return Response(
         outcome.response.body,
