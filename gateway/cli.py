@@ -1,4 +1,4 @@
-"""invoice-gateway serve | migrate | seed-demo | create-app."""
+"""invoice-gateway serve | migrate | seed-demo | create-app | worker | webhooks."""
 
 from __future__ import annotations
 
@@ -6,13 +6,19 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict
 from typing import TypeVar
 
 from gateway.db.migrate import upgrade
+from gateway.db.tables import WebhookEndpoint
+from gateway.domain.errors import GatewayError
 from gateway.runtime import Runtime
+from gateway.services import webhook_endpoints
 from gateway.services.demo import seed_demo
+from gateway.services.invoice_json import iso_datetime
 from gateway.services.tenants import create_app_with_credential
 from gateway.settings import Settings
 
@@ -96,6 +102,110 @@ def _create_app(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: it pulls in the PDF and SMTP libraries, which no other command needs.
+    from gateway.delivery.worker import run_worker
+
+    poll_interval: float = (
+        settings.worker_poll_interval_seconds if args.poll_interval is None else args.poll_interval
+    )
+    if poll_interval <= 0:
+        raise ValueError("--poll-interval must be positive")
+
+    async def work(runtime: Runtime) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # SIGTERM (docker stop, systemd) and Ctrl-C let the current pass finish first.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        try:
+            counts = await run_worker(
+                runtime, once=args.once, poll_interval=poll_interval, stop=stop
+            )
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+        if args.once:
+            print(json.dumps(asdict(counts)))
+
+    _with_runtime(settings, work)
+    return 0
+
+
+def _endpoint_json(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, object]:
+    shown: dict[str, object] = {
+        "id": endpoint.id,
+        "app_id": endpoint.app_id,
+        "url": endpoint.url,
+        "enabled": endpoint.enabled,
+        "disabled_reason": endpoint.disabled_reason,
+        "created_at": iso_datetime(endpoint.created_at),
+    }
+    if with_secret:
+        shown["secret"] = endpoint.secret
+    return shown
+
+
+def _webhooks_add(args: argparse.Namespace, settings: Settings) -> int:
+    endpoint = _with_runtime(
+        settings,
+        lambda runtime: webhook_endpoints.add_webhook_endpoint(runtime, args.app_id, args.url),
+    )
+    if args.json:
+        print(json.dumps(_endpoint_json(endpoint, with_secret=True)))
+    else:
+        print(f"endpoint:      {endpoint.id}")
+        print(f"url:           {endpoint.url}")
+        print(f"secret:        {endpoint.secret}")
+        print("Verify each delivery's webhook-signature with this secret (Standard Webhooks).")
+    return 0
+
+
+def _webhooks_list(args: argparse.Namespace, settings: Settings) -> int:
+    endpoints = _with_runtime(
+        settings, lambda runtime: webhook_endpoints.list_webhook_endpoints(runtime, args.app_id)
+    )
+    if args.json:
+        print(json.dumps([_endpoint_json(endpoint) for endpoint in endpoints]))
+        return 0
+    for endpoint in endpoints:
+        state = "enabled" if endpoint.enabled else f"disabled ({endpoint.disabled_reason})"
+        print(f"{endpoint.id}  {state}  {endpoint.url}")
+    return 0
+
+
+def _webhooks_disable(args: argparse.Namespace, settings: Settings) -> int:
+    endpoint = _with_runtime(
+        settings,
+        lambda runtime: webhook_endpoints.disable_webhook_endpoint(
+            runtime, args.app_id, args.endpoint_id
+        ),
+    )
+    print(f"disabled {endpoint.id} ({endpoint.disabled_reason})")
+    return 0
+
+
+def _add_webhooks_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    webhooks = commands.add_parser("webhooks", help="manage an app's webhook endpoints")
+    actions = webhooks.add_subparsers(dest="action", required=True)
+
+    add = actions.add_parser("add", help="add an endpoint and print its signing secret")
+    add.add_argument("app_id")
+    add.add_argument("url", help="http(s) URL; private addresses need ALLOW_PRIVATE_WEBHOOK_URLS")
+    add.add_argument("--json", action="store_true", help="print the endpoint as JSON")
+    add.set_defaults(handler=_webhooks_add)
+
+    listing = actions.add_parser("list", help="list the app's endpoints")
+    listing.add_argument("app_id")
+    listing.add_argument("--json", action="store_true", help="print the endpoints as JSON")
+    listing.set_defaults(handler=_webhooks_list)
+
+    disable = actions.add_parser("disable", help="stop deliveries to an endpoint")
+    disable.add_argument("app_id")
+    disable.add_argument("endpoint_id")
+    disable.set_defaults(handler=_webhooks_disable)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="invoice-gateway", description="GraphQL gateway and v0 REST shim for invoices."
@@ -121,6 +231,23 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--number-format", default="INV-{number:06d}")
     create.add_argument("--json", action="store_true", help="print the credentials as JSON")
     create.set_defaults(handler=_create_app)
+
+    worker = commands.add_parser(
+        "worker", help="deliver the outbox (emails, webhooks) and run the scheduler"
+    )
+    worker.add_argument(
+        "--once", action="store_true", help="one pass, then exit (prints what it did as JSON)"
+    )
+    worker.add_argument(
+        "--poll-interval",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds between polls (default: WORKER_POLL_INTERVAL_SECONDS or 1)",
+    )
+    worker.set_defaults(handler=_worker)
+
+    _add_webhooks_parser(commands)
     return parser
 
 
@@ -135,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, settings)
     except ValueError as exc:
         print(f"invoice-gateway: {exc}", file=sys.stderr)
+        return 2
+    except GatewayError as exc:
+        print(f"invoice-gateway: {exc.message}", file=sys.stderr)
         return 2
 
 

@@ -26,6 +26,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if not value > 0 or value == float("inf"):
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -57,6 +70,14 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     graphql_introspection: bool = True
     log_level: str = "info"
+    # Webhook URLs on private, loopback or link-local addresses are refused (SSRF)
+    # unless this is set; for local development and tests only.
+    allow_private_webhook_urls: bool = False
+    webhook_timeout_seconds: float = 10.0
+    worker_poll_interval_seconds: float = 1.0
+    # Outbox retries: base * 2^(attempt - 1), jittered, capped at an hour; then dead.
+    outbox_retry_base_seconds: float = 5.0
+    outbox_max_attempts: int = 8
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +100,17 @@ class Settings:
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             graphql_introspection=_bool(env, "GRAPHQL_INTROSPECTION", True),
             log_level=env.get("LOG_LEVEL") or cls.log_level,
+            allow_private_webhook_urls=_bool(env, "ALLOW_PRIVATE_WEBHOOK_URLS", False),
+            webhook_timeout_seconds=_float(
+                env, "WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds
+            ),
+            worker_poll_interval_seconds=_float(
+                env, "WORKER_POLL_INTERVAL_SECONDS", cls.worker_poll_interval_seconds
+            ),
+            outbox_retry_base_seconds=_float(
+                env, "OUTBOX_RETRY_BASE_SECONDS", cls.outbox_retry_base_seconds
+            ),
+            outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
         )
 
     @property

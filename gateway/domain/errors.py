@@ -183,3 +183,22 @@ class ConcurrentModification(GatewayError):
 
     def __init__(self) -> None:
         super().__init__("The invoice was changed by another request; retry")
+
+
+class AppNotFound(NotFound):
+    code = "APP_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("App not found")
+
+
+class WebhookEndpointNotFound(NotFound):
+    code = "WEBHOOK_ENDPOINT_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Webhook endpoint not found")
+
+
+class InvalidWebhookUrl(BusinessRuleViolation):
+    code = "INVALID_WEBHOOK_URL"
+    field = "url"

@@ -1,0 +1,297 @@
+"""The background worker: delivers the outbox and runs the scheduler.
+
+Any number of workers may run against one database at once:
+
+* outbox: a worker leases due messages with one UPDATE (claim_outbox_messages), so
+  no two workers hold the same message; it delivers them, then writes the outcome
+  and drops the lease. A worker that dies mid-delivery leaves its messages leased
+  until LEASE runs out; then another worker picks them up.
+* scheduler: each step is one UPDATE ... RETURNING that changes a row only if it
+  still needs the change, so exactly one worker sees each change and writes the
+  event or email it causes, in the same transaction.
+
+Scheduled sends need no step of their own: their outbox rows become due at send_date.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from gateway.db import repositories as repo
+from gateway.db.tables import OutboxMessage
+from gateway.delivery.email import deliver_email
+from gateway.delivery.errors import DeliveryFailed
+from gateway.delivery.webhooks import deliver_webhook
+from gateway.domain.status import ALLOWED_TRANSITIONS, DeliveryMethod, InvoiceStatus
+from gateway.runtime import Runtime
+from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
+from gateway.services.invoice_views import load_invoice_views
+
+log = logging.getLogger("gateway.delivery.worker")
+
+# Longer than any one delivery can take (webhook and SMTP timeouts are ~10 s), so a
+# lease only runs out when its worker is gone.
+LEASE = timedelta(minutes=5)
+BATCH_SIZE = 20
+CONCURRENCY = 10
+SCHEDULER_BATCH = 500
+SCHEDULER_INTERVAL_SECONDS = 60.0
+MAX_BACKOFF_SECONDS = 3600.0
+_MAX_ERROR = 1000
+
+_OVERDUE_FROM = sorted(
+    status for status, targets in ALLOWED_TRANSITIONS.items() if InvoiceStatus.PASTDUE in targets
+)
+
+
+@dataclass
+class WorkerCounts:
+    """What one pass did; run_once returns it (tests and --once read it)."""
+
+    overdue: int = 0
+    reminders: int = 0
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    lost_leases: int = 0
+
+    def add(self, other: WorkerCounts) -> None:
+        for counter in fields(self):
+            setattr(self, counter.name, getattr(self, counter.name) + getattr(other, counter.name))
+
+
+def retry_delay(attempts: int, base_seconds: float) -> float:
+    """Seconds before the next try after `attempts` failed ones: doubling from
+    `base_seconds`, capped at an hour, half of it random so that messages failing
+    together (an endpoint down) don't all come back at the same instant."""
+    delay = min(MAX_BACKOFF_SECONDS, base_seconds * 2.0 ** min(attempts - 1, 32))
+    return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 (jitter, not a secret)
+
+
+# --------------------------------------------------------------------------- scheduler
+
+
+async def mark_overdue(runtime: Runtime) -> int:
+    """OPEN / PARTIALLYPAID invoices due before today -> PASTDUE, with invoice.overdue."""
+    total = 0
+    while True:
+        now = runtime.clock()
+        async with runtime.sessions() as session:
+            ids = await repo.mark_invoices_past_due(
+                session, _OVERDUE_FROM, InvoiceStatus.PASTDUE, now.date(), SCHEDULER_BATCH
+            )
+            invoices = await repo.invoices_by_ids(session, ids)
+            apps = await repo.apps_by_ids(session, list({inv.app_id for inv in invoices}))
+            for app_id, app in apps.items():
+                mine = [inv for inv in invoices if inv.app_id == app_id]
+                for view in await load_invoice_views(session, app_id, app.name, mine):
+                    base_url = runtime.settings.public_base_url
+                    await emit(session, view, InvoiceEvent.OVERDUE, now, base_url)
+            await session.commit()
+        total += len(ids)
+        if len(ids) < SCHEDULER_BATCH:
+            return total
+
+
+async def queue_reminders(runtime: Runtime) -> int:
+    """One reminder email per PASTDUE invoice delivered by email."""
+    total = 0
+    while True:
+        now = runtime.clock()
+        async with runtime.sessions() as session:
+            ids = await repo.mark_reminders_due(
+                session, InvoiceStatus.PASTDUE, DeliveryMethod.EMAIL, SCHEDULER_BATCH
+            )
+            for invoice in await repo.invoices_by_ids(session, ids):
+                queue_email(session, invoice, EmailKind.REMINDER, now, now)
+            await session.commit()
+        total += len(ids)
+        if len(ids) < SCHEDULER_BATCH:
+            return total
+
+
+# --------------------------------------------------------------------------- outbox
+
+
+@dataclass
+class OutboxProcessor:
+    runtime: Runtime
+    client: httpx.AsyncClient
+    concurrency: int = CONCURRENCY
+    batch_size: int = BATCH_SIZE
+    _slots: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(self.concurrency)
+
+    async def process_due(self) -> WorkerCounts:
+        """Delivers due messages, batch after batch, until none is left to claim."""
+        counts = WorkerCounts()
+        # Only what was due when the pass began: a message retried in this pass waits
+        # for the next one, however short its backoff.
+        started = self.runtime.clock()
+        while True:
+            claimed, batch = await self.process_batch(due_at=started)
+            counts.add(batch)
+            if claimed == 0:
+                return counts
+
+    async def process_batch(self, due_at: datetime | None = None) -> tuple[int, WorkerCounts]:
+        """Claims one batch of messages due at `due_at` (default: now) and delivers it;
+        returns how many it claimed and the outcomes."""
+        lease_until, messages = await self._claim(due_at or self.runtime.clock())
+        counts = WorkerCounts()
+        outcomes = await asyncio.gather(
+            *(self._process(message, lease_until) for message in messages),
+            return_exceptions=True,
+        )
+        for message, outcome in zip(messages, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                # Most likely the database went away while writing the outcome: the
+                # lease runs out and another pass retries the message.
+                log.error("could not settle %s", message.id, exc_info=outcome)
+                counts.add(WorkerCounts(lost_leases=1))
+            else:
+                counts.add(outcome)
+        return len(messages), counts
+
+    async def _claim(self, due_at: datetime) -> tuple[datetime, list[OutboxMessage]]:
+        lease_until = self.runtime.clock() + LEASE
+        async with self.runtime.sessions() as session:
+            messages = await repo.claim_outbox_messages(
+                session, due_at, lease_until, self.batch_size
+            )
+            await session.commit()
+        return lease_until, messages
+
+    async def _process(self, message: OutboxMessage, lease_until: datetime) -> WorkerCounts:
+        async with self._slots:
+            failure = await self._attempt(message)
+        values, counts = self._outcome(message, failure)
+        async with self.runtime.sessions() as session:
+            settled = await repo.settle_outbox_message(session, message.id, lease_until, values)
+            await session.commit()
+        if not settled:
+            log.warning("lease on %s ran out before its outcome was written", message.id)
+            return WorkerCounts(lost_leases=1)
+        return counts
+
+    async def _attempt(self, message: OutboxMessage) -> DeliveryFailed | None:
+        try:
+            if message.channel == "webhook":
+                await deliver_webhook(self.runtime, message, self.client)
+            elif message.channel == "email":
+                await deliver_email(self.runtime, message)
+            else:
+                return DeliveryFailed(f"unknown channel {message.channel!r}", retryable=False)
+        except DeliveryFailed as failure:
+            return failure
+        except Exception as exc:
+            # A bug or an outage we did not foresee: log it loudly, but keep the message.
+            log.exception("delivering %s failed unexpectedly", message.id)
+            return DeliveryFailed(f"unexpected error: {exc!r}", retryable=True)
+        return None
+
+    def _outcome(
+        self, message: OutboxMessage, failure: DeliveryFailed | None
+    ) -> tuple[dict[str, Any], WorkerCounts]:
+        settings = self.runtime.settings
+        now = self.runtime.clock()
+        attempts = message.attempts + 1
+        if failure is None:
+            return (
+                {"status": "delivered", "attempts": attempts, "delivered_at": now},
+                WorkerCounts(delivered=1),
+            )
+        error = failure.reason[:_MAX_ERROR]
+        if not failure.retryable or attempts >= settings.outbox_max_attempts:
+            log.warning("giving up on %s after %d attempts: %s", message.id, attempts, error)
+            return (
+                {"status": "dead", "attempts": attempts, "last_error": error},
+                WorkerCounts(dead=1),
+            )
+        delay = timedelta(seconds=retry_delay(attempts, settings.outbox_retry_base_seconds))
+        return (
+            {"attempts": attempts, "last_error": error, "next_attempt_at": now + delay},
+            WorkerCounts(retried=1),
+        )
+
+
+# --------------------------------------------------------------------------- running
+
+
+def webhook_client(runtime: Runtime) -> httpx.AsyncClient:
+    # trust_env=False: an HTTP(S)_PROXY from the environment would connect on our
+    # behalf and skip the check of the address we connect to.
+    return httpx.AsyncClient(
+        timeout=runtime.settings.webhook_timeout_seconds,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"user-agent": "invoice-gateway-webhooks/1"},
+    )
+
+
+async def run_scheduler(runtime: Runtime) -> WorkerCounts:
+    overdue = await mark_overdue(runtime)
+    reminders = await queue_reminders(runtime)
+    return WorkerCounts(overdue=overdue, reminders=reminders)
+
+
+async def run_once(runtime: Runtime, *, client: httpx.AsyncClient | None = None) -> WorkerCounts:
+    """One scheduler tick, then every message due now (not those waiting for a retry)."""
+    async with contextlib.AsyncExitStack() as stack:
+        if client is None:
+            client = await stack.enter_async_context(webhook_client(runtime))
+        counts = await run_scheduler(runtime)
+        counts.add(await OutboxProcessor(runtime, client).process_due())
+        return counts
+
+
+async def run_worker(
+    runtime: Runtime,
+    *,
+    once: bool = False,
+    poll_interval: float = 1.0,
+    stop: asyncio.Event | None = None,
+    scheduler_interval: float = SCHEDULER_INTERVAL_SECONDS,
+) -> WorkerCounts:
+    """Polls until `stop` is set (or after one pass with `once`).
+
+    A pass that is under way when `stop` is set finishes first, so no delivery is cut
+    off between sending and recording it. Errors of one pass (the database away, say)
+    are logged and the next pass tries again.
+    """
+    if once:
+        return await run_once(runtime)
+    stop = stop or asyncio.Event()
+    total = WorkerCounts()
+    loop = asyncio.get_running_loop()
+    next_tick = loop.time()
+    async with webhook_client(runtime) as client:
+        processor = OutboxProcessor(runtime, client)
+        while not stop.is_set():
+            busy = False
+            try:
+                if loop.time() >= next_tick:
+                    total.add(await run_scheduler(runtime))
+                    next_tick = loop.time() + scheduler_interval
+                claimed, counts = await processor.process_batch()
+                total.add(counts)
+                # A full batch: more may be due, so go on without waiting (the scheduler
+                # still gets its turn between batches).
+                busy = claimed == processor.batch_size
+            except Exception:
+                log.exception("worker pass failed; retrying in %.1f s", poll_interval)
+            if busy:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=poll_interval)
+    return total
