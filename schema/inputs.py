@@ -1,5 +1,6 @@
-"""Input types. CreateInvoiceInput turns into the v0 request body, so both surfaces are
-validated by the same code (gateway.domain.create_invoice) with the same messages."""
+"""Input types. Each turns into the v0 request body it stands for (`to_v0`), so both
+surfaces are validated by the same code (gateway.domain.create_invoice for create and
+update, gateway.rest.invoice_actions.parse_payment for payments) with the same messages."""
 
 from __future__ import annotations
 
@@ -73,3 +74,73 @@ class CreateInvoiceInput:
             "logo": self.logo,
             "taxId": self.tax_id,
         }
+
+
+@strawberry.input(
+    description=(
+        "Changes to a DRAFT invoice, as PUT /api/v0/invoices/{id} takes them: a field left "
+        "out or null stays as it is (so a set address, phone number, send date, logo or tax "
+        "cannot be cleared here). The result is validated and priced as on create."
+    )
+)
+class UpdateInvoiceInput:
+    name: str | None = None
+    email: str | None = None
+    customer_id: strawberry.ID | None = None
+    wallet_id: strawberry.ID | None = None
+    items: list[InvoiceItemInput] | None = strawberry.field(
+        default=None, description="Replaces every item of the invoice."
+    )
+    due_date: date | None = None
+    delivery: DeliveryMethod | None = None
+    payment_link: bool | None = None
+    payment_methods: list[PaymentMethod] | None = None
+    partial_payment: bool | None = None
+    address: str | None = None
+    phone_number: str | None = None
+    send_date: date | None = None
+    logo: str | None = None
+    tax_id: strawberry.ID | None = None
+
+    def to_v0(self) -> dict[str, Any]:
+        """The v0 change set: only the fields given (not null), under their v0 names."""
+        changes: dict[str, Any] = {
+            "name": self.name,
+            "email": self.email,
+            "customer_id": self.customer_id,
+            "walletId": self.wallet_id,
+            "items": None
+            if self.items is None
+            else [
+                {"product_id": item.product_id, "quantity": item.quantity} for item in self.items
+            ],
+            "due_date": None if self.due_date is None else self.due_date.isoformat(),
+            "delivery": None if self.delivery is None else self.delivery.value,
+            "payment_link": self.payment_link,
+            "payment_methods": None
+            if self.payment_methods is None
+            else [method.value for method in self.payment_methods],
+            "partial_payment": self.partial_payment,
+            "address": self.address,
+            "phone_number": self.phone_number,
+            "send_date": None if self.send_date is None else self.send_date.isoformat(),
+            "logo": self.logo,
+            "taxId": self.tax_id,
+        }
+        return {name: value for name, value in changes.items() if value is not None}
+
+
+@strawberry.input(description="A payment received for an invoice, as POST .../payments takes it.")
+class RecordPaymentInput:
+    invoice_id: strawberry.ID
+    amount: Decimal = strawberry.field(
+        description="Greater than 0, at most 2 decimal places, at most the amount due."
+    )
+    method: PaymentMethod = strawberry.field(description="One of the invoice's paymentMethods.")
+    reference: str | None = strawberry.field(
+        default=None, description="Your reference for the payment, at most 200 characters."
+    )
+
+    def to_v0(self) -> dict[str, Any]:
+        """The v0 request body this input stands for."""
+        return {"amount": self.amount, "method": self.method.value, "reference": self.reference}

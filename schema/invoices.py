@@ -1,6 +1,6 @@
 """Invoice objects built in batches: one loader round per kind of related row.
 
-Whoever hands out invoices (invoice, invoices, Customer.invoices, createInvoice) passes
+Whoever hands out invoices (invoice, invoices, Customer.invoices, the mutations) passes
 the selection below the Invoice type; `build_invoices` asks the request's DataLoaders
 for exactly the related rows it names (customers, wallets, taxes, items -> products,
 transactions, the app), all at once, and returns plain objects whose nested fields are
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
+from urllib.parse import quote
 
 import strawberry
 from aiodataloader import DataLoader
@@ -162,6 +163,11 @@ def _invoice(row: tables.Invoice, related: _Related, base_url: str) -> Invoice:
         # The same URL the REST shim renders (gateway.services.invoice_json.payment_link_url).
         payment_link_url=None if token is None else f"{base_url}/pay/{token}",
         payment_link_expires_at=utc_or_none(row.payment_link_expires_at),
+        # The REST route gateway.rest.invoice_pdf serves (authenticated).
+        pdf_url=f"{base_url}/api/v0/invoices/{quote(row.id, safe='')}/pdf",
+        sent_at=utc_or_none(row.sent_at),
+        first_opened_at=utc_or_none(row.first_opened_at),
+        first_clicked_at=utc_or_none(row.first_clicked_at),
         app=related.app,
         customer=related.customers.get(row.customer_id),
         wallet=related.wallets.get(row.wallet_id),
@@ -175,20 +181,35 @@ def _invoice(row: tables.Invoice, related: _Related, base_url: str) -> Invoice:
 
 
 def prime(loaders: Loaders, view: InvoiceView) -> None:
-    """Hand a just-created invoice's rows to the loaders, so nothing is read twice."""
+    """Hand a just-created or just-changed invoice's rows to the loaders, so nothing is
+    read twice. They replace whatever the loaders hold already: a mutation earlier in
+    the same operation may have loaded the rows as they were before this change."""
     invoice = view.invoice
-    loaders.invoices.prime(invoice.id, invoice)
+    _replace(loaders.invoices, invoice.id, invoice)
     if view.customer is not None:
-        loaders.customers.prime(view.customer.id, view.customer)
+        _replace(loaders.customers, view.customer.id, view.customer)
     if view.wallet is not None:
-        loaders.wallets.prime(view.wallet.id, view.wallet)
+        _replace(loaders.wallets, view.wallet.id, view.wallet)
     if view.tax is not None:
-        loaders.taxes.prime(view.tax.id, view.tax)
-    loaders.items.prime(invoice.id, [entry.item for entry in view.items])
+        _replace(loaders.taxes, view.tax.id, view.tax)
+    _replace(loaders.items, invoice.id, [entry.item for entry in view.items])
     for entry in view.items:
         if entry.product is not None:
-            loaders.products.prime(entry.product.id, entry.product)
-    loaders.transactions.prime(invoice.id, list(view.transactions))
+            _replace(loaders.products, entry.product.id, entry.product)
+    _replace(loaders.transactions, invoice.id, list(view.transactions))
+
+
+def _replace(loader: DataLoader[str, V], key: str, value: V) -> None:
+    # DataLoader.prime keeps a value already cached: clear it first.
+    loader.clear(key).prime(key, value)
+
+
+async def view_invoice(
+    context: Context, view: InvoiceView, selected: Sequence[SelectedField]
+) -> Invoice:
+    """The Invoice for a service's answer (rows primed, so only what the view lacks is read)."""
+    prime(context.loaders, view)
+    return (await build_invoices(context, [view.invoice], selected))[0]
 
 
 async def invoice_page(

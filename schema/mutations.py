@@ -1,4 +1,6 @@
-"""createInvoice: the REST shim's create (gateway.rest.invoices.create), GraphQL-shaped."""
+"""The Mutation root. createInvoice (the REST shim's create, gateway.rest.invoices.create,
+GraphQL-shaped) lives here; the lifecycle and webhook mutations in schema.lifecycle and
+schema.webhooks."""
 
 from __future__ import annotations
 
@@ -16,9 +18,23 @@ from gateway.store.base import StoredResponse
 from schema.context import Context
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import build_invoices, prime
+from schema.lifecycle import (
+    RecordPaymentPayload,
+    SendInvoicePayload,
+    UpdateInvoicePayload,
+    resolve_record_payment,
+    resolve_send_invoice,
+    resolve_update_invoice,
+)
 from schema.selection import under
 from schema.types import Invoice
 from schema.user_errors import USER_ERRORS, UserError, user_errors
+from schema.webhooks import (
+    AddWebhookEndpointPayload,
+    DisableWebhookEndpointPayload,
+    resolve_add_webhook_endpoint,
+    resolve_disable_webhook_endpoint,
+)
 
 SURFACE = "graphql"
 
@@ -93,5 +109,40 @@ class Mutation:
             "Create an invoice, as POST /api/v0/invoices does. The same idempotency key "
             "(argument or x-idempotency-key header) with the same input returns the same "
             "invoice; with other input it is IDEMPOTENCY_KEY_REUSED."
+        ),
+    )
+    send_invoice: SendInvoicePayload = strawberry.mutation(
+        resolver=resolve_send_invoice,
+        description=(
+            "Open a DRAFT invoice, as POST /api/v0/invoices/{id}/send does: emits "
+            "invoice.sent and, for EMAIL delivery, queues the email for its send date."
+        ),
+    )
+    record_payment: RecordPaymentPayload = strawberry.mutation(
+        resolver=resolve_record_payment,
+        description=(
+            "Record a payment received for an OPEN, PASTDUE or PARTIALLYPAID invoice, as "
+            "POST /api/v0/invoices/{id}/payments does; it becomes PARTIALLYPAID or PAID."
+        ),
+    )
+    update_invoice: UpdateInvoicePayload = strawberry.mutation(
+        resolver=resolve_update_invoice,
+        description=(
+            "Change a DRAFT invoice, as PUT /api/v0/invoices/{id} does; its totals are "
+            "computed again. Any other status is INVALID_TRANSITION."
+        ),
+    )
+    add_webhook_endpoint: AddWebhookEndpointPayload = strawberry.mutation(
+        resolver=resolve_add_webhook_endpoint,
+        description=(
+            "Add an http(s) URL to POST the app's invoice events to. A URL whose host is or "
+            "resolves to a private, loopback or link-local address is INVALID_WEBHOOK_URL."
+        ),
+    )
+    disable_webhook_endpoint: DisableWebhookEndpointPayload = strawberry.mutation(
+        resolver=resolve_disable_webhook_endpoint,
+        description=(
+            "Stop deliveries to one of the app's endpoints (messages queued for it are not "
+            "delivered). Disabling it again changes nothing."
         ),
     )

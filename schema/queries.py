@@ -1,4 +1,5 @@
-"""The Query root: the caller's rows by id, connections of them, and previewInvoice."""
+"""The Query root: the caller's rows by id, connections of them, previewInvoice and the
+app's webhook endpoints."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from schema.invoices import build_invoices, invoice_page
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, connection, window
 from schema.preview import InvoicePreviewPayload, preview_invoice
 from schema.selection import under
-from schema.types import App, Customer, Invoice, Product, Tax, Wallet
+from schema.types import App, Customer, Invoice, Product, Tax, Wallet, WebhookEndpoint
+from schema.webhooks import resolve_webhook_endpoints
 
 Info = strawberry.Info[Context, None]
 NodeT = TypeVar("NodeT")
@@ -165,4 +167,8 @@ class Query:
             "The lines, tax and totals createInvoice would compute for this input, after the "
             "same validation; nothing is stored."
         ),
+    )
+    webhook_endpoints: list[WebhookEndpoint] = strawberry.field(
+        resolver=resolve_webhook_endpoints,
+        description="The app's webhook endpoints, oldest first; their secrets are never shown.",
     )

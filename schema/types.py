@@ -218,9 +218,47 @@ class Invoice:
     amount_due: Decimal
     payment_link_url: str | None
     payment_link_expires_at: datetime | None
+    pdf_url: str = strawberry.field(
+        description="The invoice PDF (GET /api/v0/invoices/{id}/pdf, with the API credentials)."
+    )
+    sent_at: datetime | None = strawberry.field(
+        description="When the invoice became OPEN (created OPEN or sent); null for a draft."
+    )
+    first_opened_at: datetime | None = strawberry.field(
+        description="When the invoice email was first opened (tracking pixel), if known."
+    )
+    first_clicked_at: datetime | None = strawberry.field(
+        description="When the payment link in the invoice email was first followed, if known."
+    )
     app: App | None
     customer: Customer | None
     wallet: Wallet | None
     tax: Tax | None
     items: list[InvoiceItem]
     transactions: list[Transaction]
+
+
+@strawberry.type(
+    description=(
+        "A URL the gateway POSTs the app's invoice events to, signed with the endpoint's "
+        "secret (Standard Webhooks). The secret is shown once, by addWebhookEndpoint."
+    )
+)
+class WebhookEndpoint:
+    id: strawberry.ID
+    url: str
+    enabled: bool
+    disabled_reason: str | None = strawberry.field(
+        description='Why deliveries stopped ("disabled by the app", "410 Gone"); null if enabled.'
+    )
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: tables.WebhookEndpoint) -> WebhookEndpoint:
+        return cls(
+            id=strawberry.ID(row.id),
+            url=row.url,
+            enabled=row.enabled,
+            disabled_reason=row.disabled_reason,
+            created_at=utc(row.created_at),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from gateway.domain.errors import (
     InvalidInput,
@@ -12,10 +13,42 @@ from gateway.domain.errors import (
     PartialPaymentNotAllowed,
     PaymentMethodNotAccepted,
 )
-from gateway.domain.money import round_money
-from gateway.domain.status import InvoiceStatus, ensure_transition, status_after_payment
+from gateway.domain.money import round_money, to_decimal
+from gateway.domain.status import (
+    InvoiceStatus,
+    PaymentMethod,
+    ensure_transition,
+    status_after_payment,
+)
 
 MAX_REFERENCE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    amount: Decimal
+    method: str
+    reference: str | None
+
+
+def parse_payment(payload: dict[str, Any]) -> PaymentRequest:
+    """A payment body ({amount, method, reference?}) in the v0 style: every problem at once."""
+    problems: list[str] = []
+    amount = to_decimal(payload.get("amount"))
+    if amount is None or amount <= 0:
+        problems.append("amount must be a positive number")
+    method = payload.get("method")
+    if method not in PaymentMethod.__members__:
+        allowed = ", ".join(PaymentMethod.__members__)
+        problems.append(f"method must be one of the following values: {allowed}")
+    reference = payload.get("reference")
+    if reference is not None and (
+        not isinstance(reference, str) or len(reference) > MAX_REFERENCE_LENGTH
+    ):
+        problems.append(f"reference must be a string of at most {MAX_REFERENCE_LENGTH} characters")
+    if problems or amount is None:
+        raise InvalidInput(problems)
+    return PaymentRequest(amount, str(method), reference)
 
 
 @dataclass(frozen=True)
@@ -55,4 +88,5 @@ def apply_payment(
     new_paid = amount_paid + amount
     target = status_after_payment(total, new_paid)
     ensure_transition(status, target)
-    return PaymentOutcome(amount=amount, amount_paid=new_paid, status=target)
+    # Quantized, so the amount reads "1499.90" wherever it goes, as it does once stored.
+    return PaymentOutcome(amount=round_money(amount), amount_paid=new_paid, status=target)

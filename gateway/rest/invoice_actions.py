@@ -9,9 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.domain.errors import InvalidInput
-from gateway.domain.money import to_decimal
-from gateway.domain.payments import MAX_REFERENCE_LENGTH
-from gateway.domain.status import PaymentMethod
+from gateway.domain.payments import parse_payment
 from gateway.rest.body import read_json
 from gateway.rest.errors import json_response
 from gateway.runtime import Runtime
@@ -48,30 +46,11 @@ async def send(request: Request) -> Response:
     return _rendered(runtime, await send_invoice(runtime, caller, invoice_id))
 
 
-def parse_payment(payload: dict[str, Any]) -> tuple[Any, str, str | None]:
-    problems: list[str] = []
-    amount = to_decimal(payload.get("amount"))
-    if amount is None or amount <= 0:
-        problems.append("amount must be a positive number")
-    method = payload.get("method")
-    if method not in PaymentMethod.__members__:
-        allowed = ", ".join(PaymentMethod.__members__)
-        problems.append(f"method must be one of the following values: {allowed}")
-    reference = payload.get("reference")
-    if reference is not None and (
-        not isinstance(reference, str) or len(reference) > MAX_REFERENCE_LENGTH
-    ):
-        problems.append(f"reference must be a string of at most {MAX_REFERENCE_LENGTH} characters")
-    if problems:
-        raise InvalidInput(problems)
-    return amount, str(method), reference
-
-
 async def pay(request: Request) -> Response:
     runtime, caller, invoice_id = _context(request)
-    amount, method, reference = parse_payment(await _object_body(request, runtime))
-    view = await record_payment(runtime, caller, invoice_id, amount, method, reference)
-    return _rendered(runtime, view, 201)
+    payment = parse_payment(await _object_body(request, runtime))
+    recorded = await record_payment(runtime, caller, invoice_id, payment)
+    return _rendered(runtime, recorded.view, 201)
 
 
 routes = [

@@ -5,7 +5,7 @@ transaction."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -16,7 +16,7 @@ from gateway.db import repositories as repo
 from gateway.db.tables import Invoice, Transaction
 from gateway.domain.create_invoice import check_dates
 from gateway.domain.errors import ConcurrentModification, InvoiceNotFound
-from gateway.domain.payments import apply_payment
+from gateway.domain.payments import PaymentRequest, apply_payment
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, ensure_transition
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
@@ -79,14 +79,15 @@ async def send_invoice(runtime: Runtime, caller: Caller, invoice_id: str) -> Inv
     return view
 
 
+@dataclass(frozen=True)
+class RecordedPayment:
+    view: InvoiceView
+    transaction: Transaction
+
+
 async def record_payment(
-    runtime: Runtime,
-    caller: Caller,
-    invoice_id: str,
-    amount: Decimal,
-    method: str,
-    reference: str | None,
-) -> InvoiceView:
+    runtime: Runtime, caller: Caller, invoice_id: str, payment: PaymentRequest
+) -> RecordedPayment:
     now = runtime.clock()
     async with runtime.sessions() as session:
         invoice = await load_invoice(session, caller, invoice_id)
@@ -94,8 +95,8 @@ async def record_payment(
             status=InvoiceStatus(invoice.status),
             total=invoice.total,
             amount_paid=invoice.amount_paid,
-            amount=amount,
-            method=method,
+            amount=payment.amount,
+            method=payment.method,
             accepted_methods=list(invoice.payment_methods),
             partial_allowed=invoice.partial_payment,
         )
@@ -111,20 +112,19 @@ async def record_payment(
                 "paid_at": now if paid else invoice.paid_at,
             },
         )
-        session.add(
-            Transaction(
-                id=f"txn_{uuid.uuid4().hex}",
-                app_id=caller.app_id,
-                invoice_id=invoice.id,
-                amount=outcome.amount,
-                method=method,
-                reference=reference,
-                created_at=now,
-            )
+        transaction = Transaction(
+            id=f"txn_{uuid.uuid4().hex}",
+            app_id=caller.app_id,
+            invoice_id=invoice.id,
+            amount=outcome.amount,
+            method=payment.method,
+            reference=payment.reference,
+            created_at=now,
         )
+        session.add(transaction)
         await session.flush()
         view = await invoice_view(session, caller, invoice)
         event = _PAYMENT_EVENTS[outcome.status]
         await emit(session, view, event, now, runtime.settings.public_base_url)
         await session.commit()
-    return view
+    return RecordedPayment(view, transaction)

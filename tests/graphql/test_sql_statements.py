@@ -22,6 +22,7 @@ query Page($first: Int!) {
         dueDate sendDate dateCreated status paymentMethods delivery paymentLink
         partialPayment reminderSent paidAt paymentStatus paymentMetadata currency
         subtotal taxAmount total amountPaid amountDue paymentLinkUrl paymentLinkExpiresAt
+        pdfUrl sentAt firstOpenedAt firstClickedAt
         app { id name currency }
         customer {
           id email name status address phoneNumber

@@ -1,0 +1,93 @@
+"""sendInvoice, recordPayment, updateInvoice: the REST lifecycle routes
+(gateway.rest.invoice_actions), GraphQL-shaped. Each resolver hands its input to the
+service the route calls; a refusal comes back as userErrors with the REST message and
+the error's code, and the invoice as it is after the change is built like any other."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gateway.domain.payments import parse_payment
+from gateway.services.invoice_lifecycle import record_payment, send_invoice
+from gateway.services.update_invoice import update_invoice
+from schema.context import Context
+from schema.inputs import RecordPaymentInput, UpdateInvoiceInput
+from schema.invoices import view_invoice
+from schema.selection import under
+from schema.types import Invoice, Transaction
+from schema.user_errors import INVOICE_INPUT, USER_ERRORS, ErrorPaths, UserError, user_errors
+
+Info = strawberry.Info[Context, None]
+
+SEND_PATHS = ErrorPaths(fields=frozenset(), not_found=("id",))
+# An update has no status: an InvalidTransition names no field.
+UPDATE_PATHS = ErrorPaths(fields=INVOICE_INPUT.fields - {"status"}, not_found=("id",))
+PAYMENT_PATHS = ErrorPaths(
+    fields=frozenset({"amount", "method", "reference"}), not_found=("input", "invoiceId")
+)
+
+
+@strawberry.type
+class SendInvoicePayload:
+    invoice: Invoice | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class UpdateInvoicePayload:
+    invoice: Invoice | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RecordPaymentPayload:
+    invoice: Invoice | None
+    transaction: Transaction | None = strawberry.field(
+        default=None, description="The payment just recorded, one of invoice.transactions."
+    )
+    user_errors: list[UserError]
+
+
+async def resolve_send_invoice(info: Info, id: strawberry.ID) -> SendInvoicePayload:
+    context = info.context
+    try:
+        view = await send_invoice(context.runtime, context.caller, id)
+    except USER_ERRORS as exc:
+        return SendInvoicePayload(invoice=None, user_errors=user_errors(exc, paths=SEND_PATHS))
+    invoice = await view_invoice(context, view, under(info, "invoice"))
+    return SendInvoicePayload(invoice=invoice, user_errors=[])
+
+
+async def resolve_record_payment(
+    info: Info,
+    payment: Annotated[RecordPaymentInput, strawberry.argument(name="input")],
+) -> RecordPaymentPayload:
+    context = info.context
+    try:
+        recorded = await record_payment(
+            context.runtime, context.caller, payment.invoice_id, parse_payment(payment.to_v0())
+        )
+    except USER_ERRORS as exc:
+        return RecordPaymentPayload(invoice=None, user_errors=user_errors(exc, paths=PAYMENT_PATHS))
+    invoice = await view_invoice(context, recorded.view, under(info, "invoice"))
+    return RecordPaymentPayload(
+        invoice=invoice, transaction=Transaction.from_row(recorded.transaction), user_errors=[]
+    )
+
+
+async def resolve_update_invoice(
+    info: Info,
+    id: strawberry.ID,
+    changes: Annotated[UpdateInvoiceInput, strawberry.argument(name="input")],
+) -> UpdateInvoicePayload:
+    context = info.context
+    try:
+        view = await update_invoice(context.runtime, context.caller, id, changes.to_v0())
+    except USER_ERRORS as exc:
+        product_ids = [item.product_id for item in changes.items or ()]
+        errors = user_errors(exc, paths=UPDATE_PATHS, product_ids=product_ids)
+        return UpdateInvoicePayload(invoice=None, user_errors=errors)
+    invoice = await view_invoice(context, view, under(info, "invoice"))
+    return UpdateInvoicePayload(invoice=invoice, user_errors=[])
