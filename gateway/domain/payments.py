@@ -22,6 +22,9 @@ from gateway.domain.status import (
 )
 
 MAX_REFERENCE_LENGTH = 200
+# Payments are below this: no NUMERIC(20, 2) money column holds it, so it is never due, and
+# round_money can't quantize amounts past 28 digits (decimal.InvalidOperation).
+PAYMENT_LIMIT = Decimal(10) ** 18
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,11 @@ def parse_payment(payload: dict[str, Any]) -> PaymentRequest:
     amount = to_decimal(payload.get("amount"))
     if amount is None or amount <= 0:
         problems.append("amount must be a positive number")
+    elif amount >= PAYMENT_LIMIT:
+        problems.append(f"amount must be less than {PAYMENT_LIMIT}")
     method = payload.get("method")
-    if method not in PaymentMethod.__members__:
+    # A list or object is no member either (and `in` would raise on it: unhashable).
+    if not isinstance(method, str) or method not in PaymentMethod.__members__:
         allowed = ", ".join(PaymentMethod.__members__)
         problems.append(f"method must be one of the following values: {allowed}")
     reference = payload.get("reference")
@@ -46,6 +52,8 @@ def parse_payment(payload: dict[str, Any]) -> PaymentRequest:
         not isinstance(reference, str) or len(reference) > MAX_REFERENCE_LENGTH
     ):
         problems.append(f"reference must be a string of at most {MAX_REFERENCE_LENGTH} characters")
+    elif reference is not None and "\x00" in reference:  # PostgreSQL text cannot store it
+        problems.append("reference must not contain null characters")
     if problems or amount is None:
         raise InvalidInput(problems)
     return PaymentRequest(amount, str(method), reference)

@@ -1,9 +1,11 @@
 """The OpenAPI 3.1 document of the v0 REST shim, served at GET /api/v0/openapi.json.
 
 Every constraint mirrors what the shim accepts (gateway.domain.create_invoice for the
-create body, gateway.rest.invoices for the list query) and every response body is what
-gateway.services.invoice_json and gateway.rest.errors write. tests/rest/test_openapi.py
-fuzzes the running app against this document to keep the two in step.
+create and edit bodies, gateway.rest.invoices for the list query,
+gateway.rest.invoice_actions for payments) and every response is what
+gateway.services.invoice_json, gateway.rest.invoice_pdf and gateway.rest.errors write.
+tests/rest/test_openapi.py fuzzes the running app against this document to keep the two
+in step.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.domain.create_invoice import MAX_ITEMS, MAX_QUANTITY, QUANTITY_PLACES
+from gateway.domain.money import MINOR_UNIT
+from gateway.domain.payments import MAX_REFERENCE_LENGTH, PAYMENT_LIMIT
 from gateway.domain.status import CREATABLE_STATUSES, DeliveryMethod, InvoiceStatus, PaymentMethod
 from gateway.encoding import dumps, loads
 from gateway.rest.errors import nest_error_body
@@ -24,6 +28,9 @@ from gateway.services.idempotency import MAX_KEY_LENGTH
 
 OPENAPI_PATH = "/api/v0/openapi.json"
 _MAX_SKIP = 1_000_000  # the bound gateway.rest.invoices.list_ puts on `skip`
+# The bound gateway.domain.payments.parse_payment puts on a payment: no NUMERIC(20, 2)
+# money column holds that much, and Decimal can't round larger amounts to cents.
+_PAYMENT_LIMIT = int(PAYMENT_LIMIT)
 
 Schema = dict[str, Any]
 
@@ -42,6 +49,8 @@ _HTTP_URL = (
     f"(?::[0-9]{{0,5}})?(?:[/?#]{_URL_CHAR}*)?$"
 )
 _NO_NUL = "^[^\\u0000]*$"
+# gateway.delivery.pdf.invoice_pdf_filename
+_PDF_DISPOSITION = '^attachment; filename="invoice-[A-Za-z0-9._-]+\\.pdf"$'
 # What str.isprintable() accepts of the latin-1 range HTTP header values arrive in.
 _PRINTABLE_HEADER = f"^[\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u00ff]{{1,{MAX_KEY_LENGTH}}}$"
 
@@ -86,14 +95,66 @@ def _enum(values: Any) -> Schema:
 
 
 _QUANTITY_STEP = float(Decimal(1).scaleb(-QUANTITY_PLACES))
+_MONEY_STEP = float(MINOR_UNIT)
+# The positive numerals gateway.domain.money.to_decimal reads from a string: a digit
+# other than 0 before or after the point.
+_POSITIVE_NUMERAL = (
+    "^\\+?(?:[0-9]*[1-9][0-9]*(?:\\.[0-9]*)?|[0-9]*\\.[0-9]*[1-9][0-9]*)(?:[eE][+-]?[0-9]+)?$"
+)
 _MONEY: Schema = {"type": "number", "description": "Exact amount with two decimal places."}
 _TIMESTAMP = _string(format="date-time", description="UTC, e.g. 2024-01-15T10:30:00.000Z.")
 
 
-def _request_schemas() -> dict[str, Schema]:
+def _invoice_fields() -> dict[str, Schema]:
+    """The create body's properties; an edit takes the same ones."""
+
     def text(max_length: int, description: str) -> Schema:
         return _string(maxLength=max_length, pattern=_NO_NUL, description=description)
 
+    return {
+        "name": {**text(200, "Invoice name/title."), "minLength": 1},
+        "email": _string(
+            maxLength=320,
+            pattern=_EMAIL,
+            description="Local part at most 64 characters, domain at most 253.",
+        ),
+        "customer_id": _string(format="uuid", pattern=_UUID),
+        "walletId": _string(pattern=_IDENTIFIER, description="Wallet id."),
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_ITEMS,
+            "items": _ref("CreateInvoiceItem"),
+        },
+        "due_date": _string(format="date", pattern=_DATE, description="Not in the past."),
+        "delivery": _enum(DeliveryMethod),
+        "payment_link": {"type": "boolean"},
+        "payment_methods": {
+            "type": "array",
+            "minItems": 1,
+            "items": _enum(PaymentMethod),
+            "description": "Duplicates are dropped.",
+        },
+        "status": _enum(s for s in InvoiceStatus if s in CREATABLE_STATUSES),
+        "partial_payment": {"type": "boolean"},
+        "address": _nullable(text(500, "Customer address.")),
+        "phone_number": _nullable(text(64, "Customer phone number.")),
+        "send_date": _nullable(
+            _string(format="date", pattern=_DATE, description="Not after due_date.")
+        ),
+        "logo": _nullable(
+            _string(
+                maxLength=2048,
+                pattern=_HTTP_URL,
+                description="http(s) URL with a host name or IP address, port 0-65535.",
+            )
+        ),
+        "taxId": _nullable(_string(pattern=_IDENTIFIER, description="Tax id.")),
+    }
+
+
+def _request_schemas() -> dict[str, Schema]:
+    fields = _invoice_fields()
     return {
         "CreateInvoiceItem": {
             "type": "object",
@@ -125,45 +186,56 @@ def _request_schemas() -> dict[str, Schema]:
                 "status",
                 "partial_payment",
             ],
+            "properties": fields,
+        },
+        "UpdateInvoiceRequest": {
+            "type": "object",
+            "description": (
+                "The fields to change: merged over the draft's current ones, and the result"
+                " is checked (and priced) like a create request. Unknown fields are ignored;"
+                " null clears an optional field. PUT and PATCH both take this partial body."
+            ),
             "properties": {
-                "name": {**text(200, "Invoice name/title."), "minLength": 1},
-                "email": _string(
-                    maxLength=320,
-                    pattern=_EMAIL,
-                    description="Local part at most 64 characters, domain at most 253.",
-                ),
-                "customer_id": _string(format="uuid", pattern=_UUID),
-                "walletId": _string(pattern=_IDENTIFIER, description="Wallet id."),
-                "items": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": MAX_ITEMS,
-                    "items": _ref("CreateInvoiceItem"),
+                **fields,
+                "status": {
+                    **_enum([InvoiceStatus.DRAFT]),
+                    "description": "An edit keeps the invoice a DRAFT; send it to open it.",
                 },
-                "due_date": _string(format="date", pattern=_DATE, description="Not in the past."),
-                "delivery": _enum(DeliveryMethod),
-                "payment_link": {"type": "boolean"},
-                "payment_methods": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": _enum(PaymentMethod),
-                    "description": "Duplicates are dropped.",
+            },
+        },
+        "CreatePaymentRequest": {
+            "type": "object",
+            "description": "Unknown fields are ignored.",
+            "required": ["amount", "method"],
+            "properties": {
+                "amount": {
+                    "anyOf": [
+                        {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "exclusiveMaximum": _PAYMENT_LIMIT,
+                            "multipleOf": _MONEY_STEP,
+                        },
+                        _string(pattern=_POSITIVE_NUMERAL),
+                    ],
+                    "description": (
+                        "Positive, at most two decimal places and at most the amount due"
+                        " (exactly the amount due unless the invoice takes partial payments)."
+                        f' A decimal string such as "1499.90" (below {_PAYMENT_LIMIT}) is'
+                        " accepted too."
+                    ),
                 },
-                "status": _enum(s for s in InvoiceStatus if s in CREATABLE_STATUSES),
-                "partial_payment": {"type": "boolean"},
-                "address": _nullable(text(500, "Customer address.")),
-                "phone_number": _nullable(text(64, "Customer phone number.")),
-                "send_date": _nullable(
-                    _string(format="date", pattern=_DATE, description="Not after due_date.")
-                ),
-                "logo": _nullable(
+                "method": {
+                    **_enum(PaymentMethod),
+                    "description": "One of the invoice's payment_methods.",
+                },
+                "reference": _nullable(
                     _string(
-                        maxLength=2048,
-                        pattern=_HTTP_URL,
-                        description="http(s) URL with a host name or IP address, port 0-65535.",
+                        maxLength=MAX_REFERENCE_LENGTH,
+                        pattern=_NO_NUL,
+                        description="The payer's reference, e.g. a transaction hash.",
                     )
                 ),
-                "taxId": _nullable(_string(pattern=_IDENTIFIER, description="Tax id.")),
             },
         },
     }
@@ -305,7 +377,8 @@ def _error(status: int, description: str, *, limited: bool = True, schema: str =
     return response
 
 
-def _errors(*statuses: int) -> dict[str, Schema]:
+def _errors(*statuses: int, described: dict[int, str] | None = None) -> dict[str, Schema]:
+    """The error responses of `statuses`; `described` words some for one operation."""
     known = {
         400: _error(400, "Invalid input (message is a list) or a broken business rule."),
         401: _error(401, "Missing or invalid x-client-key / x-client-secret.", limited=False),
@@ -322,6 +395,8 @@ def _errors(*statuses: int) -> dict[str, Schema]:
         },
         503: _error(503, "Idempotency or rate-limit store unavailable.", limited=False),
     }
+    for status, description in (described or {}).items():
+        known[status] = {**known[status], "description": description}
     return {str(status): known[status] for status in statuses}
 
 
@@ -330,6 +405,159 @@ def _ok(description: str, schema: Schema, **headers: Schema) -> Schema:
         "description": description,
         "headers": {**headers, **_rate_limit_headers()},
         "content": _json(schema),
+    }
+
+
+# Example invoice ids: tests/rest/test_openapi.py creates a DRAFT and an OPEN invoice under
+# them, so that the examples (which the fuzzer starts from) get past the lookup.
+DRAFT_INVOICE_EXAMPLE = "inv_6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f"
+OPEN_INVOICE_EXAMPLE = "inv_7a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d"
+
+
+def _invoice_id(example: str) -> Schema:
+    return {
+        "name": "invoice_id",
+        "in": "path",
+        "required": True,
+        "schema": _string(),
+        "example": example,
+    }
+
+
+# The wording of the answers every operation on one invoice shares.
+_INVOICE_NOT_FOUND = "Invoice not found (in this app)."
+_INVOICE_CHANGED = "Another request changed the invoice at the same moment; retry."
+
+
+def _invoice_actions() -> dict[str, Any]:
+    """Edit a draft, send it, record payments, download the PDF (gateway.rest.invoice_actions
+    and gateway.rest.invoice_pdf)."""
+    update_errors = _errors(
+        400,
+        401,
+        404,
+        409,
+        413,
+        429,
+        503,
+        described={
+            400: (
+                "Invalid input (message is a list), a broken business rule, or the invoice"
+                " is no longer a DRAFT."
+            ),
+            404: "Invoice, or the customer, wallet or tax the edit names, not found.",
+            409: _INVOICE_CHANGED,
+        },
+    )
+
+    def update(operation_id: str, summary: str) -> Schema:
+        return {
+            "operationId": operation_id,
+            "summary": summary,
+            "description": "Only a DRAFT can be edited; its items are priced again.",
+            "parameters": [_invoice_id(DRAFT_INVOICE_EXAMPLE)],
+            "requestBody": {"required": True, "content": _json(_ref("UpdateInvoiceRequest"))},
+            "responses": {"200": _ok("The edited invoice.", _ref("Invoice")), **update_errors},
+        }
+
+    return {
+        "put": update("updateInvoice", "Edit a draft invoice"),
+        "patch": update("patchInvoice", "Edit a draft invoice (same as PUT)"),
+    }
+
+
+def _invoice_subpaths() -> dict[str, Any]:
+    return {
+        "/api/v0/invoices/{invoice_id}/send": {
+            "post": {
+                "operationId": "sendInvoice",
+                "summary": "Send a draft invoice",
+                "description": (
+                    "DRAFT to OPEN: the invoice.sent webhook fires and, for EMAIL delivery,"
+                    " the invoice is emailed (on its send_date)."
+                ),
+                "parameters": [_invoice_id(DRAFT_INVOICE_EXAMPLE)],
+                "responses": {
+                    "200": _ok("The invoice, now OPEN.", _ref("Invoice")),
+                    **_errors(
+                        400,
+                        401,
+                        404,
+                        409,
+                        429,
+                        503,
+                        described={
+                            400: "The invoice is not a DRAFT, or its due date has passed.",
+                            404: _INVOICE_NOT_FOUND,
+                            409: _INVOICE_CHANGED,
+                        },
+                    ),
+                },
+            }
+        },
+        "/api/v0/invoices/{invoice_id}/payments": {
+            "post": {
+                "operationId": "recordPayment",
+                "summary": "Record a payment",
+                "description": (
+                    "On an OPEN, PASTDUE or PARTIALLYPAID invoice; it becomes PAID once"
+                    " nothing is due, PARTIALLYPAID before."
+                ),
+                "parameters": [_invoice_id(OPEN_INVOICE_EXAMPLE)],
+                "requestBody": {"required": True, "content": _json(_ref("CreatePaymentRequest"))},
+                "responses": {
+                    "201": _ok("The invoice with the payment applied.", _ref("Invoice")),
+                    **_errors(
+                        400,
+                        401,
+                        404,
+                        409,
+                        413,
+                        429,
+                        503,
+                        described={
+                            400: (
+                                "Invalid input (message is a list), or a payment the invoice"
+                                " refuses: its status, the method, more than is due, or only"
+                                " part of it where partial payments are off."
+                            ),
+                            404: _INVOICE_NOT_FOUND,
+                            409: _INVOICE_CHANGED,
+                        },
+                    ),
+                },
+            }
+        },
+        "/api/v0/invoices/{invoice_id}/pdf": {
+            "get": {
+                "operationId": "getInvoicePdf",
+                "summary": "Download the invoice PDF",
+                "description": "The document the invoice email attaches.",
+                "parameters": [_invoice_id(OPEN_INVOICE_EXAMPLE)],
+                "responses": {
+                    "200": {
+                        "description": "The PDF.",
+                        "headers": {
+                            "Content-Disposition": _header(
+                                "An attachment named after the invoice number.",
+                                _string(pattern=_PDF_DISPOSITION),
+                            ),
+                            "Cache-Control": _header(
+                                "An invoice is personal data: no shared cache keeps it.",
+                                {"type": "string", "const": "private, no-store"},
+                            ),
+                            **_rate_limit_headers(),
+                        },
+                        "content": {
+                            "application/pdf": {
+                                "schema": {"type": "string", "contentMediaType": "application/pdf"}
+                            }
+                        },
+                    },
+                    **_errors(401, 404, 429, 503, described={404: _INVOICE_NOT_FOUND}),
+                },
+            }
+        },
     }
 
 
@@ -428,15 +656,15 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getInvoice",
                 "summary": "Get one invoice",
-                "parameters": [
-                    {"name": "invoice_id", "in": "path", "required": True, "schema": _string()}
-                ],
+                "parameters": [_invoice_id(OPEN_INVOICE_EXAMPLE)],
                 "responses": {
                     "200": _ok("The invoice.", _ref("Invoice")),
-                    **_errors(401, 404, 429, 503),
+                    **_errors(401, 404, 429, 503, described={404: _INVOICE_NOT_FOUND}),
                 },
-            }
+            },
+            **_invoice_actions(),
         },
+        **_invoice_subpaths(),
     }
 
 
@@ -446,7 +674,10 @@ def _build() -> dict[str, Any]:
         "info": {
             "title": "Invoice gateway v0 REST API",
             "version": "0.1.0",
-            "description": "Create and read invoices. Rate limited per client key.",
+            "description": (
+                "Create, read, edit, send and collect payment on invoices."
+                " Rate limited per client key."
+            ),
         },
         "paths": _paths(),
         "components": {

@@ -2,16 +2,21 @@
 
 The schema is loaded from the document itself at import (`schemathesis.pytest.from_fixture`
 sets `Node._nodeid`, which pytest 9 no longer has) and every generated case goes to the
-app of the `app` fixture: a fresh SQLite database with the demo rows. Schemathesis runs
-the app's lifespan on its own event loop and its pytest plugin ends it after each test.
+app of the `app` fixture: a fresh SQLite database with the demo rows and three invoices
+(a DRAFT, an OPEN and a PAID one) under fixed ids, which most generated `invoice_id`s
+name. Schemathesis runs the app's lifespan on its own event loop and its pytest plugin
+ends it after each test.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import httpx
 import jsonschema_rs
@@ -23,23 +28,52 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.app import create_app
 from gateway.db.migrate import upgrade
+from gateway.domain.create_invoice import parse_create_invoice
+from gateway.domain.payments import PaymentRequest
 from gateway.guard import PUBLIC_API_PATHS
 from gateway.rest.invoices import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from gateway.rest.openapi import OPENAPI_PATH, openapi_document
+from gateway.rest.openapi import (
+    DRAFT_INVOICE_EXAMPLE,
+    OPEN_INVOICE_EXAMPLE,
+    OPENAPI_PATH,
+    openapi_document,
+)
+from gateway.runtime import Runtime
+from gateway.services import create_invoice as create_invoice_service
+from gateway.services.access import Caller
+from gateway.services.create_invoice import create_invoice
 from gateway.services.demo import (
     CUSTOMER_ID,
+    DEMO_APP_ID,
     DEMO_CLIENT_KEY,
     DEMO_CLIENT_SECRET,
     PRODUCTS,
     WALLET_ID,
     seed_demo,
 )
+from gateway.services.invoice_lifecycle import record_payment
 from gateway.settings import Settings
 from tests import servers
 from tests.apptest import DEMO_HEADERS, basic_invoice, future, seeded_gateway
 
 MAX_EXAMPLES = 30  # fuzzing phase, per operation; the coverage phase adds its own cases
 POSITIVE_EXAMPLES = 60
+
+# The invoices `with_demo_data` creates, by the id they get: the document's example ids
+# (the edit and send examples name the DRAFT, the others the OPEN one) and a PAID one.
+DRAFT_ID = DRAFT_INVOICE_EXAMPLE
+OPEN_ID = OPEN_INVOICE_EXAMPLE  # takes every method, and partial payments
+PAID_ID = "inv_00000000-0000-4000-8000-000000000003"
+SEEDED_INVOICES: dict[str, dict[str, Any]] = {
+    DRAFT_ID: basic_invoice(status="DRAFT"),
+    OPEN_ID: basic_invoice(
+        items=[{"product_id": "prod_web_dev_001", "quantity": 1_000_000}],
+        payment_methods=["CRYPTO", "BANK_TRANSFER", "CREDIT_CARD", "CASH", "MOBILE_MONEY"],
+        partial_payment=True,
+        taxId="tax_compound_gst_pst",
+    ),
+    PAID_ID: basic_invoice(delivery="MANUALLY", address="Straße 1, Zürich"),
+}
 
 CONFIG: dict[str, Any] = {
     "seed": 20240215,
@@ -70,6 +104,7 @@ CONFIG: dict[str, Any] = {
         "taxes": {"values": ["tax_550e8400-e29b-41d4-a716-446655440123", "tax_vat_inclusive_20"]},
         "due_dates": {"values": [future(1), future(30), future(400)]},
         "send_dates": {"values": [future(0), future(1)]},
+        "invoices": {"values": list(SEEDED_INVOICES)},
     },
     "parameters": {
         "body.customer_id": {"dictionary": "customers", "probability": 0.9},
@@ -78,6 +113,8 @@ CONFIG: dict[str, Any] = {
         "body.taxId": {"dictionary": "taxes", "probability": 0.5},
         "body.due_date": {"dictionary": "due_dates", "probability": 0.9},
         "body.send_date": {"dictionary": "send_dates", "probability": 0.9},
+        # The rest are ids of no invoice: the 404s.
+        "path.invoice_id": {"dictionary": "invoices", "probability": 0.75},
     },
 }
 
@@ -86,8 +123,23 @@ schema = schemathesis.openapi.from_dict(
 )
 
 
+async def seed_invoices(runtime: Runtime) -> None:
+    """SEEDED_INVOICES, created as the API creates invoices; the PAID one is paid in full."""
+    caller = Caller(app_id=DEMO_APP_ID, app_name="My Business App", client_key=DEMO_CLIENT_KEY)
+    for invoice_id, body in SEEDED_INVOICES.items():
+        # create_invoice names an invoice f"inv_{uuid.uuid4()}": here, the fixed id.
+        fixed = SimpleNamespace(uuid4=lambda invoice_id=invoice_id: invoice_id.removeprefix("inv_"))
+        with mock.patch.object(create_invoice_service, "uuid", fixed):
+            result = await create_invoice(runtime, caller, parse_create_invoice(body))
+        invoice = result.view.invoice
+        assert invoice.id == invoice_id, "invoice ids are no longer inv_<uuid4>"
+        if invoice_id == PAID_ID:
+            payment = PaymentRequest(amount=invoice.total, method="CRYPTO", reference="0xabc")
+            await record_payment(runtime, caller, invoice_id, payment)
+
+
 def with_demo_data(app: ASGIApp) -> ASGIApp:
-    """`app`, seeding the demo rows as soon as its lifespan has started."""
+    """`app`, seeding the demo rows and invoices as soon as its lifespan has started."""
 
     async def seeding(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan":
@@ -97,6 +149,7 @@ def with_demo_data(app: ASGIApp) -> ASGIApp:
         async def send_after_seeding(message: Message) -> None:
             if message["type"] == "lifespan.startup.complete":
                 await seed_demo(scope["state"]["runtime"])
+                await seed_invoices(scope["state"]["runtime"])
             await send(message)
 
         await app(scope, receive, send_after_seeding)
@@ -151,6 +204,11 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/invoices",
         "GET /api/v0/invoices",
         "GET /api/v0/invoices/{invoice_id}",
+        "PUT /api/v0/invoices/{invoice_id}",
+        "PATCH /api/v0/invoices/{invoice_id}",
+        "POST /api/v0/invoices/{invoice_id}/send",
+        "POST /api/v0/invoices/{invoice_id}/payments",
+        "GET /api/v0/invoices/{invoice_id}/pdf",
     }
 
 
@@ -199,6 +257,55 @@ def test_valid_create_requests_mostly_create_invoices(app: ASGIApp) -> None:
     assert statuses[201] * 2 >= sum(statuses.values()), statuses
 
 
+def action_case(path: str, method: str, invoice_id: str) -> Case[Any]:
+    operation = schema[path][method]
+    return operation.Case(path_parameters={"invoice_id": invoice_id}, headers=DEMO_HEADERS)
+
+
+def fetch_pdf(app: ASGIApp, invoice_id: str) -> None:
+    case = action_case("/api/v0/invoices/{invoice_id}/pdf", "GET", invoice_id)
+    response = case.call_and_validate(app=app)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "invoice_id", "answers"),
+    [
+        ("/api/v0/invoices/{invoice_id}", "PUT", DRAFT_ID, {200, 400, 404}),
+        ("/api/v0/invoices/{invoice_id}/payments", "POST", OPEN_ID, {201, 400}),
+    ],
+    ids=["edit", "payment"],  # PATCH runs the same code as PUT
+)
+def test_valid_action_requests_mostly_succeed(
+    app: ASGIApp, path: str, method: str, invoice_id: str, answers: set[int]
+) -> None:
+    """Edits of the DRAFT and payments on the OPEN invoice, each followed by its PDF."""
+    operation = schema[path][method]
+    statuses: Counter[int] = Counter()
+
+    @given(case=operation.as_strategy(GenerationMode.POSITIVE))
+    @settings(
+        max_examples=POSITIVE_EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    def act(case: Case[Any]) -> None:
+        case.path_parameters = {"invoice_id": invoice_id}
+        response = case.call_and_validate(app=app)
+        statuses[response.status_code] += 1
+        if response.status_code < 300:  # the PDF renders whatever the edit or payment left
+            fetch_pdf(app, invoice_id)
+
+    act()
+    # Edits meet past dates and unknown ids like creations do; payments more than is due,
+    # "0.001" and other amounts the document can't rule out.
+    success = min(answers)
+    assert set(statuses) <= answers, statuses
+    assert statuses[success] * 2 >= sum(statuses.values()), statuses
+
+
 async def test_rare_answers_match_the_document(sqlite_url: str) -> None:
     """413 and 429, which the fuzzer does not reach, checked against the document."""
     servers.run_in_thread(upgrade, sqlite_url)
@@ -210,11 +317,80 @@ async def test_rare_answers_match_the_document(sqlite_url: str) -> None:
         too_large = await client.post("/api/v0/invoices", json=big, headers=DEMO_HEADERS)
         listed = await client.get("/api/v0/invoices", headers=DEMO_HEADERS)
         limited = await client.get("/api/v0/invoices", headers=DEMO_HEADERS)
+        limited_pdf = await client.get(f"/api/v0/invoices/{OPEN_ID}/pdf", headers=DEMO_HEADERS)
+        limited_send = await client.post(f"/api/v0/invoices/{DRAFT_ID}/send", headers=DEMO_HEADERS)
     assert [too_large.status_code, listed.status_code, limited.status_code] == [413, 200, 429]
     create.validate_response(too_large)
     list_.validate_response(listed)
     list_.validate_response(limited)
     assert limited.json()["retryAfter"] == int(limited.headers["Retry-After"])
+    for response, path, method, invoice_id in [
+        (limited_pdf, "/api/v0/invoices/{invoice_id}/pdf", "GET", OPEN_ID),
+        (limited_send, "/api/v0/invoices/{invoice_id}/send", "POST", DRAFT_ID),
+    ]:
+        assert response.status_code == 429
+        action_case(path, method, invoice_id).validate_response(response)
+
+
+async def test_rare_action_answers_match_the_document(sqlite_url: str) -> None:
+    """413 on the action bodies, and the 409 of racing sends and payments (the fuzzer calls
+    one at a time), checked against the document."""
+    servers.run_in_thread(upgrade, sqlite_url)
+    settings = Settings(database_url=sqlite_url, max_body_bytes=1024)
+    edit, send, pay = (
+        "/api/v0/invoices/{invoice_id}",
+        "/api/v0/invoices/{invoice_id}/send",
+        "/api/v0/invoices/{invoice_id}/payments",
+    )
+    big_edit = {"address": "x" * 2048}
+    payment = {"amount": 1, "method": "CRYPTO"}
+    async with seeded_gateway(settings) as (client, _runtime):
+        created = [
+            await client.post("/api/v0/invoices", json=body, headers=DEMO_HEADERS)
+            for body in (basic_invoice(status="DRAFT"), basic_invoice(partial_payment=True))
+        ]
+        draft, opened = (response.json()["id"] for response in created)
+
+        async def call(path: str, method: str, invoice_id: str, body: Any = None) -> int:
+            url = path.format(invoice_id=invoice_id)
+            response = await client.request(method, url, json=body, headers=DEMO_HEADERS)
+            action_case(path, method, invoice_id).validate_response(response)
+            return response.status_code
+
+        too_large = [
+            await call(edit, "PUT", draft, big_edit),
+            await call(edit, "PATCH", draft, big_edit),
+            await call(pay, "POST", opened, {**payment, "reference": "x" * 2048}),
+        ]
+        raced = await asyncio.gather(
+            *(call(send, "POST", draft) for _ in range(5)),
+            *(call(pay, "POST", opened, payment) for _ in range(5)),
+        )
+    assert too_large == [413, 413, 413]
+    assert raced.count(200) == 1 and raced.count(201) >= 1, raced
+    assert set(raced) <= {200, 201, 400, 409} and 409 in raced, raced
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"amount": 1, "method": []},  # these three were 500s (unhashable method, and
+        {"amount": 1, "method": {}},  # decimal.InvalidOperation rounding 1E+30 to cents)
+        {"amount": 1e30, "method": "CRYPTO"},
+        {"amount": "1E30", "method": "CRYPTO"},
+        {"amount": 1, "method": "CRYPTO", "reference": "a\u0000b"},  # a 500 on PostgreSQL
+    ],
+)
+async def test_payments_found_by_the_fuzzer_are_a_400(
+    sqlite_client: httpx.AsyncClient, body: dict[str, Any]
+) -> None:
+    created = await sqlite_client.post(
+        "/api/v0/invoices", json=basic_invoice(partial_payment=True), headers=DEMO_HEADERS
+    )
+    url = f"/api/v0/invoices/{created.json()['id']}/payments"
+    response = await sqlite_client.post(url, json=body, headers=DEMO_HEADERS)
+    assert response.status_code == 400, response.text
+    action_case("/api/v0/invoices/{invoice_id}/payments", "POST", "x").validate_response(response)
 
 
 @pytest.mark.parametrize(
