@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import httpx
 from standardwebhooks import Webhook
 
-from gateway.db import repositories as repo
+from gateway.db import webhook_endpoints as endpoints_db
 from gateway.db.tables import OutboxMessage, WebhookAttempt, WebhookEndpoint
 from gateway.delivery.errors import DeliveryFailed
 from gateway.domain.errors import InvalidWebhookUrl
@@ -79,7 +79,7 @@ async def _endpoint(runtime: Runtime, message: OutboxMessage) -> WebhookEndpoint
     if message.endpoint_id is None:
         raise DeliveryFailed("webhook message has no endpoint", retryable=False)
     async with runtime.sessions() as session:
-        endpoint = await repo.webhook_endpoint(session, message.app_id, message.endpoint_id)
+        endpoint = await endpoints_db.webhook_endpoint(session, message.app_id, message.endpoint_id)
     if endpoint is None:
         raise DeliveryFailed("endpoint not found", retryable=False)
     if not endpoint.enabled:
@@ -156,7 +156,9 @@ async def _record(
     )
     async with runtime.sessions() as session:
         if disable:
-            await repo.disable_webhook_endpoint(session, endpoint.app_id, endpoint.id, GONE_REASON)
+            await endpoints_db.disable_webhook_endpoint(
+                session, endpoint.app_id, endpoint.id, GONE_REASON
+            )
         session.add(
             WebhookAttempt(
                 app_id=message.app_id,

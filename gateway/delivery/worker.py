@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from gateway.db import outbox as outbox_db
 from gateway.db import repositories as repo
 from gateway.db.tables import OutboxMessage
 from gateway.delivery.email import deliver_email
@@ -85,7 +86,7 @@ async def mark_overdue(runtime: Runtime) -> int:
     while True:
         now = runtime.clock()
         async with runtime.sessions() as session:
-            ids = await repo.mark_invoices_past_due(
+            ids = await outbox_db.mark_invoices_past_due(
                 session, _OVERDUE_FROM, InvoiceStatus.PASTDUE, now.date(), SCHEDULER_BATCH
             )
             invoices = await repo.invoices_by_ids(session, ids)
@@ -107,7 +108,7 @@ async def queue_reminders(runtime: Runtime) -> int:
     while True:
         now = runtime.clock()
         async with runtime.sessions() as session:
-            ids = await repo.mark_reminders_due(
+            ids = await outbox_db.mark_reminders_due(
                 session, InvoiceStatus.PASTDUE, DeliveryMethod.EMAIL, SCHEDULER_BATCH
             )
             for invoice in await repo.invoices_by_ids(session, ids):
@@ -166,7 +167,7 @@ class OutboxProcessor:
     async def _claim(self, due_at: datetime) -> tuple[datetime, list[OutboxMessage]]:
         lease_until = self.runtime.clock() + LEASE
         async with self.runtime.sessions() as session:
-            messages = await repo.claim_outbox_messages(
+            messages = await outbox_db.claim_outbox_messages(
                 session, due_at, lease_until, self.batch_size
             )
             await session.commit()
@@ -177,7 +178,9 @@ class OutboxProcessor:
             failure = await self._attempt(message)
         values, counts = self._outcome(message, failure)
         async with self.runtime.sessions() as session:
-            settled = await repo.settle_outbox_message(session, message.id, lease_until, values)
+            settled = await outbox_db.settle_outbox_message(
+                session, message.id, lease_until, values
+            )
             await session.commit()
         if not settled:
             log.warning("lease on %s ran out before its outcome was written", message.id)

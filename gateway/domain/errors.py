@@ -7,13 +7,18 @@
     │   ├── DueDateInPast                DUE_DATE_IN_PAST
     │   ├── SendDateAfterDueDate         SEND_DATE_AFTER_DUE_DATE
     │   ├── ProductNotFound              PRODUCT_NOT_FOUND
-    │   └── InvalidTransition            INVALID_TRANSITION
+    │   ├── InvalidTransition            INVALID_TRANSITION
+    │   ├── InvalidWebhookUrl            INVALID_WEBHOOK_URL
+    │   └── InvalidPayment               INVALID_PAYMENT
+    │       └── Overpayment / PartialPaymentNotAllowed / PaymentMethodNotAccepted
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
+    │   └── AppNotFound / WebhookEndpointNotFound
     ├── Unauthorized               401   UNAUTHENTICATED
     ├── RateLimited                429   RATE_LIMITED
     ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
     ├── IdempotencyKeyReused       422   IDEMPOTENCY_KEY_REUSED
+    ├── ConcurrentModification     409   CONCURRENT_MODIFICATION
     └── ServiceUnavailable         503   SERVICE_UNAVAILABLE
 
 Each surface maps this tree once: NestJS-style JSON for REST, error codes for GraphQL.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from gateway.db import repositories as repo
+from gateway.db import webhook_endpoints as endpoints_db
 from gateway.db.tables import WebhookEndpoint
 from gateway.domain.errors import AppNotFound, InvalidWebhookUrl, WebhookEndpointNotFound
 from gateway.runtime import Runtime
@@ -135,7 +136,7 @@ async def add_webhook_endpoint(runtime: Runtime, app_id: str, url: str) -> Webho
 
 async def list_webhook_endpoints(runtime: Runtime, app_id: str) -> list[WebhookEndpoint]:
     async with runtime.sessions() as session:
-        return await repo.webhook_endpoints(session, app_id)
+        return await endpoints_db.webhook_endpoints(session, app_id)
 
 
 async def disable_webhook_endpoint(
@@ -146,8 +147,8 @@ async def disable_webhook_endpoint(
     Disabling a disabled endpoint changes nothing. Another app's endpoint is not found.
     """
     async with runtime.sessions() as session:
-        await repo.disable_webhook_endpoint(session, app_id, endpoint_id, reason)
-        endpoint = await repo.webhook_endpoint(session, app_id, endpoint_id)
+        await endpoints_db.disable_webhook_endpoint(session, app_id, endpoint_id, reason)
+        endpoint = await endpoints_db.webhook_endpoint(session, app_id, endpoint_id)
         if endpoint is None:
             raise WebhookEndpointNotFound()
         await session.commit()

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from gateway.db import repositories as repo
+from gateway.db import outbox as outbox_db
 from gateway.db.tables import Invoice, OutboxMessage, WebhookAttempt
 from gateway.delivery import worker
 from gateway.delivery.worker import (
@@ -274,19 +274,21 @@ async def test_a_leased_message_is_not_claimed_again_until_the_lease_ends(
     now = runtime.clock()
     lease = now + timedelta(minutes=5)
     async with runtime.sessions() as session:
-        claimed = await repo.claim_outbox_messages(session, now, lease, 10)
+        claimed = await outbox_db.claim_outbox_messages(session, now, lease, 10)
         await session.commit()
     assert [m.channel for m in claimed] == ["email"]
     async with second_worker.sessions() as session:
-        assert await repo.claim_outbox_messages(session, now, lease, 10) == []
+        assert await outbox_db.claim_outbox_messages(session, now, lease, 10) == []
         # Once the lease has run out (its worker died), another worker takes over ...
         later = lease + timedelta(seconds=1)
-        taken = await repo.claim_outbox_messages(session, later, later + timedelta(minutes=5), 10)
+        taken = await outbox_db.claim_outbox_messages(
+            session, later, later + timedelta(minutes=5), 10
+        )
         await session.commit()
     assert [m.id for m in taken] == [claimed[0].id]
     # ... and the first worker's late outcome no longer counts.
     async with runtime.sessions() as session:
-        assert not await repo.settle_outbox_message(
+        assert not await outbox_db.settle_outbox_message(
             session, claimed[0].id, lease, {"status": "delivered"}
         )
         await session.commit()

@@ -1,0 +1,108 @@
+"""The outbox and the scheduler's atomic status changes: safe with any number of workers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db.tables import Invoice, OutboxMessage
+
+
+async def claim_outbox_messages(
+    session: AsyncSession, now: datetime, lease_until: datetime, limit: int
+) -> list[OutboxMessage]:
+    """Leases up to `limit` due messages to the caller until `lease_until`.
+
+    One statement: on PostgreSQL the subquery's FOR UPDATE SKIP LOCKED passes over
+    rows another worker is claiming right now instead of waiting for them, and the
+    claim condition is repeated on the UPDATE so a row re-checked after a concurrent
+    commit is never leased twice. SQLite ignores FOR UPDATE; it runs one writer at a
+    time, and a single statement leaves no gap between the read and the write.
+    """
+    claimable = (
+        col(OutboxMessage.status) == "pending",
+        col(OutboxMessage.next_attempt_at) <= now,
+        or_(col(OutboxMessage.locked_until).is_(None), col(OutboxMessage.locked_until) < now),
+    )
+    due = (
+        select(col(OutboxMessage.id))
+        .where(*claimable)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    stmt = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(due), *claimable)
+        .values(locked_until=lease_until)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+    return list((await session.exec(stmt)).scalars().all())
+
+
+async def settle_outbox_message(
+    session: AsyncSession, message_id: str, lease_until: datetime, values: dict[str, Any]
+) -> bool:
+    """Writes the outcome of one delivery and releases the lease.
+
+    Only while the caller still holds the lease it was given: if it ran past it and
+    another worker took the message over, that worker's outcome counts, not this one.
+    """
+    stmt = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.locked_until) == lease_until)
+        .values(locked_until=None, **values)
+    )
+    result = await session.exec(stmt)
+    return bool(result.rowcount == 1)
+
+
+async def mark_invoices_past_due(
+    session: AsyncSession, from_statuses: Sequence[str], to_status: str, today: date, limit: int
+) -> list[str]:
+    """Moves up to `limit` invoices due before `today` to `to_status`; returns their ids.
+
+    One UPDATE, so concurrent callers each get back only the rows they changed
+    themselves and whatever follows a change happens once per invoice. SKIP LOCKED
+    (PostgreSQL) passes over rows another transaction holds; the next call sees them.
+    """
+    moving = (
+        col(Invoice.status).in_(from_statuses),
+        col(Invoice.due_date) < today,
+    )
+    batch = select(col(Invoice.id)).where(*moving).limit(limit).with_for_update(skip_locked=True)
+    stmt = (
+        update(Invoice)
+        .where(col(Invoice.id).in_(batch), *moving)
+        .values(status=to_status)
+        .returning(col(Invoice.id))
+        .execution_options(synchronize_session=False)
+    )
+    return [str(invoice_id) for invoice_id in (await session.exec(stmt)).scalars().all()]
+
+
+async def mark_reminders_due(
+    session: AsyncSession, status: str, delivery: str, limit: int
+) -> list[str]:
+    """Sets reminder_sent on up to `limit` invoices in `status`, delivered by `delivery`,
+    that have had no reminder; returns their ids (one UPDATE, as mark_invoices_past_due)."""
+    due = (
+        col(Invoice.status) == status,
+        col(Invoice.delivery) == delivery,
+        col(Invoice.reminder_sent).is_(False),
+    )
+    batch = select(col(Invoice.id)).where(*due).limit(limit).with_for_update(skip_locked=True)
+    stmt = (
+        update(Invoice)
+        .where(col(Invoice.id).in_(batch), *due)
+        .values(reminder_sent=True)
+        .returning(col(Invoice.id))
+        .execution_options(synchronize_session=False)
+    )
+    return [str(invoice_id) for invoice_id in (await session.exec(stmt)).scalars().all()]

@@ -1,0 +1,47 @@
+"""Webhook endpoints of an app (tenant-scoped)."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db.tables import WebhookEndpoint
+
+
+async def webhook_endpoints(session: AsyncSession, app_id: str) -> list[WebhookEndpoint]:
+    stmt = (
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.app_id == app_id)
+        .order_by(col(WebhookEndpoint.created_at), col(WebhookEndpoint.id))
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def webhook_endpoint(
+    session: AsyncSession, app_id: str, endpoint_id: str
+) -> WebhookEndpoint | None:
+    stmt = select(WebhookEndpoint).where(
+        WebhookEndpoint.app_id == app_id, WebhookEndpoint.id == endpoint_id
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def disable_webhook_endpoint(
+    session: AsyncSession, app_id: str, endpoint_id: str, reason: str
+) -> bool:
+    """False if the endpoint is missing or already disabled (its first reason stays)."""
+    stmt = (
+        update(WebhookEndpoint)
+        .where(
+            col(WebhookEndpoint.app_id) == app_id,
+            col(WebhookEndpoint.id) == endpoint_id,
+            col(WebhookEndpoint.enabled).is_(True),
+        )
+        .values(enabled=False, disabled_reason=reason)
+    )
+    result = await session.exec(stmt)
+    return bool(result.rowcount == 1)
+
+
+# The worker serves every app at once, so the functions below are not app-scoped.
