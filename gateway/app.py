@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -54,6 +55,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
         runtime = Runtime.open(settings, clock)
+        # Start-up objects live as long as the process: keep the collector off them.
+        gc.freeze()
         try:
             yield {"runtime": runtime}
         finally:

@@ -21,13 +21,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def build_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+def build_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    # A nested GraphQL page takes several connections at once (auth, the page, loaders
+    # running side by side): a pool that keeps them avoids reconnecting per request.
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        database_url, pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=True
     )
 
 

@@ -95,7 +95,7 @@ async def mark_overdue(runtime: Runtime) -> int:
                 mine = [inv for inv in invoices if inv.app_id == app_id]
                 for view in await load_invoice_views(session, app_id, app.name, mine):
                     base_url = runtime.settings.public_base_url
-                    await emit(session, view, InvoiceEvent.OVERDUE, now, base_url)
+                    await emit(session, view, [InvoiceEvent.OVERDUE], now, base_url)
             await session.commit()
         total += len(ids)
         if len(ids) < SCHEDULER_BATCH:

@@ -160,11 +160,11 @@ async def _record_events(
 ) -> None:
     invoice = view.invoice
     base_url = runtime.settings.public_base_url
-    await emit(session, view, InvoiceEvent.CREATED, now, base_url)
-    if invoice.status == InvoiceStatus.OPEN:
-        await emit(session, view, InvoiceEvent.SENT, now, base_url)
-        if invoice.delivery == DeliveryMethod.EMAIL:
-            queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
+    opened = invoice.status == InvoiceStatus.OPEN
+    events = [InvoiceEvent.CREATED, InvoiceEvent.SENT] if opened else [InvoiceEvent.CREATED]
+    await emit(session, view, events, now, base_url)
+    if opened and invoice.delivery == DeliveryMethod.EMAIL:
+        queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
 
 
 def send_at(invoice: Invoice, now: datetime) -> datetime:

@@ -8,6 +8,7 @@ recorded twice.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -40,11 +41,11 @@ def _message_id() -> str:
 async def emit(
     session: AsyncSession,
     view: InvoiceView,
-    event: InvoiceEvent,
+    events: Sequence[InvoiceEvent],
     now: datetime,
     public_base_url: str,
 ) -> None:
-    """One webhook message per enabled endpoint of the invoice's app."""
+    """One webhook message per event per enabled endpoint of the invoice's app."""
     invoice = view.invoice
     stmt = select(WebhookEndpoint).where(
         WebhookEndpoint.app_id == invoice.app_id, col(WebhookEndpoint.enabled).is_(True)
@@ -52,27 +53,24 @@ async def emit(
     endpoints = (await session.exec(stmt)).all()
     if not endpoints:
         return
-    payload = dumps(
-        {
-            "type": event.value,
-            "timestamp": iso_datetime(now),
-            "data": render_invoice(view, public_base_url),
-        }
-    ).decode()
-    for endpoint in endpoints:
-        session.add(
-            OutboxMessage(
-                id=_message_id(),
-                app_id=invoice.app_id,
-                invoice_id=invoice.id,
-                channel="webhook",
-                event_type=event.value,
-                endpoint_id=endpoint.id,
-                payload=payload,
-                next_attempt_at=now,
-                created_at=now,
+    data = render_invoice(view, public_base_url)
+    timestamp = iso_datetime(now)
+    for event in events:
+        payload = dumps({"type": event.value, "timestamp": timestamp, "data": data}).decode()
+        for endpoint in endpoints:
+            session.add(
+                OutboxMessage(
+                    id=_message_id(),
+                    app_id=invoice.app_id,
+                    invoice_id=invoice.id,
+                    channel="webhook",
+                    event_type=event.value,
+                    endpoint_id=endpoint.id,
+                    payload=payload,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
             )
-        )
 
 
 def queue_email(

@@ -72,7 +72,7 @@ async def send_invoice(runtime: Runtime, caller: Caller, invoice_id: str) -> Inv
             {"status": InvoiceStatus.OPEN.value, "sent_at": now},
         )
         view = await invoice_view(session, caller, invoice)
-        await emit(session, view, InvoiceEvent.SENT, now, runtime.settings.public_base_url)
+        await emit(session, view, [InvoiceEvent.SENT], now, runtime.settings.public_base_url)
         if invoice.delivery == DeliveryMethod.EMAIL:
             queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
         await session.commit()
@@ -125,6 +125,6 @@ async def record_payment(
         await session.flush()
         view = await invoice_view(session, caller, invoice)
         event = _PAYMENT_EVENTS[outcome.status]
-        await emit(session, view, event, now, runtime.settings.public_base_url)
+        await emit(session, view, [event], now, runtime.settings.public_base_url)
         await session.commit()
     return RecordedPayment(view, transaction)

@@ -1,0 +1,52 @@
+"""The baseline's nested page: the gateway's six SELECTs on one connection, then the
+GraphQL-shaped JSON of INVOICES_QUERY (bench/workload.py) built by hand."""
+
+from __future__ import annotations
+
+import base64
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bench import bare_sql as sql
+from bench.bare_json import dumps, graphql_node
+
+if TYPE_CHECKING:
+    from bench.baseline import Bare
+
+
+async def _by_id(conn: AsyncConnection, stmt: Any, app_id: str, ids: set[str]) -> dict[str, Any]:
+    if not ids:
+        return {}
+    return {row.id: row for row in await conn.execute(stmt, {"ids": list(ids), "app_id": app_id})}
+
+
+def _cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{position}".encode()).decode()
+
+
+async def list_invoices(bare: Bare, app_id: str, first: int) -> bytes:
+    async with bare.engine.connect() as conn:
+        page = {"app_id": app_id, "offset": 0, "limit": first + 1}
+        rows = (await conn.execute(sql.PAGE, page)).all()
+        shown = rows[:first]
+        customers = await _by_id(conn, sql.CUSTOMERS, app_id, {r.customer_id for r in shown})
+        wallets = await _by_id(conn, sql.WALLETS, app_id, {r.wallet_id for r in shown})
+        tax_ids = {r.tax_id for r in shown if r.tax_id is not None}
+        taxes = await _by_id(conn, sql.TAXES, app_id, tax_ids)
+        items: dict[str, list[Any]] = {r.id: [] for r in shown}
+        found = await conn.execute(sql.ITEMS_OF, {"app_id": app_id, "ids": list(items)})
+        for item in found:
+            items[item.invoice_id].append(item)
+        product_ids = {item.product_id for group in items.values() for item in group}
+        products = await _by_id(conn, sql.PRODUCTS, app_id, product_ids)
+    related = (customers, wallets, taxes, items, products)
+    base_url = bare.settings.public_base_url
+    data = {
+        "pageInfo": {
+            "hasNextPage": len(rows) > first,
+            "endCursor": _cursor(len(shown) - 1) if shown else None,
+        },
+        "edges": [{"node": graphql_node(row, related, base_url)} for row in shown],
+    }
+    return dumps({"data": {"invoices": data}})
