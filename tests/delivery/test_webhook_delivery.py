@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -22,31 +21,12 @@ from tests.delivery.harness import (
     Receiver,
     add_endpoint,
     attempts_of,
-    delivery_settings,
     outbox,
-    running_receiver,
     settled,
     work_until,
 )
 
 Gateway = tuple[httpx.AsyncClient, Runtime]
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    async with running_receiver() as running:
-        yield running
-
-
-@pytest.fixture
-def settings(migrated_database_url: str) -> Settings:
-    return delivery_settings(migrated_database_url)
-
-
-@pytest.fixture
-async def gateway(settings: Settings) -> AsyncIterator[Gateway]:
-    async with seeded_gateway(settings) as pair:
-        yield pair
 
 
 async def create_invoice(client: httpx.AsyncClient, **overrides: object) -> dict[str, object]:

@@ -37,30 +37,12 @@ from tests.delivery.harness import (
     add_endpoint,
     delivery_settings,
     outbox,
-    running_receiver,
     settled,
     work_until,
 )
 
 Gateway = tuple[httpx.AsyncClient, Runtime]
 OVERDUE_INVOICES = 100
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    async with running_receiver() as running:
-        yield running
-
-
-@pytest.fixture
-def settings(migrated_database_url: str) -> Settings:
-    return delivery_settings(migrated_database_url)
-
-
-@pytest.fixture
-async def gateway(settings: Settings) -> AsyncIterator[Gateway]:
-    async with seeded_gateway(settings) as pair:
-        yield pair
 
 
 @pytest.fixture
