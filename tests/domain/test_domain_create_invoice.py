@@ -17,6 +17,7 @@ from gateway.domain.create_invoice import (
 )
 from gateway.domain.errors import DueDateInPast, InvalidInput, SendDateAfterDueDate
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
+from tests.spec_examples import SPEC_EXAMPLES
 
 CUSTOMER = "550e8400-e29b-41d4-a716-446655440000"
 WALLET = "abcd1234-5678-90ef-ghij-klmnopqrstuv"  # the spec's wallet id: not a UUID
@@ -62,125 +63,6 @@ def messages(payload: object) -> list[str]:
         parse_create_invoice(payload)
     assert caught.value.status_code == 400
     return caught.value.messages
-
-
-SPEC_EXAMPLES: dict[str, dict[str, Any]] = {
-    "curl-basic": basic(),
-    "curl-comprehensive": {
-        "name": "Q1 2024 Services Invoice",
-        "email": "finance@clientcompany.com",
-        "customer_id": CUSTOMER,
-        "walletId": WALLET,
-        "address": "123 Corporate Blvd, Suite 500, Business City, BC 12345",
-        "phone_number": "+1-555-987-6543",
-        "logo": "https://mycompany.com/assets/logo.png",
-        "items": [
-            {"product_id": "prod_consulting_001", "quantity": 40},
-            {"product_id": "prod_development_002", "quantity": 80},
-            {"product_id": "prod_maintenance_003", "quantity": 1},
-        ],
-        "due_date": future(60),
-        "send_date": future(10),
-        "delivery": "EMAIL",
-        "payment_link": True,
-        "payment_methods": ["CRYPTO", "BANK_TRANSFER", "CREDIT_CARD"],
-        "status": "OPEN",
-        "partial_payment": True,
-        "taxId": TAX,
-    },
-    "curl-draft": {
-        "name": "Draft - Custom Development Project",
-        "email": "project@startup.io",
-        "customer_id": CUSTOMER,
-        "walletId": WALLET,
-        "items": [{"product_id": "prod_custom_dev_001", "quantity": 160}],
-        "due_date": future(45),
-        "delivery": "MANUALLY",
-        "payment_link": False,
-        "payment_methods": ["CRYPTO"],
-        "status": "DRAFT",
-        "partial_payment": False,
-    },
-    "js-builder": {
-        "items": [
-            {"product_id": "prod_web_dev_001", "quantity": 1},
-            {"product_id": "prod_hosting_001", "quantity": 12},
-        ],
-        "payment_methods": ["CRYPTO", "BANK_TRANSFER"],
-        "payment_link": True,
-        "partial_payment": True,
-        "delivery": "EMAIL",
-        "status": "OPEN",
-        "name": "Web Development Services",
-        "email": "client@example.com",
-        "customer_id": CUSTOMER,
-        "walletId": WALLET,
-        "due_date": future(30),
-        "address": "123 Business St, City, State",
-        "phone_number": "+1-555-123-4567",
-    },
-    "js-quick": {
-        "name": "Monthly Subscription",
-        "email": "subscriber@example.com",
-        "customer_id": CUSTOMER,
-        "walletId": WALLET,
-        "items": [{"product_id": "prod_subscription_001", "quantity": 1}],
-        "due_date": future(14),
-        "delivery": "EMAIL",
-        "payment_link": True,
-        "payment_methods": ["CRYPTO"],
-        "status": "OPEN",
-        "partial_payment": False,
-    },
-    "python-builder": {
-        "items": [
-            {"product_id": "prod_consulting_001", "quantity": 20},
-            {"product_id": "prod_analysis_001", "quantity": 1},
-        ],
-        "payment_methods": ["CRYPTO", "BANK_TRANSFER"],
-        "payment_link": True,
-        "partial_payment": True,
-        "delivery": "EMAIL",
-        "status": "OPEN",
-        "name": "Consulting Services",
-        "email": "client@example.com",
-        "customer_id": CUSTOMER,
-        "walletId": WALLET,
-        "due_date": future(30),
-        "address": "123 Business Ave",
-        "phone_number": "+1-555-123-4567",
-    },
-    "python-direct": {
-        "name": "Software License",
-        "email": "customer@example.com",
-        "customer_id": CUSTOMER,
-        "walletId": WALLET,
-        "items": [{"product_id": "prod_license_001", "quantity": 1}],
-        "due_date": future(20),
-        "delivery": "EMAIL",
-        "payment_link": True,
-        "payment_methods": ["CRYPTO"],
-        "status": "OPEN",
-        "partial_payment": False,
-    },
-    # The "Item Structure" and "Optional Fields" tables' example ids.
-    "tables": {
-        "name": "Table examples",
-        "email": "customer@example.com",
-        "customer_id": CUSTOMER,
-        "walletId": WALLET,
-        "items": [{"product_id": "prod_550e8400-e29b-41d4", "quantity": 2}],
-        "due_date": future(30),
-        "send_date": future(1),
-        "delivery": "MANUALLY",
-        "payment_link": True,
-        "payment_methods": ["CASH", "MOBILE_MONEY"],
-        "status": "DRAFT",
-        "partial_payment": False,
-        "taxId": "tax_550e8400-e29b-41d4",
-        "logo": "https://example.com/logo.png",
-    },
-}
 
 
 # -- valid bodies -----------------------------------------------------------------------------
