@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -186,6 +187,29 @@ async def _existing(
     return CreateResult(views[0], created=False)
 
 
+def invoice_columns(command: CreateInvoiceCommand, totals: Totals) -> dict[str, Any]:
+    """The invoice columns a create or a draft edit sets from the request and its prices."""
+    return {
+        "name": command.name,
+        "email": command.email,
+        "address": command.address,
+        "phone_number": command.phone_number,
+        "logo": command.logo,
+        "customer_id": command.customer_id,
+        "wallet_id": command.wallet_id,
+        "tax_id": command.tax_id,
+        "due_date": command.due_date,
+        "send_date": command.send_date,
+        "payment_methods": [method.value for method in command.payment_methods],
+        "delivery": command.delivery.value,
+        "payment_link": command.payment_link,
+        "partial_payment": command.partial_payment,
+        "subtotal": totals.subtotal,
+        "tax_amount": totals.tax_amount,
+        "total": totals.total,
+    }
+
+
 def _new_invoice(
     command: CreateInvoiceCommand,
     caller: Caller,
@@ -199,25 +223,9 @@ def _new_invoice(
         id=f"inv_{uuid.uuid4()}",
         app_id=caller.app_id,
         invoice_number="",
-        name=command.name,
-        email=command.email,
-        address=command.address,
-        phone_number=command.phone_number,
-        logo=command.logo,
-        customer_id=command.customer_id,
-        wallet_id=command.wallet_id,
-        tax_id=command.tax_id,
-        due_date=command.due_date,
-        send_date=command.send_date,
         date_created=now,
         status=command.status.value,
-        payment_methods=[method.value for method in command.payment_methods],
-        delivery=command.delivery.value,
-        payment_link=command.payment_link,
-        partial_payment=command.partial_payment,
-        subtotal=totals.subtotal,
-        tax_amount=totals.tax_amount,
-        total=totals.total,
+        **invoice_columns(command, totals),
         amount_paid=Decimal("0.00"),
         payment_link_token=token,
         payment_link_expires_at=payment_link_expiry(command.due_date) if token else None,

@@ -16,6 +16,7 @@ from gateway.domain.status import InvoiceStatus
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import (
+    invoice_columns,
     invoice_items,
     new_payment_link_token,
     payment_link_expiry,
@@ -72,26 +73,7 @@ async def update_invoice(
         command = parse_create_invoice(merged)
         check_dates(command.due_date, command.send_date, now.date())
         priced = await price_invoice(session, caller.app_id, command)
-        totals = priced.totals
-        values: dict[str, Any] = {
-            "name": command.name,
-            "email": command.email,
-            "customer_id": command.customer_id,
-            "wallet_id": command.wallet_id,
-            "tax_id": command.tax_id,
-            "due_date": command.due_date,
-            "send_date": command.send_date,
-            "delivery": command.delivery.value,
-            "payment_link": command.payment_link,
-            "payment_methods": [method.value for method in command.payment_methods],
-            "partial_payment": command.partial_payment,
-            "address": command.address,
-            "phone_number": command.phone_number,
-            "logo": command.logo,
-            "subtotal": totals.subtotal,
-            "tax_amount": totals.tax_amount,
-            "total": totals.total,
-        }
+        values = invoice_columns(command, priced.totals)
         if not command.payment_link:
             values["payment_link_token"] = values["payment_link_expires_at"] = None
         else:
@@ -99,7 +81,7 @@ async def update_invoice(
             values["payment_link_expires_at"] = payment_link_expiry(command.due_date)
         await compare_and_set(session, invoice, {"status": InvoiceStatus.DRAFT.value}, values)
         await session.exec(delete(InvoiceItem).where(col(InvoiceItem.invoice_id) == invoice.id))
-        session.add_all(invoice_items(invoice, totals))
+        session.add_all(invoice_items(invoice, priced.totals))
         await session.flush()
         view = await invoice_view(session, caller, invoice)
         await session.commit()
