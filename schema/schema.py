@@ -21,6 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.context import Context
+from schema.execution import GatewayExecutionContext
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
@@ -89,4 +90,5 @@ schema = GatewaySchema(
     mutation=Mutation,
     extensions=_extensions(),
     config=StrawberryConfig(scalar_map=SCALARS),
+    execution_context_class=GatewayExecutionContext,
 )
