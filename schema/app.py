@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
+from gateway.db.request_reads import RequestReads
 from gateway.domain.errors import PayloadTooLarge, Unauthorized
 from gateway.encoding import dumps
 from gateway.rest.errors import error_response
@@ -56,11 +57,13 @@ class GatewayGraphQL(GraphQL[Context, None]):
         runtime: Runtime = state["runtime"]
         caller: Caller = state["caller"]
         request_id: str = state["request_id"]
+        reads: RequestReads = state["reads"]
         response.headers["x-request-id"] = request_id
         return Context(
             runtime=runtime,
             caller=caller,
-            loaders=build_loaders(runtime.sessions, caller.app_id),
+            loaders=build_loaders(reads.session, caller.app_id),
+            reads=reads,
             request=request,
             request_id=request_id,
         )
@@ -87,10 +90,14 @@ class GatewayGraphQL(GraphQL[Context, None]):
             # did not recognise as an operation still must not run as one.
             await error_response(Unauthorized())(scope, receive, send)
             return
-        scope["state"]["request_id"] = uuid.uuid4().hex
-        limit: int = scope["state"]["runtime"].settings.max_body_bytes
+        state = scope["state"]
+        state["request_id"] = uuid.uuid4().hex
+        runtime: Runtime = state["runtime"]
+        limit = runtime.settings.max_body_bytes
         try:
-            await super().__call__(scope, _capped(scope, receive, limit), send)
+            async with RequestReads(runtime.engine) as reads:
+                state["reads"] = reads
+                await super().__call__(scope, _capped(scope, receive, limit), send)
         except PayloadTooLarge as exc:
             await error_response(exc)(scope, receive, send)
 

@@ -218,7 +218,7 @@ async def invoice_page(
     context = info.context
     page = window(first, after)
     app_id = context.caller.app_id
-    async with context.runtime.sessions() as session:
+    async with context.reads.session() as session:
         rows = await list_invoices(
             session, app_id, filters, offset=page.offset, limit=page.limit + 1
         )
@@ -226,7 +226,7 @@ async def invoice_page(
         context.loaders.invoices.prime(row.id, row)
 
     async def count() -> int:
-        async with context.runtime.sessions() as session:
+        async with context.reads.session() as session:
             return await count_invoices(session, app_id, filters)
 
     nodes = await build_invoices(context, rows, under(info, "edges", "node"))

@@ -1,14 +1,17 @@
 """DataLoaders, built fresh for every request and scoped to the caller's app.
 
 Every batch function answers in key order with None (or an empty list) for keys the
-app does not have, and opens its own short session. `MAX_BATCH_SIZE` caps the IN (...)
-lists; a page of invoices (at most 100) always fits in one batch.
+app does not have, and reads in a short session of its own from `open_session` (in the
+GraphQL endpoint, gateway.db.request_reads: all of a request's reads on one connection).
+`MAX_BATCH_SIZE` caps the IN (...) lists; a page of invoices (at most 100) always fits in
+one batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -16,7 +19,6 @@ from aiodataloader import DataLoader
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import repositories as repo
-from gateway.db.engine import SessionFactory
 from gateway.db.tables import App, Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
 
 MAX_BATCH_SIZE = 200
@@ -49,13 +51,16 @@ class Loaders:
     customer_invoice_counts: DataLoader[str, int]
 
 
-def build_loaders(sessions: SessionFactory, app_id: str) -> Loaders:
+SessionScope = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
     """Call inside the request's event loop (aiodataloader binds the loop it is built in)."""
     loop = asyncio.get_running_loop()
 
     def loader(fetch: Callable[[AsyncSession, list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
         async def batch(keys: list[K]) -> list[V]:
-            async with sessions() as session:
+            async with open_session() as session:
                 return await fetch(session, keys)
 
         return DataLoader(batch, max_batch_size=MAX_BATCH_SIZE, loop=loop)

@@ -62,7 +62,7 @@ async def preview_invoice(
     try:
         command = parse_create_invoice(invoice_input.to_v0())
         check_dates(command.due_date, command.send_date, runtime.clock().date())
-        async with runtime.sessions() as session:
+        async with context.reads.session() as session:
             priced = await price_invoice(session, context.caller.app_id, command)
     except USER_ERRORS as exc:
         return InvoicePreviewPayload(preview=None, user_errors=user_errors(exc, command))

@@ -124,11 +124,11 @@ async def _page(
 ) -> Connection[NodeT]:
     page = window(first, after)
     app_id = context.caller.app_id
-    async with context.runtime.sessions() as session:
+    async with context.reads.session() as session:
         rows = await list_rows(session, model, app_id, offset=page.offset, limit=page.limit + 1)
 
     async def count() -> int:
-        async with context.runtime.sessions() as session:
+        async with context.reads.session() as session:
             return await count_rows(session, model, app_id)
 
     return connection([node(row) for row in rows], page, count)

@@ -1,0 +1,65 @@
+"""A request's read-only sessions, all on one pooled connection in autocommit mode.
+
+A nested GraphQL page reads in up to seven batches (the page, its count, then the
+DataLoaders, four of them at once). With a session each, every batch took its own
+connection from the pool, pinged it and wrapped its one SELECT in BEGIN ... ROLLBACK.
+Here the first read checks one connection out and switches it to autocommit, so each
+SELECT sees what is committed when it runs (nothing is held across the request's
+mutations, which write through their own sessions); every read gets a fresh session on
+that connection, so no identity map outlives its batch; reads take turns, as one
+connection runs one statement at a time. `close()` at the end of the request gives the
+connection back (the pool restores its isolation level).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+class RequestReadsClosedError(RuntimeError):
+    """A read was asked for after the request ended."""
+
+
+class RequestReads:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self._lock:
+            if self._closed:
+                raise RequestReadsClosedError("the request's reads are closed")
+            if self._connection is None:
+                connection = await self._engine.connect()
+                try:
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
+                except BaseException:
+                    await connection.close()
+                    raise
+                self._connection = connection
+            session = AsyncSession(bind=self._connection, expire_on_commit=False)
+            try:
+                yield session
+            finally:
+                await session.close()
+
+    async def close(self) -> None:
+        async with self._lock:
+            self._closed = True
+            connection, self._connection = self._connection, None
+            if connection is not None:
+                await connection.close()
+
+    async def __aenter__(self) -> RequestReads:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
