@@ -1,4 +1,9 @@
-"""Tenant-scoped reads and writes. Every function takes the app id it is scoped to."""
+"""Tenant-scoped reads and writes. Every function takes the app id it is scoped to.
+
+The statements a request runs every time (reads by id, the credential, the idempotency
+key, the counter, a page of invoices) are built once with bound parameters: building a
+statement and its cache key per call cost more CPU than running it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import func, update
+from sqlalchemy import BindParameter, bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from gateway.db.tables import (
     ApiCredential,
@@ -25,6 +31,19 @@ from gateway.db.tables import (
 
 Row = TypeVar("Row", Customer, Wallet, Product, Tax, Invoice)
 
+_APP_ID: BindParameter[str] = bindparam("app_id")
+_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
+_by_ids: dict[type[Any], SelectOfScalar[Any]] = {}
+
+
+def _by_ids_statement(model: type[Row]) -> SelectOfScalar[Row]:
+    stmt = _by_ids.get(model)
+    if stmt is None:
+        stmt = _by_ids[model] = select(model).where(
+            col(model.id).in_(_IDS), col(model.app_id) == _APP_ID
+        )
+    return stmt
+
 
 async def get_many(
     session: AsyncSession, model: type[Row], app_id: str, ids: Sequence[str]
@@ -32,8 +51,9 @@ async def get_many(
     """Rows of one app by id, in the order of `ids`; None where a row is missing."""
     if not ids:
         return []
-    stmt = select(model).where(col(model.id).in_(set(ids)), col(model.app_id) == app_id)
-    found = {row.id: row for row in (await session.exec(stmt)).all()}
+    stmt = _by_ids_statement(model)
+    result = await session.exec(stmt, params={"ids": list(set(ids)), "app_id": app_id})
+    found = {row.id: row for row in result.all()}
     return [found.get(key) for key in ids]
 
 
@@ -41,16 +61,26 @@ async def get_one(session: AsyncSession, model: type[Row], app_id: str, id_: str
     return (await get_many(session, model, app_id, [id_]))[0]
 
 
+_CREDENTIAL = (
+    select(ApiCredential, App)
+    .join(App, col(App.id) == col(ApiCredential.app_id))
+    .where(col(ApiCredential.client_key) == bindparam("client_key"))
+)
+
+
 async def credential_by_client_key(
     session: AsyncSession, client_key: str
 ) -> tuple[ApiCredential, App] | None:
-    stmt = (
-        select(ApiCredential, App)
-        .join(App, col(App.id) == col(ApiCredential.app_id))
-        .where(ApiCredential.client_key == client_key)
-    )
-    row = (await session.exec(stmt)).first()
+    row = (await session.exec(_CREDENTIAL, params={"client_key": client_key})).first()
     return None if row is None else (row[0], row[1])
+
+
+_NEXT_COUNTER = (
+    update(App)
+    .where(col(App.id) == _APP_ID)
+    .values(invoice_counter=App.invoice_counter + 1)
+    .returning(col(App.invoice_counter), col(App.invoice_number_format))
+)
 
 
 async def next_invoice_counter(session: AsyncSession, app_id: str) -> tuple[int, str]:
@@ -60,21 +90,20 @@ async def next_invoice_counter(session: AsyncSession, app_id: str) -> tuple[int,
     The UPDATE takes the row lock until commit, so concurrent creates for one app
     queue here and numbers come out gapless; a rollback gives the number back.
     """
-    stmt = (
-        update(App)
-        .where(col(App.id) == app_id)
-        .values(invoice_counter=App.invoice_counter + 1)
-        .returning(col(App.invoice_counter), col(App.invoice_number_format))
-    )
-    counter, number_format = (await session.exec(stmt)).one()
+    counter, number_format = (await session.exec(_NEXT_COUNTER, params={"app_id": app_id})).one()
     return int(counter), str(number_format)
+
+
+_BY_IDEMPOTENCY_KEY = select(Invoice).where(
+    col(Invoice.app_id) == _APP_ID, col(Invoice.idempotency_key) == bindparam("key")
+)
 
 
 async def invoice_by_idempotency_key(
     session: AsyncSession, app_id: str, key: str
 ) -> Invoice | None:
-    stmt = select(Invoice).where(Invoice.app_id == app_id, Invoice.idempotency_key == key)
-    return (await session.exec(stmt)).first()
+    params = {"app_id": app_id, "key": key}
+    return (await session.exec(_BY_IDEMPOTENCY_KEY, params=params)).first()
 
 
 async def invoice_by_payment_token(session: AsyncSession, token: str) -> Invoice | None:
@@ -83,20 +112,30 @@ async def invoice_by_payment_token(session: AsyncSession, token: str) -> Invoice
     return (await session.exec(stmt)).first()
 
 
+_ITEMS_OF = (
+    select(InvoiceItem)
+    .where(col(InvoiceItem.app_id) == _APP_ID, col(InvoiceItem.invoice_id).in_(_IDS))
+    .order_by(col(InvoiceItem.invoice_id), col(InvoiceItem.position))
+)
+
+
 async def items_for_invoices(
     session: AsyncSession, app_id: str, invoice_ids: Sequence[str]
 ) -> list[list[InvoiceItem]]:
     if not invoice_ids:
         return []
-    stmt = (
-        select(InvoiceItem)
-        .where(InvoiceItem.app_id == app_id, col(InvoiceItem.invoice_id).in_(set(invoice_ids)))
-        .order_by(col(InvoiceItem.invoice_id), col(InvoiceItem.position))
-    )
+    params = {"app_id": app_id, "ids": list(set(invoice_ids))}
     grouped: dict[str, list[InvoiceItem]] = {key: [] for key in invoice_ids}
-    for item in (await session.exec(stmt)).all():
+    for item in (await session.exec(_ITEMS_OF, params=params)).all():
         grouped[item.invoice_id].append(item)
     return [grouped[key] for key in invoice_ids]
+
+
+_TRANSACTIONS_OF = (
+    select(Transaction)
+    .where(col(Transaction.app_id) == _APP_ID, col(Transaction.invoice_id).in_(_IDS))
+    .order_by(col(Transaction.created_at), col(Transaction.id))
+)
 
 
 async def transactions_for_invoices(
@@ -104,13 +143,9 @@ async def transactions_for_invoices(
 ) -> list[list[Transaction]]:
     if not invoice_ids:
         return []
-    stmt = (
-        select(Transaction)
-        .where(Transaction.app_id == app_id, col(Transaction.invoice_id).in_(set(invoice_ids)))
-        .order_by(col(Transaction.created_at), col(Transaction.id))
-    )
+    params = {"app_id": app_id, "ids": list(set(invoice_ids))}
     grouped: dict[str, list[Transaction]] = {key: [] for key in invoice_ids}
-    for txn in (await session.exec(stmt)).all():
+    for txn in (await session.exec(_TRANSACTIONS_OF, params=params)).all():
         grouped[txn.invoice_id].append(txn)
     return [grouped[key] for key in invoice_ids]
 
@@ -125,39 +160,52 @@ class InvoiceFilter:
     due_to: date | None = None
 
 
-def _filtered(app_id: str, filters: InvoiceFilter) -> Any:
-    stmt = select(Invoice).where(Invoice.app_id == app_id)
-    if filters.status is not None:
-        stmt = stmt.where(Invoice.status == filters.status)
-    if filters.customer_id is not None:
-        stmt = stmt.where(Invoice.customer_id == filters.customer_id)
-    if filters.created_from is not None:
-        stmt = stmt.where(func.date(Invoice.date_created) >= filters.created_from)
-    if filters.created_to is not None:
-        stmt = stmt.where(func.date(Invoice.date_created) <= filters.created_to)
-    if filters.due_from is not None:
-        stmt = stmt.where(Invoice.due_date >= filters.due_from)
-    if filters.due_to is not None:
-        stmt = stmt.where(Invoice.due_date <= filters.due_to)
-    return stmt
+_CONDITIONS: dict[str, Any] = {
+    "status": col(Invoice.status) == bindparam("status"),
+    "customer_id": col(Invoice.customer_id) == bindparam("customer_id"),
+    "created_from": func.date(Invoice.date_created) >= bindparam("created_from"),
+    "created_to": func.date(Invoice.date_created) <= bindparam("created_to"),
+    "due_from": col(Invoice.due_date) >= bindparam("due_from"),
+    "due_to": col(Invoice.due_date) <= bindparam("due_to"),
+}
+_pages: dict[tuple[str, ...], tuple[SelectOfScalar[Invoice], Any]] = {}
+
+
+def _filtered(
+    app_id: str, filters: InvoiceFilter
+) -> tuple[SelectOfScalar[Invoice], Any, dict[str, Any]]:
+    """The page and count statements for the filters that are set, and their parameters."""
+    params: dict[str, Any] = {
+        name: getattr(filters, name) for name in _CONDITIONS if getattr(filters, name) is not None
+    }
+    shape = tuple(params)
+    statements = _pages.get(shape)
+    if statements is None:
+        where = select(Invoice).where(
+            col(Invoice.app_id) == _APP_ID, *(_CONDITIONS[name] for name in shape)
+        )
+        page = (
+            where.order_by(col(Invoice.date_created).desc(), col(Invoice.id).desc())
+            .offset(bindparam("offset"))
+            .limit(bindparam("limit"))
+        )
+        count = select(func.count()).select_from(where.subquery())
+        statements = _pages[shape] = (page, count)
+    return statements[0], statements[1], {**params, "app_id": app_id}
 
 
 async def count_invoices(session: AsyncSession, app_id: str, filters: InvoiceFilter) -> int:
-    stmt = select(func.count()).select_from(_filtered(app_id, filters).subquery())
-    return int((await session.exec(stmt)).one())
+    _page, count, params = _filtered(app_id, filters)
+    return int((await session.exec(count, params=params)).one())
 
 
 async def list_invoices(
     session: AsyncSession, app_id: str, filters: InvoiceFilter, *, offset: int, limit: int
 ) -> list[Invoice]:
     """Newest first; ties broken by id so pages are stable."""
-    stmt = (
-        _filtered(app_id, filters)
-        .order_by(col(Invoice.date_created).desc(), col(Invoice.id).desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list((await session.exec(stmt)).all())
+    page, _count, params = _filtered(app_id, filters)
+    result = await session.exec(page, params={**params, "offset": offset, "limit": limit})
+    return list(result.all())
 
 
 ListedRow = TypeVar("ListedRow", Customer, Wallet, Product, Tax)

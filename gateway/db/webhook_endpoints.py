@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,6 +16,16 @@ async def webhook_endpoints(session: AsyncSession, app_id: str) -> list[WebhookE
         .order_by(col(WebhookEndpoint.created_at), col(WebhookEndpoint.id))
     )
     return list((await session.exec(stmt)).all())
+
+
+_ENABLED = select(WebhookEndpoint).where(
+    col(WebhookEndpoint.app_id) == bindparam("app_id"), col(WebhookEndpoint.enabled).is_(True)
+)
+
+
+async def enabled_webhook_endpoints(session: AsyncSession, app_id: str) -> list[WebhookEndpoint]:
+    """Built once: every OPEN create and every status change asks."""
+    return list((await session.exec(_ENABLED, params={"app_id": app_id})).all())
 
 
 async def webhook_endpoint(

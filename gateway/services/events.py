@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.db.tables import Invoice, OutboxMessage, WebhookEndpoint
+from gateway.db.tables import Invoice, OutboxMessage
+from gateway.db.webhook_endpoints import enabled_webhook_endpoints
 from gateway.encoding import dumps
 from gateway.services.invoice_json import iso_datetime, render_invoice
 from gateway.services.invoice_views import InvoiceView
@@ -47,10 +47,7 @@ async def emit(
 ) -> None:
     """One webhook message per event per enabled endpoint of the invoice's app."""
     invoice = view.invoice
-    stmt = select(WebhookEndpoint).where(
-        WebhookEndpoint.app_id == invoice.app_id, col(WebhookEndpoint.enabled).is_(True)
-    )
-    endpoints = (await session.exec(stmt)).all()
+    endpoints = await enabled_webhook_endpoints(session, invoice.app_id)
     if not endpoints:
         return
     data = render_invoice(view, public_base_url)
