@@ -41,6 +41,14 @@ class Thing:
     def shout(self, suffix: str = "!") -> str:
         return self.name.upper() + suffix
 
+    @strawberry.field
+    async def later(self) -> str:
+        return self.name[::-1]
+
+    @strawberry.field
+    def boom(self) -> str | None:
+        raise ValueError(f"boom on {self.name}")
+
 
 def _thing(number: int) -> Thing:
     return Thing(
@@ -84,6 +92,9 @@ OPERATIONS = [
     "{ things { name brokenCount } }",
     "{ thing { name @skip(if: true) nickname @include(if: false) count } }",
     "{ thing { __typename name } }",
+    "{ things { name later count lines { label } } }",  # async fields among leaves
+    "{ thing { boom name missing later } }",  # a sibling's error, then the non-null one
+    "{ things { name boom } thing { count } }",
 ]
 
 
