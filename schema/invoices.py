@@ -27,7 +27,7 @@ from gateway.services.invoice_views import InvoiceView
 from schema.context import Context
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
 from schema.loaders import CustomerPage, Loaders
-from schema.pagination import Connection, Window, connection, window
+from schema.pagination import Connection, Fetched, Window, connection, window
 from schema.selection import below, names, under
 from schema.types import (
     App,
@@ -222,15 +222,16 @@ async def invoice_page(
         rows = await list_invoices(
             session, app_id, filters, offset=page.offset, limit=page.limit + 1
         )
-    for row in rows:
+    fetched = Fetched.of(rows, page)
+    for row in fetched.shown:
         context.loaders.invoices.prime(row.id, row)
 
     async def count() -> int:
         async with context.reads.session() as session:
             return await count_invoices(session, app_id, filters)
 
-    nodes = await build_invoices(context, rows, under(info, "edges", "node"))
-    return connection(nodes, page, count)
+    nodes = await build_invoices(context, fetched.shown, under(info, "edges", "node"))
+    return connection(nodes, page, count, has_next_page=fetched.has_next_page)
 
 
 async def customer_invoices(
@@ -238,12 +239,15 @@ async def customer_invoices(
 ) -> Connection[Invoice]:
     loaders = info.context.loaders
     page: Window = window(first, after)
-    rows = await loaders.customer_invoices.load(
-        CustomerPage(customer_id, page.offset, page.limit + 1)
+    fetched = Fetched.of(
+        await loaders.customer_invoices.load(
+            CustomerPage(customer_id, page.offset, page.limit + 1)
+        ),
+        page,
     )
 
     async def count() -> int:
         return await loaders.customer_invoice_counts.load(customer_id)
 
-    nodes = await build_invoices(info.context, rows, under(info, "edges", "node"))
-    return connection(nodes, page, count)
+    nodes = await build_invoices(info.context, fetched.shown, under(info, "edges", "node"))
+    return connection(nodes, page, count, has_next_page=fetched.has_next_page)

@@ -59,18 +59,36 @@ def window(first: int, after: str | None) -> Window:
     return Window(offset=0 if after is None else _decode(after) + 1, limit=first)
 
 
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class Fetched(Generic[RowT]):
+    """A page fetched with one extra row, which only tells that a next page exists."""
+
+    shown: Sequence[RowT]
+    has_next_page: bool
+
+    @classmethod
+    def of(cls, rows: Sequence[RowT], page: Window) -> Fetched[RowT]:
+        return cls(shown=rows[: page.limit], has_next_page=len(rows) > page.limit)
+
+
 def connection(
-    nodes: Sequence[NodeT], page: Window, count: Callable[[], Awaitable[int]]
+    nodes: Sequence[NodeT],
+    page: Window,
+    count: Callable[[], Awaitable[int]],
+    *,
+    has_next_page: bool,
 ) -> Connection[NodeT]:
-    """`nodes` is the page fetched with one extra row, which only tells a next page exists."""
-    shown = nodes[: page.limit]
+    """`nodes` are the page's own rows (see Fetched: build nodes for those only)."""
     edges = [
-        Edge(node=node, cursor=_encode(page.offset + index)) for index, node in enumerate(shown)
+        Edge(node=node, cursor=_encode(page.offset + index)) for index, node in enumerate(nodes)
     ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(nodes) > page.limit,
+            has_next_page=has_next_page,
             has_previous_page=page.offset > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,

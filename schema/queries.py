@@ -20,7 +20,7 @@ from schema.context import Context
 from schema.enums import InvoiceStatus
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import build_invoices, invoice_page
-from schema.pagination import DEFAULT_PAGE_SIZE, Connection, connection, window
+from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, connection, window
 from schema.preview import InvoicePreviewPayload, preview_invoice
 from schema.selection import under
 from schema.types import App, Customer, Invoice, Product, Tax, Wallet, WebhookEndpoint
@@ -131,7 +131,9 @@ async def _page(
         async with context.reads.session() as session:
             return await count_rows(session, model, app_id)
 
-    return connection([node(row) for row in rows], page, count)
+    fetched = Fetched.of(rows, page)
+    nodes = [node(row) for row in fetched.shown]
+    return connection(nodes, page, count, has_next_page=fetched.has_next_page)
 
 
 _BY_ID = "null when the caller's app has none with this id."
