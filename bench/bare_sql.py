@@ -21,8 +21,14 @@ WEBHOOK = tables.WebhookEndpoint.__table__
 OUTBOX = tables.OutboxMessage.__table__
 
 CREDENTIAL_BY_KEY = (
-    select(CREDENTIAL, APP)
-    .join(APP, APP.c.id == CREDENTIAL.c.app_id)
+    select(
+        CREDENTIAL.c.client_key,
+        CREDENTIAL.c.secret_hash,
+        CREDENTIAL.c.revoked,
+        APP.c.id,
+        APP.c.name,
+    )
+    .join_from(CREDENTIAL, APP, APP.c.id == CREDENTIAL.c.app_id)
     .where(CREDENTIAL.c.client_key == bindparam("key"))
 )
 

@@ -78,7 +78,7 @@ async def _guard(request: Request) -> tuple[Bare, Caller, dict[str, str]]:
         "ratelimit-policy": f'"default";q={limit};w={window}',
         "ratelimit": f'"default";r={left};t={reset}',
     }
-    return bare, Caller(row.app_id, row.name, key), headers
+    return bare, Caller(row.id, row.name, key), headers
 
 
 async def create(request: Request) -> Response:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, bindparam, func, update
+from sqlalchemy import BindParameter, Table, bindparam, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -61,25 +62,46 @@ async def get_one(session: AsyncSession, model: type[Row], app_id: str, id_: str
     return (await get_many(session, model, app_id, [id_]))[0]
 
 
+@dataclass(frozen=True)
+class CredentialRecord:
+    """What authentication needs of a credential and its app."""
+
+    client_key: str
+    secret_hash: str
+    revoked: bool
+    app_id: str
+    app_name: str
+
+
+_CREDENTIALS: Table = ApiCredential.__table__  # type: ignore[attr-defined]
+_APPS: Table = App.__table__  # type: ignore[attr-defined]
+# Core columns, not ORM entities: every request runs it, and no row object is needed.
 _CREDENTIAL = (
-    select(ApiCredential, App)
-    .join(App, col(App.id) == col(ApiCredential.app_id))
-    .where(col(ApiCredential.client_key) == bindparam("client_key"))
+    sa_select(
+        _CREDENTIALS.c.client_key,
+        _CREDENTIALS.c.secret_hash,
+        _CREDENTIALS.c.revoked,
+        _APPS.c.id,
+        _APPS.c.name,
+    )
+    .join_from(_CREDENTIALS, _APPS, _APPS.c.id == _CREDENTIALS.c.app_id)
+    .where(_CREDENTIALS.c.client_key == bindparam("client_key"))
 )
 
 
 async def credential_by_client_key(
     session: AsyncSession, client_key: str
-) -> tuple[ApiCredential, App] | None:
-    row = (await session.exec(_CREDENTIAL, params={"client_key": client_key})).first()
-    return None if row is None else (row[0], row[1])
+) -> CredentialRecord | None:
+    connection = await session.connection()
+    row = (await connection.execute(_CREDENTIAL, {"client_key": client_key})).first()
+    return None if row is None else CredentialRecord(*row)
 
 
 _NEXT_COUNTER = (
-    update(App)
-    .where(col(App.id) == _APP_ID)
-    .values(invoice_counter=App.invoice_counter + 1)
-    .returning(col(App.invoice_counter), col(App.invoice_number_format))
+    update(_APPS)
+    .where(_APPS.c.id == _APP_ID)
+    .values(invoice_counter=_APPS.c.invoice_counter + 1)
+    .returning(_APPS.c.invoice_counter, _APPS.c.invoice_number_format)
 )
 
 
@@ -90,7 +112,9 @@ async def next_invoice_counter(session: AsyncSession, app_id: str) -> tuple[int,
     The UPDATE takes the row lock until commit, so concurrent creates for one app
     queue here and numbers come out gapless; a rollback gives the number back.
     """
-    counter, number_format = (await session.exec(_NEXT_COUNTER, params={"app_id": app_id})).one()
+    connection = await session.connection()
+    result = await connection.execute(_NEXT_COUNTER, {"app_id": app_id})
+    counter, number_format = result.one()
     return int(counter), str(number_format)
 
 

@@ -23,11 +23,10 @@ async def authenticate(runtime: Runtime, client_key: str | None, secret: str | N
         raise Unauthorized()
     async with runtime.sessions() as session:
         found = await credential_by_client_key(session, client_key)
-    stored_hash = None if found is None or found[0].revoked else found[0].secret_hash
+    stored_hash = None if found is None or found.revoked else found.secret_hash
     if found is None or not secret_matches(secret, stored_hash):
         raise Unauthorized()
-    credential, app = found
-    return Caller(app_id=app.id, app_name=app.name, client_key=credential.client_key)
+    return Caller(app_id=found.app_id, app_name=found.app_name, client_key=found.client_key)
 
 
 async def check_rate_limit(runtime: Runtime, caller: Caller) -> RateLimitDecision:
