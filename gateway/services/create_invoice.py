@@ -130,8 +130,6 @@ async def create_invoice(
         counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
         invoice.invoice_number = format_invoice_number(number_format, counter)
         items = invoice_items(invoice, priced.totals)
-        session.add(invoice)
-        session.add_all(items)
         view = InvoiceView(
             invoice=invoice,
             app_name=caller.app_name,
@@ -141,14 +139,18 @@ async def create_invoice(
             items=tuple(ItemView(item, priced.products.get(item.product_id)) for item in items),
             transactions=(),
         )
-        await _record_events(session, runtime, view, now)
         try:
+            # The first write under the key: a request that raced this one past the store
+            # (its record lost, its claim expired) and committed first makes it fail here
+            # or at the commit, with the unique (app, idempotency key).
+            session.add(invoice)
+            session.add_all(items)
+            await _record_events(session, runtime, view, now)
             await session.commit()
         except IntegrityError:
             await session.rollback()
             if idempotency is None:
                 raise
-            # Another request with this key committed first (its claim had expired).
             existing = await _existing(session, caller, idempotency)
             if existing is None:
                 raise
