@@ -21,8 +21,8 @@ from aiodataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
-from gateway.db import tables
-from gateway.db.repositories import InvoiceFilter, count_invoices, list_invoices
+from gateway.db.records import InvoiceRecord, ItemRecord, TransactionRecord, invoice_records
+from gateway.db.repositories import InvoiceFilter, count_invoices
 from gateway.services.invoice_views import InvoiceView
 from schema.context import Context
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
@@ -79,12 +79,12 @@ class _Related:
     wallets: dict[str, Wallet] = field(default_factory=dict)
     taxes: dict[str, Tax] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
-    items: dict[str, list[tables.InvoiceItem]] = field(default_factory=dict)
+    items: dict[str, list[ItemRecord]] = field(default_factory=dict)
     transactions: dict[str, list[Transaction]] = field(default_factory=dict)
 
 
 async def build_invoices(
-    context: Context, rows: Sequence[tables.Invoice], selected: Sequence[SelectedField]
+    context: Context, rows: Sequence[InvoiceRecord], selected: Sequence[SelectedField]
 ) -> list[Invoice]:
     wanted = Wanted.of(selected)
     loaders = context.loaders
@@ -100,11 +100,13 @@ async def build_invoices(
     product_ids = [item.product_id for group in items.values() for item in group]
     products = await _rows(loaders.products, product_ids if wanted.products else [])
     related = _Related(
-        app=App.from_row(app[context.caller.app_id]) if app else None,
-        customers={key: Customer.from_row(row) for key, row in customers.items()},
-        wallets={key: Wallet.from_row(row) for key, row in wallets.items()},
-        taxes={key: Tax.from_row(row) for key, row in taxes.items()},
-        products={key: Product.from_row(row) for key, row in products.items()},
+        app=None if (own := app.get(context.caller.app_id)) is None else App.from_row(own),
+        customers={
+            key: Customer.from_row(row) for key, row in customers.items() if row is not None
+        },
+        wallets={key: Wallet.from_row(row) for key, row in wallets.items() if row is not None},
+        taxes={key: Tax.from_row(row) for key, row in taxes.items() if row is not None},
+        products={key: Product.from_row(row) for key, row in products.items() if row is not None},
         items=items,
         transactions={
             key: [Transaction.from_row(txn) for txn in group] for key, group in transactions.items()
@@ -114,12 +116,12 @@ async def build_invoices(
     return [_invoice(row, related, base_url) for row in rows]
 
 
-async def _rows(loader: DataLoader[str, V | None], keys: Iterable[str | None]) -> dict[str, V]:
+async def _rows(loader: DataLoader[str, V], keys: Iterable[str | None]) -> dict[str, V]:
+    """By key; a key the app has no row for maps to None (the loaders' answer)."""
     unique = list(dict.fromkeys(key for key in keys if key is not None))
     if not unique:
         return {}
-    values = await loader.load_many(unique)
-    return {key: value for key, value in zip(unique, values, strict=True) if value is not None}
+    return dict(zip(unique, await loader.load_many(unique), strict=True))
 
 
 async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str, list[V]]:
@@ -128,7 +130,7 @@ async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str,
     return dict(zip(keys, await loader.load_many(keys), strict=True))
 
 
-def _invoice(row: tables.Invoice, related: _Related, base_url: str) -> Invoice:
+def _invoice(row: InvoiceRecord, related: _Related, base_url: str) -> Invoice:
     token = row.payment_link_token
     return Invoice(
         id=strawberry.ID(row.id),
@@ -192,11 +194,13 @@ def prime(loaders: Loaders, view: InvoiceView) -> None:
         _replace(loaders.wallets, view.wallet.id, view.wallet)
     if view.tax is not None:
         _replace(loaders.taxes, view.tax.id, view.tax)
-    _replace(loaders.items, invoice.id, [entry.item for entry in view.items])
+    items: list[ItemRecord] = [entry.item for entry in view.items]
+    _replace(loaders.items, invoice.id, items)
     for entry in view.items:
         if entry.product is not None:
             _replace(loaders.products, entry.product.id, entry.product)
-    _replace(loaders.transactions, invoice.id, list(view.transactions))
+    transactions: list[TransactionRecord] = list(view.transactions)
+    _replace(loaders.transactions, invoice.id, transactions)
 
 
 def _replace(loader: DataLoader[str, V], key: str, value: V) -> None:
@@ -219,7 +223,7 @@ async def invoice_page(
     page = window(first, after)
     app_id = context.caller.app_id
     async with context.reads.session() as session:
-        rows = await list_invoices(
+        rows = await invoice_records(
             session, app_id, filters, offset=page.offset, limit=page.limit + 1
         )
     fetched = Fetched.of(rows, page)

@@ -13,19 +13,30 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
+from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db import records
 from gateway.db import repositories as repo
-from gateway.db.tables import App, Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+from gateway.db.records import (
+    CustomerRecord,
+    InvoiceRecord,
+    ItemRecord,
+    ProductRecord,
+    TaxRecord,
+    TransactionRecord,
+    WalletRecord,
+)
+from gateway.db.tables import App, Customer, Invoice, Product, Tax, Wallet
 
 MAX_BATCH_SIZE = 200
 
 K = TypeVar("K")
 V = TypeVar("V")
-Row = TypeVar("Row", Customer, Wallet, Product, Tax, Invoice)
+M = TypeVar("M", Customer, Wallet, Product, Tax, Invoice)
 
 
 @dataclass(frozen=True)
@@ -40,13 +51,13 @@ class CustomerPage:
 @dataclass(frozen=True)
 class Loaders:
     app: DataLoader[str, App | None]
-    customers: DataLoader[str, Customer | None]
-    wallets: DataLoader[str, Wallet | None]
-    taxes: DataLoader[str, Tax | None]
-    products: DataLoader[str, Product | None]
-    invoices: DataLoader[str, Invoice | None]
-    items: DataLoader[str, list[InvoiceItem]]
-    transactions: DataLoader[str, list[Transaction]]
+    customers: DataLoader[str, CustomerRecord | None]
+    wallets: DataLoader[str, WalletRecord | None]
+    taxes: DataLoader[str, TaxRecord | None]
+    products: DataLoader[str, ProductRecord | None]
+    invoices: DataLoader[str, InvoiceRecord | None]
+    items: DataLoader[str, list[ItemRecord]]
+    transactions: DataLoader[str, list[TransactionRecord]]
     customer_invoices: DataLoader[CustomerPage, list[Invoice]]
     customer_invoice_counts: DataLoader[str, int]
 
@@ -65,9 +76,9 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
 
         return DataLoader(batch, max_batch_size=MAX_BATCH_SIZE, loop=loop)
 
-    def rows(model: type[Row]) -> DataLoader[str, Row | None]:
-        async def fetch(session: AsyncSession, ids: list[str]) -> list[Row | None]:
-            return await repo.get_many(session, model, app_id, ids)
+    def rows(model: type[M]) -> DataLoader[str, M | Row[Any] | None]:
+        async def fetch(session: AsyncSession, ids: list[str]) -> list[M | Row[Any] | None]:
+            return await records.records_by_ids(session, model, app_id, ids)
 
         return loader(fetch)
 
@@ -76,11 +87,13 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
         app = await repo.get_app(session, app_id) if app_id in ids else None
         return [app if key == app_id else None for key in ids]
 
-    async def fetch_items(session: AsyncSession, ids: list[str]) -> list[list[InvoiceItem]]:
-        return await repo.items_for_invoices(session, app_id, ids)
+    async def fetch_items(session: AsyncSession, ids: list[str]) -> list[list[ItemRecord]]:
+        return await records.item_records(session, app_id, ids)
 
-    async def fetch_transactions(session: AsyncSession, ids: list[str]) -> list[list[Transaction]]:
-        return await repo.transactions_for_invoices(session, app_id, ids)
+    async def fetch_transactions(
+        session: AsyncSession, ids: list[str]
+    ) -> list[list[TransactionRecord]]:
+        return await records.transaction_records(session, app_id, ids)
 
     async def fetch_pages(session: AsyncSession, pages: list[CustomerPage]) -> list[list[Invoice]]:
         return await _customer_pages(session, app_id, pages)

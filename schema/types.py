@@ -11,6 +11,14 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gateway.db import tables
+from gateway.db.records import (
+    CustomerRecord,
+    ItemRecord,
+    ProductRecord,
+    TaxRecord,
+    TransactionRecord,
+    WalletRecord,
+)
 from schema.context import Context
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection
@@ -50,7 +58,7 @@ class Wallet:
     type: str
 
     @classmethod
-    def from_row(cls, row: tables.Wallet) -> Wallet:
+    def from_row(cls, row: WalletRecord) -> Wallet:
         return cls(
             id=strawberry.ID(row.id), address=row.address, blockchain=row.blockchain, type=row.type
         )
@@ -64,7 +72,7 @@ class Product:
     currency: str
 
     @classmethod
-    def from_row(cls, row: tables.Product) -> Product:
+    def from_row(cls, row: ProductRecord) -> Product:
         return cls(id=strawberry.ID(row.id), name=row.name, price=row.price, currency=row.currency)
 
 
@@ -86,7 +94,7 @@ class Tax:
     components: list[TaxComponent]
 
     @classmethod
-    def from_row(cls, row: tables.Tax) -> Tax:
+    def from_row(cls, row: TaxRecord) -> Tax:
         return cls(
             id=strawberry.ID(row.id),
             name=row.name,
@@ -116,7 +124,7 @@ class Transaction:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: tables.Transaction) -> Transaction:
+    def from_row(cls, row: TransactionRecord) -> Transaction:
         return cls(
             id=strawberry.ID(row.id),
             invoice_id=strawberry.ID(row.invoice_id),
@@ -138,7 +146,7 @@ class InvoiceItem:
     product: Product | None
 
     @classmethod
-    def from_row(cls, row: tables.InvoiceItem, product: Product | None) -> InvoiceItem:
+    def from_row(cls, row: ItemRecord, product: Product | None) -> InvoiceItem:
         return cls(
             invoice_id=strawberry.ID(row.invoice_id),
             position=row.position,
@@ -162,7 +170,7 @@ class Customer:
     phone_number: str | None
 
     @classmethod
-    def from_row(cls, row: tables.Customer) -> Customer:
+    def from_row(cls, row: CustomerRecord) -> Customer:
         return cls(
             id=strawberry.ID(row.id),
             email=row.email,

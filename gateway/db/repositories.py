@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Table, bindparam, func, update
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -184,52 +184,74 @@ class InvoiceFilter:
     due_to: date | None = None
 
 
+INVOICES: Table = Invoice.__table__  # type: ignore[attr-defined]
 _CONDITIONS: dict[str, Any] = {
-    "status": col(Invoice.status) == bindparam("status"),
-    "customer_id": col(Invoice.customer_id) == bindparam("customer_id"),
-    "created_from": func.date(Invoice.date_created) >= bindparam("created_from"),
-    "created_to": func.date(Invoice.date_created) <= bindparam("created_to"),
-    "due_from": col(Invoice.due_date) >= bindparam("due_from"),
-    "due_to": col(Invoice.due_date) <= bindparam("due_to"),
+    "status": INVOICES.c.status == bindparam("status"),
+    "customer_id": INVOICES.c.customer_id == bindparam("customer_id"),
+    "created_from": func.date(INVOICES.c.date_created) >= bindparam("created_from"),
+    "created_to": func.date(INVOICES.c.date_created) <= bindparam("created_to"),
+    "due_from": INVOICES.c.due_date >= bindparam("due_from"),
+    "due_to": INVOICES.c.due_date <= bindparam("due_to"),
 }
-_pages: dict[tuple[str, ...], tuple[SelectOfScalar[Invoice], Any]] = {}
+_NEWEST_FIRST = (INVOICES.c.date_created.desc(), INVOICES.c.id.desc())
+_OFFSET: BindParameter[int] = bindparam("offset")
+_LIMIT: BindParameter[int] = bindparam("limit")
 
 
-def _filtered(
+@dataclass(frozen=True)
+class InvoicePageStatements:
+    """One filter shape's statements: a page as ORM objects, the same page as Core rows
+    (offset and limit bound per call), and the count."""
+
+    objects: SelectOfScalar[Invoice]
+    rows: Select[Any]
+    count: Select[Any]
+
+
+_pages: dict[tuple[str, ...], InvoicePageStatements] = {}
+
+
+def invoice_page_statements(
     app_id: str, filters: InvoiceFilter
-) -> tuple[SelectOfScalar[Invoice], Any, dict[str, Any]]:
-    """The page and count statements for the filters that are set, and their parameters."""
+) -> tuple[InvoicePageStatements, dict[str, Any]]:
+    """The statements for the filters that are set (built once per shape), and their
+    parameters."""
     params: dict[str, Any] = {
         name: getattr(filters, name) for name in _CONDITIONS if getattr(filters, name) is not None
     }
     shape = tuple(params)
     statements = _pages.get(shape)
     if statements is None:
-        where = select(Invoice).where(
-            col(Invoice.app_id) == _APP_ID, *(_CONDITIONS[name] for name in shape)
+        where = (INVOICES.c.app_id == _APP_ID, *(_CONDITIONS[name] for name in shape))
+        statements = _pages[shape] = InvoicePageStatements(
+            objects=select(Invoice)
+            .where(*where)
+            .order_by(*_NEWEST_FIRST)
+            .offset(_OFFSET)
+            .limit(_LIMIT),
+            rows=sa_select(INVOICES)
+            .where(*where)
+            .order_by(*_NEWEST_FIRST)
+            .offset(_OFFSET)
+            .limit(_LIMIT),
+            count=sa_select(func.count()).select_from(INVOICES).where(*where),
         )
-        page = (
-            where.order_by(col(Invoice.date_created).desc(), col(Invoice.id).desc())
-            .offset(bindparam("offset"))
-            .limit(bindparam("limit"))
-        )
-        count = select(func.count()).select_from(where.subquery())
-        statements = _pages[shape] = (page, count)
-    return statements[0], statements[1], {**params, "app_id": app_id}
+    return statements, {**params, "app_id": app_id}
 
 
 async def count_invoices(session: AsyncSession, app_id: str, filters: InvoiceFilter) -> int:
-    _page, count, params = _filtered(app_id, filters)
-    return int((await session.exec(count, params=params)).one())
+    statements, params = invoice_page_statements(app_id, filters)
+    connection = await session.connection()
+    return int((await connection.execute(statements.count, params)).scalar_one())
 
 
 async def list_invoices(
     session: AsyncSession, app_id: str, filters: InvoiceFilter, *, offset: int, limit: int
 ) -> list[Invoice]:
     """Newest first; ties broken by id so pages are stable."""
-    page, _count, params = _filtered(app_id, filters)
-    result = await session.exec(page, params={**params, "offset": offset, "limit": limit})
-    return list(result.all())
+    statements, params = invoice_page_statements(app_id, filters)
+    window = {**params, "offset": offset, "limit": limit}
+    return list((await session.exec(statements.objects, params=window)).all())
 
 
 ListedRow = TypeVar("ListedRow", Customer, Wallet, Product, Tax)

@@ -11,7 +11,6 @@ import httpx
 import pytest
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from gateway.db import repositories
 from gateway.db.statements import count_statements
 from gateway.settings import Settings
 from schema import schema as schema_module
@@ -96,8 +95,7 @@ async def test_internal_errors_are_masked_and_logged_with_a_request_id(
     async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError('relation "invoice" does not exist; SELECT secret FROM invoice')
 
-    monkeypatch.setattr(repositories, "list_invoices", broken)
-    monkeypatch.setattr("schema.invoices.list_invoices", broken)
+    monkeypatch.setattr("schema.invoices.invoice_records", broken)
     with caplog.at_level(logging.ERROR, logger="gateway.graphql"):
         response = await gql(client, "{ invoices { totalCount } }")
     assert response.status_code == 200

@@ -1,0 +1,109 @@
+"""Rows read only to be shown (the GraphQL reads): Core rows instead of ORM objects.
+
+A nested page of invoices reads about ninety rows; as ORM objects each one costs an
+identity-map entry, instance state and instrumented attribute reads, which profiled at
+about a seventh of the page's CPU. A Core row is read by attribute like the ORM object
+of its table (the columns have the field names), so what a service already holds as ORM
+objects can stand in for a row: each record type below is the union of the two.
+Tenant-scoped like gateway.db.repositories; the statements are built once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeAlias, TypeVar
+
+from sqlalchemy import BindParameter, Row, Select, Table, bindparam, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db.repositories import InvoiceFilter, invoice_page_statements
+from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+
+CustomerRecord: TypeAlias = Customer | Row[Any]
+WalletRecord: TypeAlias = Wallet | Row[Any]
+ProductRecord: TypeAlias = Product | Row[Any]
+TaxRecord: TypeAlias = Tax | Row[Any]
+InvoiceRecord: TypeAlias = Invoice | Row[Any]
+ItemRecord: TypeAlias = InvoiceItem | Row[Any]
+TransactionRecord: TypeAlias = Transaction | Row[Any]
+
+M = TypeVar("M", Customer, Wallet, Product, Tax, Invoice)
+
+_APP_ID: BindParameter[str] = bindparam("app_id")
+_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
+
+
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _by_ids(table: Table) -> Select[Any]:
+    return select(table).where(table.c.id.in_(_IDS), table.c.app_id == _APP_ID)
+
+
+def _of_invoices(table: Table, *order: Any) -> Select[Any]:
+    return (
+        select(table)
+        .where(table.c.app_id == _APP_ID, table.c.invoice_id.in_(_IDS))
+        .order_by(table.c.invoice_id, *order)
+    )
+
+
+_BY_IDS = {model: _by_ids(_table(model)) for model in (Customer, Wallet, Product, Tax, Invoice)}
+_ITEMS = _table(InvoiceItem)
+_TRANSACTIONS = _table(Transaction)
+_ITEMS_OF = _of_invoices(_ITEMS, _ITEMS.c.position)
+_TRANSACTIONS_OF = _of_invoices(_TRANSACTIONS, _TRANSACTIONS.c.created_at, _TRANSACTIONS.c.id)
+
+
+async def _rows(session: AsyncSession, stmt: Select[Any], params: dict[str, Any]) -> list[Row[Any]]:
+    connection = await session.connection()
+    return list((await connection.execute(stmt, params)).all())
+
+
+async def records_by_ids(
+    session: AsyncSession, model: type[M], app_id: str, ids: Sequence[str]
+) -> list[M | Row[Any] | None]:
+    """Rows of one app by id, in the order of `ids`; None where a row is missing."""
+    if not ids:
+        return []
+    params = {"ids": list(set(ids)), "app_id": app_id}
+    found: dict[str, Row[Any]] = {
+        row.id: row for row in await _rows(session, _BY_IDS[model], params)
+    }
+    return [found.get(key) for key in ids]
+
+
+async def _grouped(
+    session: AsyncSession, stmt: Select[Any], app_id: str, invoice_ids: Sequence[str]
+) -> list[list[Any]]:
+    if not invoice_ids:
+        return []
+    grouped: dict[str, list[Any]] = {key: [] for key in invoice_ids}
+    params = {"ids": list(set(invoice_ids)), "app_id": app_id}
+    for row in await _rows(session, stmt, params):
+        grouped[row.invoice_id].append(row)
+    return [grouped[key] for key in invoice_ids]
+
+
+async def item_records(
+    session: AsyncSession, app_id: str, invoice_ids: Sequence[str]
+) -> list[list[ItemRecord]]:
+    """Each invoice's lines, in position order."""
+    return await _grouped(session, _ITEMS_OF, app_id, invoice_ids)
+
+
+async def transaction_records(
+    session: AsyncSession, app_id: str, invoice_ids: Sequence[str]
+) -> list[list[TransactionRecord]]:
+    """Each invoice's payments, oldest first."""
+    return await _grouped(session, _TRANSACTIONS_OF, app_id, invoice_ids)
+
+
+async def invoice_records(
+    session: AsyncSession, app_id: str, filters: InvoiceFilter, *, offset: int, limit: int
+) -> list[Row[Any]]:
+    """A page of invoices as repositories.list_invoices orders them (newest first)."""
+    statements, params = invoice_page_statements(app_id, filters)
+    return await _rows(session, statements.rows, {**params, "offset": offset, "limit": limit})
