@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
+from gateway.db import records
 from gateway.db import repositories as repo
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
 from gateway.runtime import Runtime
@@ -96,3 +97,16 @@ async def test_repository_reads_never_cross_apps(runtime: Runtime) -> None:
         assert [i.id for i in await repo.list_invoices(session, b, filters, offset=0, limit=9)] == [
             "inv_b"
         ]
+        # The display reads (Core rows) are scoped the same way.
+        [own, foreign] = await records.records_by_ids(session, Customer, a, [CUSTOMER_ID, "cust_b"])
+        assert own is not None and own.id == CUSTOMER_ID and foreign is None
+        for model, key in ((Wallet, "wallet_b"), (Product, "prod_b"), (Tax, "tax_b")):
+            assert await records.records_by_ids(session, model, a, [key]) == [None]
+        assert await records.records_by_ids(session, Invoice, a, ["inv_b"]) == [None]
+        assert await records.item_records(session, a, ["inv_b"]) == [[]]
+        assert await records.transaction_records(session, a, ["inv_b"]) == [[]]
+        assert await records.invoice_records(session, a, filters, offset=0, limit=100) == []
+        [item_rows] = await records.item_records(session, b, ["inv_b"])
+        assert [(item.product_id, item.quantity) for item in item_rows] == [("prod_b", 1)]
+        page = await records.invoice_records(session, b, filters, offset=0, limit=9)
+        assert [row.id for row in page] == ["inv_b"]
