@@ -13,10 +13,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import records
@@ -26,6 +25,7 @@ from gateway.db.records import (
     InvoiceRecord,
     ItemRecord,
     ProductRecord,
+    RowRecord,
     TaxRecord,
     TransactionRecord,
     WalletRecord,
@@ -76,8 +76,8 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
 
         return DataLoader(batch, max_batch_size=MAX_BATCH_SIZE, loop=loop)
 
-    def rows(model: type[M]) -> DataLoader[str, M | Row[Any] | None]:
-        async def fetch(session: AsyncSession, ids: list[str]) -> list[M | Row[Any] | None]:
+    def rows(model: type[M]) -> DataLoader[str, M | RowRecord | None]:
+        async def fetch(session: AsyncSession, ids: list[str]) -> list[M | RowRecord | None]:
             return await records.records_by_ids(session, model, app_id, ids)
 
         return loader(fetch)
