@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gateway.db.types import ExactDecimal
@@ -99,6 +99,8 @@ class Invoice(SQLModel, table=True):
         UniqueConstraint("app_id", "invoice_number", name="uq_invoice_app_number"),
         UniqueConstraint("app_id", "idempotency_key", name="uq_invoice_app_idempotency_key"),
         UniqueConstraint("tracking_token", name="uq_invoice_tracking_token"),
+        # Pages of an app's invoices, newest first: read from the index, not sorted.
+        Index("ix_invoice_app_created", "app_id", "date_created", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=64)
