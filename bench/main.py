@@ -200,10 +200,12 @@ def main() -> int:
             scenarios = []
             for plan in plans(folder):
                 log(f"{plan.name}: warm-up, then {config.rounds} alternating rounds")
-                scenarios.append(runner.scenario(plan, log))
-            if config.half_seconds > 0:
-                log("fixed-rate passes at half of each measured maximum")
-                for plan, scenario in zip(plans(folder), scenarios, strict=True):
+                scenario = runner.scenario(plan, log)
+                scenarios.append(scenario)
+                if config.half_seconds > 0:
+                    # Straight after the rounds: the page pass must see the table the page
+                    # rounds saw, not the one the later creates have grown.
+                    log(f"{plan.name}: fixed-rate passes at half of each measured maximum")
                     runner.half_load("gateway", plan.gateway, scenario.gateway)
                     runner.half_load("baseline", plan.baseline, scenario.baseline)
             rss = {name: peak_rss_mib(server.pid) for name, server in servers.items()}
