@@ -71,7 +71,7 @@ class Config:
             seconds=int(env("BENCH_SECONDS") or 6),
             rounds=int(env("BENCH_ROUNDS") or 3),
             warmup=int(env("BENCH_WARMUP") or 3),
-            half_seconds=int(env("BENCH_HALF_SECONDS") or 6),
+            half_seconds=int(env("BENCH_HALF_SECONDS") or 12),
             connections=int(env("BENCH_CONNECTIONS") or 16),
             threads=int(env("BENCH_THREADS") or 2),
             pin=(os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None,
