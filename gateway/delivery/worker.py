@@ -112,7 +112,7 @@ async def queue_reminders(runtime: Runtime) -> int:
                 session, InvoiceStatus.PASTDUE, DeliveryMethod.EMAIL, SCHEDULER_BATCH
             )
             for invoice in await repo.invoices_by_ids(session, ids):
-                await queue_email(session, invoice, EmailKind.REMINDER, now, now)
+                queue_email(session, invoice, EmailKind.REMINDER, now, now)
             await session.commit()
         total += len(ids)
         if len(ids) < SCHEDULER_BATCH:

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import repositories as repo
-from gateway.db.inserts import insert_rows
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
 from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates
 from gateway.domain.errors import (
@@ -144,7 +143,8 @@ async def create_invoice(
             # The first write under the key: a request that raced this one past the store
             # (its record lost, its claim expired) and committed first makes it fail here
             # or at the commit, with the unique (app, idempotency key).
-            await insert_rows(session, [invoice, *items])
+            session.add(invoice)
+            session.add_all(items)
             await _record_events(session, runtime, view, now)
             await session.commit()
         except IntegrityError:
@@ -167,7 +167,7 @@ async def _record_events(
     events = [InvoiceEvent.CREATED, InvoiceEvent.SENT] if opened else [InvoiceEvent.CREATED]
     await emit(session, view, events, now, base_url)
     if opened and invoice.delivery == DeliveryMethod.EMAIL:
-        await queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
+        queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
 
 
 def send_at(invoice: Invoice, now: datetime) -> datetime:

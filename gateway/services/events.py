@@ -14,7 +14,6 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.db.inserts import insert_rows
 from gateway.db.tables import Invoice, OutboxMessage
 from gateway.db.webhook_endpoints import enabled_webhook_endpoints
 from gateway.encoding import dumps
@@ -53,38 +52,37 @@ async def emit(
         return
     data = render_invoice(view, public_base_url)
     timestamp = iso_datetime(now)
-    messages: list[OutboxMessage] = []
     for event in events:
         payload = dumps({"type": event.value, "timestamp": timestamp, "data": data}).decode()
-        messages.extend(
-            OutboxMessage(
-                id=_message_id(),
-                app_id=invoice.app_id,
-                invoice_id=invoice.id,
-                channel="webhook",
-                event_type=event.value,
-                endpoint_id=endpoint.id,
-                payload=payload,
-                next_attempt_at=now,
-                created_at=now,
+        for endpoint in endpoints:
+            session.add(
+                OutboxMessage(
+                    id=_message_id(),
+                    app_id=invoice.app_id,
+                    invoice_id=invoice.id,
+                    channel="webhook",
+                    event_type=event.value,
+                    endpoint_id=endpoint.id,
+                    payload=payload,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
             )
-            for endpoint in endpoints
-        )
-    await insert_rows(session, messages)
 
 
-async def queue_email(
+def queue_email(
     session: AsyncSession, invoice: Invoice, kind: EmailKind, now: datetime, not_before: datetime
 ) -> None:
     """An email to the invoice's address, sent by the worker at `not_before` or later."""
-    message = OutboxMessage(
-        id=_message_id(),
-        app_id=invoice.app_id,
-        invoice_id=invoice.id,
-        channel="email",
-        event_type=kind.value,
-        payload=dumps({"kind": kind.value, "to": invoice.email}).decode(),
-        next_attempt_at=max(not_before, now),
-        created_at=now,
+    session.add(
+        OutboxMessage(
+            id=_message_id(),
+            app_id=invoice.app_id,
+            invoice_id=invoice.id,
+            channel="email",
+            event_type=kind.value,
+            payload=dumps({"kind": kind.value, "to": invoice.email}).decode(),
+            next_attempt_at=max(not_before, now),
+            created_at=now,
+        )
     )
-    await insert_rows(session, [message])

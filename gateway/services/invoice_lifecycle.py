@@ -74,7 +74,7 @@ async def send_invoice(runtime: Runtime, caller: Caller, invoice_id: str) -> Inv
         view = await invoice_view(session, caller, invoice)
         await emit(session, view, [InvoiceEvent.SENT], now, runtime.settings.public_base_url)
         if invoice.delivery == DeliveryMethod.EMAIL:
-            await queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
+            queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
         await session.commit()
     return view
 
