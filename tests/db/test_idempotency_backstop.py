@@ -5,7 +5,6 @@ unique (app, idempotency key) and end with one invoice, on SQLite and PostgreSQL
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func
@@ -15,8 +14,7 @@ from gateway.db.tables import App, Invoice, InvoiceItem, OutboxMessage
 from gateway.domain.create_invoice import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services.create_invoice import Idempotency, create_invoice
-from gateway.services.demo import DEMO_APP_ID, seed_demo
-from gateway.settings import Settings
+from gateway.services.demo import DEMO_APP_ID
 from tests.apptest import basic_invoice
 from tests.graphql.seeding import DEMO_CALLER
 
@@ -24,13 +22,8 @@ RACERS = 8
 
 
 @pytest.fixture
-async def runtime(migrated_database_url: str) -> AsyncIterator[Runtime]:
-    rt = Runtime.open(Settings(database_url=migrated_database_url))
-    await seed_demo(rt)
-    try:
-        yield rt
-    finally:
-        await rt.close()
+def runtime(seeded_runtime: Runtime) -> Runtime:
+    return seeded_runtime
 
 
 async def _count(runtime: Runtime, model: type[Invoice | InvoiceItem | OutboxMessage]) -> int:

@@ -5,7 +5,6 @@ was taken."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -17,18 +16,12 @@ from gateway.db import repositories as repo
 from gateway.db.request_reads import RequestReads, RequestReadsClosedError
 from gateway.db.tables import Product
 from gateway.runtime import Runtime
-from gateway.services.demo import DEMO_APP_ID, seed_demo
-from gateway.settings import Settings
+from gateway.services.demo import DEMO_APP_ID
 
 
 @pytest.fixture
-async def runtime(migrated_database_url: str) -> AsyncIterator[Runtime]:
-    rt = Runtime.open(Settings(database_url=migrated_database_url))
-    await seed_demo(rt)
-    try:
-        yield rt
-    finally:
-        await rt.close()
+def runtime(seeded_runtime: Runtime) -> Runtime:
+    return seeded_runtime
 
 
 @pytest.fixture
