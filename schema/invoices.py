@@ -21,8 +21,8 @@ from aiodataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
+from gateway.db.invoice_pages import InvoiceFilter, count_invoices
 from gateway.db.records import InvoiceRecord, ItemRecord, TransactionRecord, invoice_records
-from gateway.db.repositories import InvoiceFilter, count_invoices
 from gateway.services.invoice_views import InvoiceView
 from schema.context import Context
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod

@@ -9,7 +9,8 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from gateway.db.repositories import InvoiceFilter, ListedRow, count_rows, list_rows
+from gateway.db.invoice_pages import InvoiceFilter
+from gateway.db.repositories import ListedRow, count_rows, list_rows
 from gateway.db.tables import Customer as CustomerRow
 from gateway.db.tables import Product as ProductRow
 from gateway.db.tables import Tax as TaxRow

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeAlias, TypeVar
 from sqlalchemy import BindParameter, Select, Table, bindparam, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.db.repositories import InvoiceFilter, invoice_page_statements
+from gateway.db.invoice_pages import InvoiceFilter, invoice_page_statements
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
 
 
@@ -124,6 +124,6 @@ async def transaction_records(
 async def invoice_records(
     session: AsyncSession, app_id: str, filters: InvoiceFilter, *, offset: int, limit: int
 ) -> list[RowRecord]:
-    """A page of invoices as repositories.list_invoices orders them (newest first)."""
+    """A page of invoices as invoice_pages.list_invoices orders them (newest first)."""
     statements, params = invoice_page_statements(app_id, filters)
     return await _rows(session, statements.rows, {**params, "offset": offset, "limit": limit})

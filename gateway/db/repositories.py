@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, func, update
+from sqlalchemy import BindParameter, Table, bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -172,86 +171,6 @@ async def transactions_for_invoices(
     for txn in (await session.exec(_TRANSACTIONS_OF, params=params)).all():
         grouped[txn.invoice_id].append(txn)
     return [grouped[key] for key in invoice_ids]
-
-
-@dataclass(frozen=True)
-class InvoiceFilter:
-    status: str | None = None
-    customer_id: str | None = None
-    created_from: date | None = None
-    created_to: date | None = None
-    due_from: date | None = None
-    due_to: date | None = None
-
-
-INVOICES: Table = Invoice.__table__  # type: ignore[attr-defined]
-_CONDITIONS: dict[str, Any] = {
-    "status": INVOICES.c.status == bindparam("status"),
-    "customer_id": INVOICES.c.customer_id == bindparam("customer_id"),
-    "created_from": func.date(INVOICES.c.date_created) >= bindparam("created_from"),
-    "created_to": func.date(INVOICES.c.date_created) <= bindparam("created_to"),
-    "due_from": INVOICES.c.due_date >= bindparam("due_from"),
-    "due_to": INVOICES.c.due_date <= bindparam("due_to"),
-}
-_NEWEST_FIRST = (INVOICES.c.date_created.desc(), INVOICES.c.id.desc())
-_OFFSET: BindParameter[int] = bindparam("offset")
-_LIMIT: BindParameter[int] = bindparam("limit")
-
-
-@dataclass(frozen=True)
-class InvoicePageStatements:
-    """One filter shape's statements: a page as ORM objects, the same page as Core rows
-    (offset and limit bound per call), and the count."""
-
-    objects: SelectOfScalar[Invoice]
-    rows: Select[Any]
-    count: Select[Any]
-
-
-_pages: dict[tuple[str, ...], InvoicePageStatements] = {}
-
-
-def invoice_page_statements(
-    app_id: str, filters: InvoiceFilter
-) -> tuple[InvoicePageStatements, dict[str, Any]]:
-    """The statements for the filters that are set (built once per shape), and their
-    parameters."""
-    params: dict[str, Any] = {
-        name: getattr(filters, name) for name in _CONDITIONS if getattr(filters, name) is not None
-    }
-    shape = tuple(params)
-    statements = _pages.get(shape)
-    if statements is None:
-        where = (INVOICES.c.app_id == _APP_ID, *(_CONDITIONS[name] for name in shape))
-        statements = _pages[shape] = InvoicePageStatements(
-            objects=select(Invoice)
-            .where(*where)
-            .order_by(*_NEWEST_FIRST)
-            .offset(_OFFSET)
-            .limit(_LIMIT),
-            rows=sa_select(INVOICES)
-            .where(*where)
-            .order_by(*_NEWEST_FIRST)
-            .offset(_OFFSET)
-            .limit(_LIMIT),
-            count=sa_select(func.count()).select_from(INVOICES).where(*where),
-        )
-    return statements, {**params, "app_id": app_id}
-
-
-async def count_invoices(session: AsyncSession, app_id: str, filters: InvoiceFilter) -> int:
-    statements, params = invoice_page_statements(app_id, filters)
-    connection = await session.connection()
-    return int((await connection.execute(statements.count, params)).scalar_one())
-
-
-async def list_invoices(
-    session: AsyncSession, app_id: str, filters: InvoiceFilter, *, offset: int, limit: int
-) -> list[Invoice]:
-    """Newest first; ties broken by id so pages are stable."""
-    statements, params = invoice_page_statements(app_id, filters)
-    window = {**params, "offset": offset, "limit": limit}
-    return list((await session.exec(statements.objects, params=window)).all())
 
 
 ListedRow = TypeVar("ListedRow", Customer, Wallet, Product, Tax)

@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.db.repositories import InvoiceFilter, count_invoices, get_one, list_invoices
+from gateway.db.invoice_pages import InvoiceFilter, count_invoices, list_invoices
+from gateway.db.repositories import get_one
 from gateway.db.tables import Invoice
 from gateway.domain.create_invoice import parse_create_invoice
 from gateway.domain.errors import InvalidInput, InvoiceNotFound

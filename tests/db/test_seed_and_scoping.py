@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
+from gateway.db import invoice_pages as pages
 from gateway.db import records
 from gateway.db import repositories as repo
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
@@ -90,13 +91,13 @@ async def test_repository_reads_never_cross_apps(runtime: Runtime) -> None:
         assert await repo.get_one(session, Invoice, a, "inv_b") is None
         assert await repo.items_for_invoices(session, a, ["inv_b"]) == [[]]
         assert await repo.transactions_for_invoices(session, a, ["inv_b"]) == [[]]
-        filters = repo.InvoiceFilter()
-        assert await repo.list_invoices(session, a, filters, offset=0, limit=100) == []
-        assert await repo.count_invoices(session, a, filters) == 0
+        filters = pages.InvoiceFilter()
+        assert await pages.list_invoices(session, a, filters, offset=0, limit=100) == []
+        assert await pages.count_invoices(session, a, filters) == 0
         assert await repo.invoice_by_idempotency_key(session, a, "k") is None
-        assert [i.id for i in await repo.list_invoices(session, b, filters, offset=0, limit=9)] == [
-            "inv_b"
-        ]
+        assert [
+            i.id for i in await pages.list_invoices(session, b, filters, offset=0, limit=9)
+        ] == ["inv_b"]
         # The display reads (Core rows) are scoped the same way.
         [own, foreign] = await records.records_by_ids(session, Customer, a, [CUSTOMER_ID, "cust_b"])
         assert own is not None and own.id == CUSTOMER_ID and foreign is None
