@@ -101,7 +101,7 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for field_details_list in grouped_field_set.values():
             node = field_details_list[0].node
             field_def = self.schema.get_field(parent_type, node.name.value)
-            usable = self._shortcuts and field_def is not None and not node.arguments
+            usable = self._shortcuts and not node.arguments
             plans.append(leaf_plan(field_def) if usable and field_def is not None else None)
         self._selection_plans[id(grouped_field_set)] = (grouped_field_set, plans)
         return plans

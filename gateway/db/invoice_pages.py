@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, func
+from sqlalchemy import BindParameter, Select, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from gateway.db.binds import APP_ID, table_of
 from gateway.db.tables import Invoice
-
-_APP_ID: BindParameter[str] = bindparam("app_id")
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class InvoiceFilter:
     due_to: date | None = None
 
 
-_INVOICES: Table = Invoice.__table__  # type: ignore[attr-defined]
+_INVOICES = table_of(Invoice)
 _CONDITIONS: dict[str, Any] = {
     "status": _INVOICES.c.status == bindparam("status"),
     "customer_id": _INVOICES.c.customer_id == bindparam("customer_id"),
@@ -68,7 +67,7 @@ def invoice_page_statements(
     shape = tuple(params)
     statements = _pages.get(shape)
     if statements is None:
-        where = (_INVOICES.c.app_id == _APP_ID, *(_CONDITIONS[name] for name in shape))
+        where = (_INVOICES.c.app_id == APP_ID, *(_CONDITIONS[name] for name in shape))
         statements = _pages[shape] = InvoicePageStatements(
             objects=select(Invoice)
             .where(*where)

@@ -16,9 +16,10 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeAlias, TypeVar
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, select
+from sqlalchemy import Select, Table, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db.binds import APP_ID, IDS, table_of
 from gateway.db.invoice_pages import InvoiceFilter, invoice_page_statements
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
 
@@ -39,30 +40,22 @@ TransactionRecord: TypeAlias = Transaction | RowRecord
 
 M = TypeVar("M", Customer, Wallet, Product, Tax, Invoice)
 
-_APP_ID: BindParameter[str] = bindparam("app_id")
-_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
-
-
-def _table(model: type[Any]) -> Table:
-    table: Table = model.__table__
-    return table
-
 
 def _by_ids(table: Table) -> Select[Any]:
-    return select(table).where(table.c.id.in_(_IDS), table.c.app_id == _APP_ID)
+    return select(table).where(table.c.id.in_(IDS), table.c.app_id == APP_ID)
 
 
 def _of_invoices(table: Table, *order: Any) -> Select[Any]:
     return (
         select(table)
-        .where(table.c.app_id == _APP_ID, table.c.invoice_id.in_(_IDS))
+        .where(table.c.app_id == APP_ID, table.c.invoice_id.in_(IDS))
         .order_by(table.c.invoice_id, *order)
     )
 
 
-_BY_IDS = {model: _by_ids(_table(model)) for model in (Customer, Wallet, Product, Tax, Invoice)}
-_ITEMS = _table(InvoiceItem)
-_TRANSACTIONS = _table(Transaction)
+_BY_IDS = {model: _by_ids(table_of(model)) for model in (Customer, Wallet, Product, Tax, Invoice)}
+_ITEMS = table_of(InvoiceItem)
+_TRANSACTIONS = table_of(Transaction)
 _ITEMS_OF = _of_invoices(_ITEMS, _ITEMS.c.position)
 _TRANSACTIONS_OF = _of_invoices(_TRANSACTIONS, _TRANSACTIONS.c.created_at, _TRANSACTIONS.c.id)
 

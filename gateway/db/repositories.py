@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Table, bindparam, func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from gateway.db.binds import APP_ID, IDS, table_of
 from gateway.db.tables import (
     ApiCredential,
     App,
@@ -31,18 +32,10 @@ from gateway.db.tables import (
 
 Row = TypeVar("Row", Customer, Wallet, Product, Tax, Invoice)
 
-_APP_ID: BindParameter[str] = bindparam("app_id")
-_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
-_by_ids: dict[type[Any], SelectOfScalar[Any]] = {}
-
-
-def _by_ids_statement(model: type[Row]) -> SelectOfScalar[Row]:
-    stmt = _by_ids.get(model)
-    if stmt is None:
-        stmt = _by_ids[model] = select(model).where(
-            col(model.id).in_(_IDS), col(model.app_id) == _APP_ID
-        )
-    return stmt
+_BY_IDS: dict[type[Any], SelectOfScalar[Any]] = {
+    model: select(model).where(col(model.id).in_(IDS), col(model.app_id) == APP_ID)
+    for model in (Customer, Wallet, Product, Tax, Invoice)
+}
 
 
 async def get_many(
@@ -51,7 +44,7 @@ async def get_many(
     """Rows of one app by id, in the order of `ids`; None where a row is missing."""
     if not ids:
         return []
-    stmt = _by_ids_statement(model)
+    stmt: SelectOfScalar[Row] = _BY_IDS[model]
     result = await session.exec(stmt, params={"ids": list(set(ids)), "app_id": app_id})
     found = {row.id: row for row in result.all()}
     return [found.get(key) for key in ids]
@@ -72,8 +65,8 @@ class CredentialRecord:
     app_name: str
 
 
-_CREDENTIALS: Table = ApiCredential.__table__  # type: ignore[attr-defined]
-_APPS: Table = App.__table__  # type: ignore[attr-defined]
+_CREDENTIALS = table_of(ApiCredential)
+_APPS = table_of(App)
 # Core columns, not ORM entities: every request runs it, and no row object is needed.
 _CREDENTIAL = (
     sa_select(
@@ -98,7 +91,7 @@ async def credential_by_client_key(
 
 _NEXT_COUNTER = (
     update(_APPS)
-    .where(_APPS.c.id == _APP_ID)
+    .where(_APPS.c.id == APP_ID)
     .values(invoice_counter=_APPS.c.invoice_counter + 1)
     .returning(_APPS.c.invoice_counter, _APPS.c.invoice_number_format)
 )
@@ -118,7 +111,7 @@ async def next_invoice_counter(session: AsyncSession, app_id: str) -> tuple[int,
 
 
 _BY_IDEMPOTENCY_KEY = select(Invoice).where(
-    col(Invoice.app_id) == _APP_ID, col(Invoice.idempotency_key) == bindparam("key")
+    col(Invoice.app_id) == APP_ID, col(Invoice.idempotency_key) == bindparam("key")
 )
 
 
@@ -137,7 +130,7 @@ async def invoice_by_payment_token(session: AsyncSession, token: str) -> Invoice
 
 _ITEMS_OF = (
     select(InvoiceItem)
-    .where(col(InvoiceItem.app_id) == _APP_ID, col(InvoiceItem.invoice_id).in_(_IDS))
+    .where(col(InvoiceItem.app_id) == APP_ID, col(InvoiceItem.invoice_id).in_(IDS))
     .order_by(col(InvoiceItem.invoice_id), col(InvoiceItem.position))
 )
 
@@ -156,7 +149,7 @@ async def items_for_invoices(
 
 _TRANSACTIONS_OF = (
     select(Transaction)
-    .where(col(Transaction.app_id) == _APP_ID, col(Transaction.invoice_id).in_(_IDS))
+    .where(col(Transaction.app_id) == APP_ID, col(Transaction.invoice_id).in_(IDS))
     .order_by(col(Transaction.created_at), col(Transaction.id))
 )
 
