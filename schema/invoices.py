@@ -1,4 +1,5 @@
-"""Invoice objects built in batches: one loader round per kind of related row.
+"""Invoice objects built in batches: one loader round per kind of related row; and
+Customer, whose invoices field is such a batch (so both live here, without a cycle).
 
 Whoever hands out invoices (invoice, invoices, Customer.invoices, the mutations) passes
 the selection below the Invoice type; `build_invoices` asks the request's DataLoaders
@@ -12,38 +13,55 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TypeVar
-from urllib.parse import quote
 
 import strawberry
 from aiodataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
-from gateway.db.invoice_pages import InvoiceFilter, count_invoices
-from gateway.db.records import InvoiceRecord, ItemRecord, TransactionRecord, invoice_records
-from gateway.services.invoice_views import InvoiceView
+from gateway.db import invoice_pages
+from gateway.db.invoice_views import InvoiceView
+from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, TransactionRow
+from gateway.links import invoice_pdf_url, payment_link_url
 from schema.context import Context
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
 from schema.loaders import CustomerPage, Loaders
-from schema.pagination import Connection, Fetched, Window, connection, window
+from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Window, connection, window
 from schema.selection import below, names, under
-from schema.types import (
-    App,
-    Customer,
-    Invoice,
-    InvoiceItem,
-    Product,
-    Tax,
-    Transaction,
-    Wallet,
-    utc,
-    utc_or_none,
-)
+from schema.types import App, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
 
-_ZERO = Decimal("0.00")
 V = TypeVar("V")
+
+
+@strawberry.type
+class Customer:
+    id: strawberry.ID
+    email: str
+    name: str
+    status: str
+    address: str | None
+    phone_number: str | None
+
+    @classmethod
+    def from_row(cls, row: CustomerRow) -> Customer:
+        return cls(
+            id=strawberry.ID(row.id),
+            email=row.email,
+            name=row.name,
+            status=row.status,
+            address=row.address,
+            phone_number=row.phone_number,
+        )
+
+    @strawberry.field
+    async def invoices(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[Invoice]:
+        return await customer_invoices(info, self.id, first, after)
 
 
 @dataclass(frozen=True)
@@ -79,12 +97,12 @@ class _Related:
     wallets: dict[str, Wallet] = field(default_factory=dict)
     taxes: dict[str, Tax] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
-    items: dict[str, list[ItemRecord]] = field(default_factory=dict)
+    items: dict[str, list[ItemRow]] = field(default_factory=dict)
     transactions: dict[str, list[Transaction]] = field(default_factory=dict)
 
 
 async def build_invoices(
-    context: Context, rows: Sequence[InvoiceRecord], selected: Sequence[SelectedField]
+    context: Context, rows: Sequence[InvoiceRow], selected: Sequence[SelectedField]
 ) -> list[Invoice]:
     wanted = Wanted.of(selected)
     loaders = context.loaders
@@ -130,8 +148,7 @@ async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str,
     return dict(zip(keys, await loader.load_many(keys), strict=True))
 
 
-def _invoice(row: InvoiceRecord, related: _Related, base_url: str) -> Invoice:
-    token = row.payment_link_token
+def _invoice(row: InvoiceRow, related: _Related, base_url: str) -> Invoice:
     return Invoice(
         id=strawberry.ID(row.id),
         invoice_number=row.invoice_number,
@@ -146,14 +163,14 @@ def _invoice(row: InvoiceRecord, related: _Related, base_url: str) -> Invoice:
         tax_id=None if row.tax_id is None else strawberry.ID(row.tax_id),
         due_date=row.due_date,
         send_date=row.send_date,
-        date_created=utc(row.date_created),
+        date_created=row.date_created,
         status=InvoiceStatus(row.status),
         payment_methods=[PaymentMethod(method) for method in row.payment_methods],
         delivery=DeliveryMethod(row.delivery),
         payment_link=row.payment_link,
         partial_payment=row.partial_payment,
         reminder_sent=row.reminder_sent,
-        paid_at=utc_or_none(row.paid_at),
+        paid_at=row.paid_at,
         payment_status=row.payment_status,
         payment_metadata=None if row.payment_metadata is None else JSON(row.payment_metadata),
         currency=row.currency,
@@ -161,15 +178,13 @@ def _invoice(row: InvoiceRecord, related: _Related, base_url: str) -> Invoice:
         tax_amount=row.tax_amount,
         total=row.total,
         amount_paid=row.amount_paid,
-        amount_due=max(row.total - row.amount_paid, _ZERO),
-        # The same URL the REST shim renders (gateway.services.invoice_json.payment_link_url).
-        payment_link_url=None if token is None else f"{base_url}/pay/{token}",
-        payment_link_expires_at=utc_or_none(row.payment_link_expires_at),
-        # The REST route gateway.rest.invoice_pdf serves (authenticated).
-        pdf_url=f"{base_url}/api/v0/invoices/{quote(row.id, safe='')}/pdf",
-        sent_at=utc_or_none(row.sent_at),
-        first_opened_at=utc_or_none(row.first_opened_at),
-        first_clicked_at=utc_or_none(row.first_clicked_at),
+        amount_due=row.amount_due,
+        payment_link_url=payment_link_url(base_url, row.payment_link_token),
+        payment_link_expires_at=row.payment_link_expires_at,
+        pdf_url=invoice_pdf_url(base_url, row.id),
+        sent_at=row.sent_at,
+        first_opened_at=row.first_opened_at,
+        first_clicked_at=row.first_clicked_at,
         app=related.app,
         customer=related.customers.get(row.customer_id),
         wallet=related.wallets.get(row.wallet_id),
@@ -194,12 +209,11 @@ def prime(loaders: Loaders, view: InvoiceView) -> None:
         _replace(loaders.wallets, view.wallet.id, view.wallet)
     if view.tax is not None:
         _replace(loaders.taxes, view.tax.id, view.tax)
-    items: list[ItemRecord] = [entry.item for entry in view.items]
-    _replace(loaders.items, invoice.id, items)
+    _replace(loaders.items, invoice.id, [entry.item for entry in view.items])
     for entry in view.items:
         if entry.product is not None:
             _replace(loaders.products, entry.product.id, entry.product)
-    transactions: list[TransactionRecord] = list(view.transactions)
+    transactions: list[TransactionRow] = list(view.transactions)
     _replace(loaders.transactions, invoice.id, transactions)
 
 
@@ -217,13 +231,16 @@ async def view_invoice(
 
 
 async def invoice_page(
-    info: strawberry.Info[Context, None], filters: InvoiceFilter, first: int, after: str | None
+    info: strawberry.Info[Context, None],
+    filters: invoice_pages.InvoiceFilter,
+    first: int,
+    after: str | None,
 ) -> Connection[Invoice]:
     context = info.context
     page = window(first, after)
     app_id = context.caller.app_id
     async with context.reads.session() as session:
-        rows = await invoice_records(
+        rows = await invoice_pages.invoice_page(
             session, app_id, filters, offset=page.offset, limit=page.limit + 1
         )
     fetched = Fetched.of(rows, page)
@@ -232,7 +249,7 @@ async def invoice_page(
 
     async def count() -> int:
         async with context.reads.session() as session:
-            return await count_invoices(session, app_id, filters)
+            return await invoice_pages.count_invoices(session, app_id, filters)
 
     nodes = await build_invoices(context, fetched.shown, under(info, "edges", "node"))
     return connection(nodes, page, count, has_next_page=fetched.has_next_page)

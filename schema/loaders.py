@@ -18,25 +18,24 @@ from typing import TypeVar
 from aiodataloader import DataLoader
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.db import records
-from gateway.db import repositories as repo
-from gateway.db.records import (
-    CustomerRecord,
-    InvoiceRecord,
-    ItemRecord,
-    ProductRecord,
-    RowRecord,
-    TaxRecord,
-    TransactionRecord,
-    WalletRecord,
+from gateway.db import reads
+from gateway.db.invoice_pages import count_invoices_of_customers, invoice_pages_of_customers
+from gateway.db.rows import (
+    AppRow,
+    CustomerRow,
+    InvoiceRow,
+    ItemRow,
+    ProductRow,
+    TaxRow,
+    TransactionRow,
+    WalletRow,
 )
-from gateway.db.tables import App, Customer, Invoice, Product, Tax, Wallet
 
 MAX_BATCH_SIZE = 200
 
 K = TypeVar("K")
 V = TypeVar("V")
-M = TypeVar("M", Customer, Wallet, Product, Tax, Invoice)
+ById = TypeVar("ById", CustomerRow, WalletRow, ProductRow, TaxRow, InvoiceRow)
 
 
 @dataclass(frozen=True)
@@ -50,15 +49,15 @@ class CustomerPage:
 
 @dataclass(frozen=True)
 class Loaders:
-    app: DataLoader[str, App | None]
-    customers: DataLoader[str, CustomerRecord | None]
-    wallets: DataLoader[str, WalletRecord | None]
-    taxes: DataLoader[str, TaxRecord | None]
-    products: DataLoader[str, ProductRecord | None]
-    invoices: DataLoader[str, InvoiceRecord | None]
-    items: DataLoader[str, list[ItemRecord]]
-    transactions: DataLoader[str, list[TransactionRecord]]
-    customer_invoices: DataLoader[CustomerPage, list[Invoice]]
+    app: DataLoader[str, AppRow | None]
+    customers: DataLoader[str, CustomerRow | None]
+    wallets: DataLoader[str, WalletRow | None]
+    taxes: DataLoader[str, TaxRow | None]
+    products: DataLoader[str, ProductRow | None]
+    invoices: DataLoader[str, InvoiceRow | None]
+    items: DataLoader[str, list[ItemRow]]
+    transactions: DataLoader[str, list[TransactionRow]]
+    customer_invoices: DataLoader[CustomerPage, list[InvoiceRow]]
     customer_invoice_counts: DataLoader[str, int]
 
 
@@ -76,38 +75,40 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
 
         return DataLoader(batch, max_batch_size=MAX_BATCH_SIZE, loop=loop)
 
-    def rows(model: type[M]) -> DataLoader[str, M | RowRecord | None]:
-        async def fetch(session: AsyncSession, ids: list[str]) -> list[M | RowRecord | None]:
-            return await records.records_by_ids(session, model, app_id, ids)
+    def rows(row_type: type[ById]) -> DataLoader[str, ById | None]:
+        async def fetch(session: AsyncSession, ids: list[str]) -> list[ById | None]:
+            return await reads.rows_by_ids(session, row_type, app_id, ids)
 
         return loader(fetch)
 
-    async def fetch_app(session: AsyncSession, ids: list[str]) -> list[App | None]:
+    async def fetch_app(session: AsyncSession, ids: list[str]) -> list[AppRow | None]:
         # The only app a caller can see is its own.
-        app = await repo.get_app(session, app_id) if app_id in ids else None
+        app = await reads.app_row(session, app_id) if app_id in ids else None
         return [app if key == app_id else None for key in ids]
 
-    async def fetch_items(session: AsyncSession, ids: list[str]) -> list[list[ItemRecord]]:
-        return await records.item_records(session, app_id, ids)
+    async def fetch_items(session: AsyncSession, ids: list[str]) -> list[list[ItemRow]]:
+        return await reads.items_of(session, app_id, ids)
 
     async def fetch_transactions(
         session: AsyncSession, ids: list[str]
-    ) -> list[list[TransactionRecord]]:
-        return await records.transaction_records(session, app_id, ids)
+    ) -> list[list[TransactionRow]]:
+        return await reads.transactions_of(session, app_id, ids)
 
-    async def fetch_pages(session: AsyncSession, pages: list[CustomerPage]) -> list[list[Invoice]]:
+    async def fetch_pages(
+        session: AsyncSession, pages: list[CustomerPage]
+    ) -> list[list[InvoiceRow]]:
         return await _customer_pages(session, app_id, pages)
 
     async def fetch_counts(session: AsyncSession, ids: list[str]) -> list[int]:
-        return await repo.count_invoices_for_customers(session, app_id, ids)
+        return await count_invoices_of_customers(session, app_id, ids)
 
     return Loaders(
         app=loader(fetch_app),
-        customers=rows(Customer),
-        wallets=rows(Wallet),
-        taxes=rows(Tax),
-        products=rows(Product),
-        invoices=rows(Invoice),
+        customers=rows(CustomerRow),
+        wallets=rows(WalletRow),
+        taxes=rows(TaxRow),
+        products=rows(ProductRow),
+        invoices=rows(InvoiceRow),
         items=loader(fetch_items),
         transactions=loader(fetch_transactions),
         customer_invoices=loader(fetch_pages),
@@ -117,17 +118,15 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
 
 async def _customer_pages(
     session: AsyncSession, app_id: str, pages: Sequence[CustomerPage]
-) -> list[list[Invoice]]:
+) -> list[list[InvoiceRow]]:
     """One query per distinct (offset, limit): usually one for the whole batch."""
-    found: dict[CustomerPage, list[Invoice]] = {}
+    found: dict[CustomerPage, list[InvoiceRow]] = {}
     windows = dict.fromkeys((page.offset, page.limit) for page in pages)
     for offset, limit in windows:
         ids = list(
             dict.fromkeys(p.customer_id for p in pages if (p.offset, p.limit) == (offset, limit))
         )
-        grouped = await repo.invoices_for_customers(
-            session, app_id, ids, offset=offset, limit=limit
-        )
+        grouped = await invoice_pages_of_customers(session, app_id, ids, offset=offset, limit=limit)
         for customer_id, invoices in zip(ids, grouped, strict=True):
             found[CustomerPage(customer_id, offset, limit)] = invoices
     return [found[page] for page in pages]

@@ -10,7 +10,8 @@ from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates, par
 from gateway.services.create_invoice import price_invoice
 from schema.context import Context
 from schema.inputs import CreateInvoiceInput
-from schema.types import Customer, Product, Tax, Wallet
+from schema.invoices import Customer
+from schema.types import Product, Tax, Wallet
 from schema.user_errors import USER_ERRORS, UserError, user_errors
 
 

@@ -9,22 +9,18 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from gateway.db.invoice_pages import InvoiceFilter
-from gateway.db.repositories import ListedRow, count_rows, list_rows
-from gateway.db.tables import Customer as CustomerRow
-from gateway.db.tables import Product as ProductRow
-from gateway.db.tables import Tax as TaxRow
-from gateway.db.tables import Wallet as WalletRow
+from gateway.db.invoice_pages import InvoiceFilter, Listed, count_of, page_of
+from gateway.db.rows import CustomerRow, ProductRow, TaxRow, WalletRow
 from gateway.domain.errors import InvalidInput
 from gateway.domain.ids import is_uuid
 from schema.context import Context
 from schema.enums import InvoiceStatus
 from schema.inputs import CreateInvoiceInput
-from schema.invoices import build_invoices, invoice_page
+from schema.invoices import Customer, build_invoices, invoice_page
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, connection, window
 from schema.preview import InvoicePreviewPayload, preview_invoice
 from schema.selection import under
-from schema.types import App, Customer, Invoice, Product, Tax, Wallet, WebhookEndpoint
+from schema.types import App, Invoice, Product, Tax, Wallet, WebhookEndpoint
 from schema.webhooks import resolve_webhook_endpoints
 
 Info = strawberry.Info[Context, None]
@@ -118,19 +114,19 @@ async def resolve_preview_invoice(
 
 async def _page(
     context: Context,
-    model: type[ListedRow],
-    node: Callable[[ListedRow], NodeT],
+    model: type[Listed],
+    node: Callable[[Listed], NodeT],
     first: int,
     after: str | None,
 ) -> Connection[NodeT]:
     page = window(first, after)
     app_id = context.caller.app_id
     async with context.reads.session() as session:
-        rows = await list_rows(session, model, app_id, offset=page.offset, limit=page.limit + 1)
+        rows = await page_of(session, model, app_id, offset=page.offset, limit=page.limit + 1)
 
     async def count() -> int:
         async with context.reads.session() as session:
-            return await count_rows(session, model, app_id)
+            return await count_of(session, model, app_id)
 
     fetched = Fetched.of(rows, page)
     nodes = [node(row) for row in fetched.shown]

@@ -1,42 +1,22 @@
-"""GraphQL object types. Nested fields are attribute reads on objects built up front
-(see schema.invoices), except Customer.invoices, a paginated loader call."""
+"""GraphQL object types, each made from its typed row (gateway.db.rows). Nested fields
+are attribute reads on objects built up front (see schema.invoices, which also holds
+Customer: its invoices field builds invoices)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from gateway.db import tables
-from gateway.db.records import (
-    CustomerRecord,
-    ItemRecord,
-    ProductRecord,
-    TaxRecord,
-    TransactionRecord,
-    WalletRecord,
-)
-from schema.context import Context
+from gateway.db.rows import AppRow, ItemRow, ProductRow, TaxRow, TransactionRow, WalletRow
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
-from schema.pagination import DEFAULT_PAGE_SIZE, Connection
 
-
-def utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they are stored as UTC.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def plain_number(value: Decimal) -> Decimal:
-    """Without trailing zeros (1, 1.5), as the v0 JSON shows quantities."""
-    normalized = value.normalize()
-    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
-
-
-def utc_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else utc(value)
+if TYPE_CHECKING:
+    from schema.invoices import Customer
 
 
 @strawberry.type(description="The app (tenant) a row belongs to: the caller's own.")
@@ -46,7 +26,7 @@ class App:
     currency: str
 
     @classmethod
-    def from_row(cls, row: tables.App) -> App:
+    def from_row(cls, row: AppRow) -> App:
         return cls(id=strawberry.ID(row.id), name=row.name, currency=row.currency)
 
 
@@ -58,7 +38,7 @@ class Wallet:
     type: str
 
     @classmethod
-    def from_row(cls, row: WalletRecord) -> Wallet:
+    def from_row(cls, row: WalletRow) -> Wallet:
         return cls(
             id=strawberry.ID(row.id), address=row.address, blockchain=row.blockchain, type=row.type
         )
@@ -72,7 +52,7 @@ class Product:
     currency: str
 
     @classmethod
-    def from_row(cls, row: ProductRecord) -> Product:
+    def from_row(cls, row: ProductRow) -> Product:
         return cls(id=strawberry.ID(row.id), name=row.name, price=row.price, currency=row.currency)
 
 
@@ -94,7 +74,7 @@ class Tax:
     components: list[TaxComponent]
 
     @classmethod
-    def from_row(cls, row: TaxRecord) -> Tax:
+    def from_row(cls, row: TaxRow) -> Tax:
         return cls(
             id=strawberry.ID(row.id),
             name=row.name,
@@ -124,14 +104,14 @@ class Transaction:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: TransactionRecord) -> Transaction:
+    def from_row(cls, row: TransactionRow) -> Transaction:
         return cls(
             id=strawberry.ID(row.id),
             invoice_id=strawberry.ID(row.invoice_id),
             amount=row.amount,
             method=row.method,
             reference=row.reference,
-            created_at=utc(row.created_at),
+            created_at=row.created_at,
         )
 
 
@@ -146,51 +126,16 @@ class InvoiceItem:
     product: Product | None
 
     @classmethod
-    def from_row(cls, row: ItemRecord, product: Product | None) -> InvoiceItem:
+    def from_row(cls, row: ItemRow, product: Product | None) -> InvoiceItem:
         return cls(
             invoice_id=strawberry.ID(row.invoice_id),
             position=row.position,
             product_id=strawberry.ID(row.product_id),
-            quantity=row.quantity.normalize()
-            if row.quantity == row.quantity.to_integral()
-            else row.quantity,
+            quantity=row.shown_quantity,
             unit_price=row.unit_price,
             line_total=row.line_total,
             product=product,
         )
-
-
-@strawberry.type
-class Customer:
-    id: strawberry.ID
-    email: str
-    name: str
-    status: str
-    address: str | None
-    phone_number: str | None
-
-    @classmethod
-    def from_row(cls, row: CustomerRecord) -> Customer:
-        return cls(
-            id=strawberry.ID(row.id),
-            email=row.email,
-            name=row.name,
-            status=row.status,
-            address=row.address,
-            phone_number=row.phone_number,
-        )
-
-    @strawberry.field
-    async def invoices(
-        self,
-        info: strawberry.Info[Context, None],
-        first: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-    ) -> Connection[Invoice]:
-        # Imported here: schema.invoices builds Customer objects, so it imports this module.
-        from schema.invoices import customer_invoices
-
-        return await customer_invoices(info, self.id, first, after)
 
 
 @strawberry.type
@@ -239,7 +184,7 @@ class Invoice:
         description="When the payment link in the invoice email was first followed, if known."
     )
     app: App | None
-    customer: Customer | None
+    customer: Annotated[Customer, strawberry.lazy("schema.invoices")] | None
     wallet: Wallet | None
     tax: Tax | None
     items: list[InvoiceItem]
@@ -268,5 +213,5 @@ class WebhookEndpoint:
             url=row.url,
             enabled=row.enabled,
             disabled_reason=row.disabled_reason,
-            created_at=utc(row.created_at),
+            created_at=row.created_at,
         )

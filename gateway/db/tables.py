@@ -6,10 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from gateway.db.types import ExactDecimal
+from gateway.db.types import ExactDecimal, UtcDateTime
 
 MONEY = ExactDecimal(20, 2)
 RATE = ExactDecimal(12, 4)
@@ -21,7 +21,7 @@ def _money(nullable: bool = False) -> Any:
 
 
 def _timestamp(nullable: bool = True) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable))
 
 
 class App(SQLModel, table=True):
@@ -32,7 +32,7 @@ class App(SQLModel, table=True):
     invoice_number_format: str = Field(default="INV-{number:06d}", max_length=64)
     invoice_counter: int = Field(default=0)
     currency: str = Field(default="USDC", max_length=12)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class ApiCredential(SQLModel, table=True):
@@ -43,7 +43,7 @@ class ApiCredential(SQLModel, table=True):
     client_key: str = Field(unique=True, max_length=128)
     secret_hash: str = Field(max_length=128)
     revoked: bool = Field(default=False)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class Customer(SQLModel, table=True):
@@ -116,7 +116,7 @@ class Invoice(SQLModel, table=True):
     tax_id: str | None = Field(default=None, foreign_key="tax.id", max_length=64)
     due_date: date
     send_date: date | None = None
-    date_created: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    date_created: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     status: str = Field(max_length=16, index=True)
     payment_methods: list[str] = Field(sa_column=Column(JSON, nullable=False))
     delivery: str = Field(max_length=16)
@@ -164,7 +164,7 @@ class Transaction(SQLModel, table=True):
     amount: Decimal = _money()
     method: str = Field(max_length=32)
     reference: str | None = Field(default=None, max_length=200)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class WebhookEndpoint(SQLModel, table=True):
@@ -177,7 +177,7 @@ class WebhookEndpoint(SQLModel, table=True):
     secret: str = Field(max_length=128)
     enabled: bool = True
     disabled_reason: str | None = Field(default=None, max_length=200)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -200,12 +200,10 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = 0
-    next_attempt_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
-    )
+    next_attempt_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
     locked_until: datetime | None = _timestamp()
     last_error: str | None = Field(default=None, max_length=1000)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     delivered_at: datetime | None = _timestamp()
 
 
@@ -222,4 +220,4 @@ class WebhookAttempt(SQLModel, table=True):
     status_code: int | None = None
     error: str | None = Field(default=None, max_length=1000)
     duration_ms: int
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

@@ -15,21 +15,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
-from gateway.db.repositories import get_app, get_one
-from gateway.db.tables import Invoice, OutboxMessage
+from gateway.db.invoice_views import InvoiceView
+from gateway.db.reads import row_by_id
+from gateway.db.rows import InvoiceRow
+from gateway.db.tables import OutboxMessage
 from gateway.delivery.email_message import build_invoice_email, email_subject
 from gateway.delivery.errors import DeliveryFailed
 from gateway.delivery.pdf import render_invoice_pdf
+from gateway.links import payment_link_url
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind
-from gateway.services.invoice_json import payment_link_url
-from gateway.services.invoice_views import InvoiceView, load_invoice_views
+from gateway.services.invoice_queries import view_of_any_app
 
 log = logging.getLogger("gateway.delivery.email")
 
@@ -74,13 +75,15 @@ async def deliver_email(runtime: Runtime, message: OutboxMessage) -> None:
     kind = _kind(message)
     view = await _load_view(runtime, message)
     inv = view.invoice
-    if kind is EmailKind.REMINDER and inv.total - inv.amount_paid <= Decimal("0.00"):
+    if kind is EmailKind.REMINDER and inv.amount_due <= 0:
         # Paid between scheduling and sending: a reminder now would only confuse.
         log.info("reminder skipped, invoice %s has nothing due", inv.invoice_number)
         return
     base_url = runtime.settings.public_base_url
     # fpdf2 is CPU-bound and synchronous: keep it off the event loop.
-    pdf = await asyncio.to_thread(render_invoice_pdf, view, payment_link_url(inv, base_url))
+    pdf = await asyncio.to_thread(
+        render_invoice_pdf, view, payment_link_url(base_url, inv.payment_link_token)
+    )
     email = build_invoice_email(
         view,
         kind,
@@ -112,14 +115,10 @@ def _kind(message: OutboxMessage) -> EmailKind:
 
 async def _load_view(runtime: Runtime, message: OutboxMessage) -> InvoiceView:
     async with runtime.sessions() as session:
-        invoice = await get_one(session, Invoice, message.app_id, message.invoice_id)
-        if invoice is None:
+        row = await row_by_id(session, InvoiceRow, message.app_id, message.invoice_id)
+        if row is None:
             raise DeliveryFailed(f"invoice {message.invoice_id} not found", retryable=False)
-        app = await get_app(session, message.app_id)
-        views = await load_invoice_views(
-            session, message.app_id, app.name if app else "", [invoice]
-        )
-    return views[0]
+        return await view_of_any_app(session, row)
 
 
 async def send_email(smtp_url: str, email: EmailMessage) -> None:

@@ -11,9 +11,10 @@ from html import escape
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
+from gateway.db.invoice_views import InvoiceView
 from gateway.delivery.pdf import invoice_pdf_filename
+from gateway.links import click_url, open_pixel_url
 from gateway.services.events import EmailKind
-from gateway.services.invoice_views import InvoiceView
 
 SENDER_MAILBOX = "invoices"
 
@@ -35,14 +36,6 @@ def sender_domain(public_base_url: str) -> str:
     except ValueError:
         return host
     return f"[{ip}]" if ip.version == 4 else f"[IPv6:{ip}]"
-
-
-def click_url(public_base_url: str, tracking_token: str) -> str:
-    return f"{public_base_url}/t/c/{tracking_token}"
-
-
-def open_pixel_url(public_base_url: str, tracking_token: str) -> str:
-    return f"{public_base_url}/t/o/{tracking_token}.gif"
 
 
 def email_subject(view: InvoiceView, kind: EmailKind) -> str:
@@ -69,7 +62,7 @@ def build_invoice_email(
     inv = view.invoice
     domain = sender_domain(public_base_url)
     link = click_url(public_base_url, inv.tracking_token) if inv.tracking_token else None
-    amount_due = max(inv.total - inv.amount_paid, Decimal("0.00"))
+    amount_due = inv.amount_due
 
     message = EmailMessage()
     message["From"] = Address(_one_line(view.app_name), SENDER_MAILBOX, domain)

@@ -10,10 +10,10 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from gateway.db.invoice_views import InvoiceView
 from gateway.domain.status import PAYMENT_METHOD_LABELS
 from gateway.domain.tax import tax_rule
 from gateway.domain.totals import Line, invoice_totals
-from gateway.services.invoice_views import InvoiceView
 
 # Core fonts encode latin-1 only; these common characters have a readable stand-in.
 _STAND_INS = {
@@ -69,8 +69,6 @@ def _money(value: Decimal) -> str:
 
 
 def _day(value: datetime) -> str:
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; they are stored as UTC
-        value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).date().isoformat()
 
 
@@ -122,8 +120,7 @@ def render_invoice_pdf(view: InvoiceView, payment_url: str | None) -> bytes:
     inv = view.invoice
     pdf = _InvoicePdf()
     # A fixed creation date keeps the output (and its /ID, a hash of it) reproducible.
-    created = inv.date_created if inv.date_created.tzinfo else inv.date_created.replace(tzinfo=UTC)
-    pdf.set_creation_date(created)
+    pdf.set_creation_date(inv.date_created)
     pdf.set_title(latin1(f"Invoice {inv.invoice_number}"))
     pdf.set_author(latin1(view.app_name))
     pdf.add_page()
@@ -160,7 +157,7 @@ def render_invoice_pdf(view: InvoiceView, payment_url: str | None) -> bytes:
         pdf.amount_row(f"{name}{label_suffix}", _money(amount))
     pdf.amount_row(f"Total ({inv.currency})", _money(inv.total), bold=True)
     pdf.amount_row("Amount paid", _money(inv.amount_paid))
-    amount_due = max(inv.total - inv.amount_paid, Decimal("0.00"))
+    amount_due = inv.amount_due
     pdf.amount_row(f"Amount due ({inv.currency})", _money(amount_due), bold=True)
 
     pdf.heading("Payment")
@@ -194,7 +191,7 @@ def _items_table(pdf: _InvoicePdf, view: InvoiceView) -> None:
             table.row(
                 (
                     latin1(name[:_MAX_CELL_CHARS]),
-                    f"{item.quantity.normalize():f}",
+                    f"{item.shown_quantity}",
                     _money(item.unit_price),
                     _money(item.line_total),
                 )

@@ -26,7 +26,8 @@ from typing import Any
 import httpx
 
 from gateway.db import outbox as outbox_db
-from gateway.db import repositories as repo
+from gateway.db import reads
+from gateway.db.invoice_views import load_invoice_views
 from gateway.db.tables import OutboxMessage
 from gateway.delivery.email import deliver_email
 from gateway.delivery.errors import DeliveryFailed
@@ -34,7 +35,6 @@ from gateway.delivery.webhooks import deliver_webhook
 from gateway.domain.status import ALLOWED_TRANSITIONS, DeliveryMethod, InvoiceStatus
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
-from gateway.services.invoice_views import load_invoice_views
 
 log = logging.getLogger("gateway.delivery.worker")
 
@@ -89,8 +89,8 @@ async def mark_overdue(runtime: Runtime) -> int:
             ids = await outbox_db.mark_invoices_past_due(
                 session, _OVERDUE_FROM, InvoiceStatus.PASTDUE, now.date(), SCHEDULER_BATCH
             )
-            invoices = await repo.invoices_by_ids(session, ids)
-            apps = await repo.apps_by_ids(session, list({inv.app_id for inv in invoices}))
+            invoices = await reads.invoices_of_any_app(session, ids)
+            apps = await reads.apps_by_ids(session, list({inv.app_id for inv in invoices}))
             for app_id, app in apps.items():
                 mine = [inv for inv in invoices if inv.app_id == app_id]
                 for view in await load_invoice_views(session, app_id, app.name, mine):
@@ -111,7 +111,7 @@ async def queue_reminders(runtime: Runtime) -> int:
             ids = await outbox_db.mark_reminders_due(
                 session, InvoiceStatus.PASTDUE, DeliveryMethod.EMAIL, SCHEDULER_BATCH
             )
-            for invoice in await repo.invoices_by_ids(session, ids):
+            for invoice in await reads.invoices_of_any_app(session, ids):
                 queue_email(session, invoice, EmailKind.REMINDER, now, now)
             await session.commit()
         total += len(ids)

@@ -12,6 +12,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MINOR_UNIT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
@@ -20,6 +21,17 @@ def round_money(amount: Decimal) -> Decimal:
     """Quantize to 0.01, ROUND_HALF_UP (halves go away from zero); never returns -0.00."""
     rounded = amount.quantize(MINOR_UNIT, rounding=ROUND_HALF_UP)
     return rounded if rounded else rounded.copy_abs()
+
+
+def amount_due(total: Decimal, amount_paid: Decimal) -> Decimal:
+    """What is left to pay: never below zero."""
+    return max(total - amount_paid, ZERO)
+
+
+def plain_number(value: Decimal) -> Decimal:
+    """A quantity or rate as people write it: no trailing zeros, no exponent (1, 1.5, 10)."""
+    normalized = value.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
 
 
 def to_decimal(value: object) -> Decimal | None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from html import escape
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from gateway.db.repositories import invoice_by_payment_token
-from gateway.db.tables import App
+from gateway.db.invoice_views import InvoiceView
 from gateway.domain.status import PAYMENT_METHOD_LABELS
 from gateway.runtime import Runtime
-from gateway.services.invoice_views import InvoiceView, load_invoice_views
+from gateway.services.invoice_queries import invoice_by_payment_token
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
@@ -36,14 +34,13 @@ def invoice_summary(view: InvoiceView) -> str:
     inv = view.invoice
     rows = "".join(
         f"<tr><td>{escape(entry.product.name if entry.product else entry.item.product_id)}</td>"
-        f'<td class="n">{entry.item.quantity.normalize():f}</td>'
+        f'<td class="n">{entry.item.shown_quantity}</td>'
         f'<td class="n">{entry.item.unit_price}</td><td class="n">{entry.item.line_total}</td></tr>'
         for entry in view.items
     )
     methods = "".join(
         f"<li>{escape(PAYMENT_METHOD_LABELS.get(m, m))}</li>" for m in inv.payment_methods
     )
-    due = inv.total - inv.amount_paid
     return (
         f"<h1>Invoice {escape(inv.invoice_number)}</h1>"
         f"<p>{escape(inv.name)} &middot; from {escape(view.app_name)}</p>"
@@ -53,7 +50,7 @@ def invoice_summary(view: InvoiceView) -> str:
         f'<th class="n">Amount</th></tr></thead><tbody>{rows}</tbody></table>'
         f'<p class="n">Subtotal: {inv.subtotal}<br>Tax: {inv.tax_amount}<br>'
         f"<strong>Total: {inv.total} {escape(inv.currency)}</strong><br>"
-        f"Paid: {inv.amount_paid}<br><strong>Amount due: {max(due, 0)}</strong></p>"
+        f"Paid: {inv.amount_paid}<br><strong>Amount due: {inv.amount_due}</strong></p>"
         f"<h2>Accepted payment methods</h2><ul>{methods}</ul>"
     )
 
@@ -61,25 +58,19 @@ def invoice_summary(view: InvoiceView) -> str:
 async def payment_page(request: Request) -> HTMLResponse:
     runtime: Runtime = request.state.runtime
     token = request.path_params["token"]
-    async with runtime.sessions() as session:
-        invoice = await invoice_by_payment_token(session, token) if len(token) <= 64 else None
-        if invoice is None:
-            return page("Payment link not found", "<h1>Payment link not found</h1>", 404)
-        expires_at = invoice.payment_link_expires_at
-        if expires_at is not None:
-            if expires_at.tzinfo is None:
-                expires_at = expires_at.replace(tzinfo=UTC)
-            if runtime.clock() >= expires_at:
-                body = (
-                    "<h1>This payment link has expired</h1>"
-                    f"<p>Invoice {escape(invoice.invoice_number)} was due on "
-                    f"{invoice.due_date.isoformat()}. Please contact the sender.</p>"
-                )
-                return page("Payment link expired", body, 410)
-        app = await session.get(App, invoice.app_id)
-        app_name = app.name if app else ""
-        views = await load_invoice_views(session, invoice.app_id, app_name, [invoice])
-    return page(f"Invoice {invoice.invoice_number}", invoice_summary(views[0]), 200)
+    view = await invoice_by_payment_token(runtime, token) if len(token) <= 64 else None
+    if view is None:
+        return page("Payment link not found", "<h1>Payment link not found</h1>", 404)
+    invoice = view.invoice
+    expires_at = invoice.payment_link_expires_at
+    if expires_at is not None and runtime.clock() >= expires_at:
+        body = (
+            "<h1>This payment link has expired</h1>"
+            f"<p>Invoice {escape(invoice.invoice_number)} was due on "
+            f"{invoice.due_date.isoformat()}. Please contact the sender.</p>"
+        )
+        return page("Payment link expired", body, 410)
+    return page(f"Invoice {invoice.invoice_number}", invoice_summary(view), 200)
 
 
 routes = [Route("/pay/{token}", payment_page, methods=["GET"])]

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.db.invoice_views import InvoiceView
 from gateway.domain.errors import InvalidInput
 from gateway.domain.payments import parse_payment
 from gateway.rest.body import read_json
@@ -16,7 +17,6 @@ from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.invoice_json import render_invoice
 from gateway.services.invoice_lifecycle import record_payment, send_invoice
-from gateway.services.invoice_views import InvoiceView
 from gateway.services.update_invoice import update_invoice
 
 

@@ -7,29 +7,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.db.repositories import get_one
-from gateway.db.tables import Invoice
 from gateway.delivery.pdf import invoice_pdf_filename, render_invoice_pdf
-from gateway.domain.errors import InvoiceNotFound
+from gateway.links import payment_link_url
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
-from gateway.services.invoice_json import payment_link_url
-from gateway.services.invoice_views import load_invoice_views
+from gateway.services.invoice_queries import get_invoice
 
 
 async def download(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
     caller: Caller = request.state.caller
-    invoice_id = request.path_params["invoice_id"]
-    async with runtime.sessions() as session:
-        invoice = await get_one(session, Invoice, caller.app_id, invoice_id)
-        if invoice is None:
-            raise InvoiceNotFound()
-        views = await load_invoice_views(session, caller.app_id, caller.app_name, [invoice])
-    payment_url = payment_link_url(invoice, runtime.settings.public_base_url)
+    view = await get_invoice(runtime, caller, request.path_params["invoice_id"])
+    payment_url = payment_link_url(
+        runtime.settings.public_base_url, view.invoice.payment_link_token
+    )
     # fpdf2 is CPU-bound and synchronous: keep it off the event loop.
-    pdf = await run_in_threadpool(render_invoice_pdf, views[0], payment_url)
-    filename = invoice_pdf_filename(invoice.invoice_number)
+    pdf = await run_in_threadpool(render_invoice_pdf, view, payment_url)
+    filename = invoice_pdf_filename(view.invoice.invoice_number)
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
         # An invoice is personal data: no shared cache may keep it.

@@ -8,11 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.db.invoice_pages import InvoiceFilter, count_invoices, list_invoices
-from gateway.db.repositories import get_one
-from gateway.db.tables import Invoice
+from gateway.db.invoice_pages import InvoiceFilter
 from gateway.domain.create_invoice import parse_create_invoice
-from gateway.domain.errors import InvalidInput, InvoiceNotFound
+from gateway.domain.errors import InvalidInput
 from gateway.domain.ids import is_uuid
 from gateway.domain.status import InvoiceStatus
 from gateway.encoding import dumps
@@ -25,7 +23,7 @@ from gateway.services.create_invoice import Idempotency, create_invoice
 from gateway.services.fingerprint import request_fingerprint
 from gateway.services.idempotency import MAX_KEY_LENGTH, run_idempotent
 from gateway.services.invoice_json import render_invoice
-from gateway.services.invoice_views import load_invoice_views
+from gateway.services.invoice_queries import get_invoice, list_invoices
 from gateway.store.base import StoredResponse
 
 DEFAULT_PAGE_SIZE = 10
@@ -133,27 +131,19 @@ async def list_(request: Request) -> Response:
     skip = _int_param(request, "skip", 0, 0, 1_000_000)
     take = _int_param(request, "take", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     filters = invoice_filter(request)
-    async with runtime.sessions() as session:
-        total = await count_invoices(session, caller.app_id, filters)
-        invoices = await list_invoices(session, caller.app_id, filters, offset=skip, limit=take)
-        views = await load_invoice_views(session, caller.app_id, caller.app_name, invoices)
+    found = await list_invoices(runtime, caller, filters, offset=skip, limit=take)
     base_url = runtime.settings.public_base_url
     return json_response(
         200,
-        [render_invoice(view, base_url) for view in views],
-        {"X-Total-Count": str(total)},
+        [render_invoice(view, base_url) for view in found.views],
+        {"X-Total-Count": str(found.total)},
     )
 
 
 async def retrieve(request: Request) -> Response:
     runtime, caller = _context(request)
-    invoice_id = request.path_params["invoice_id"]
-    async with runtime.sessions() as session:
-        invoice = await get_one(session, Invoice, caller.app_id, invoice_id)
-        if invoice is None:
-            raise InvoiceNotFound()
-        views = await load_invoice_views(session, caller.app_id, caller.app_name, [invoice])
-    return json_response(200, render_invoice(views[0], runtime.settings.public_base_url))
+    view = await get_invoice(runtime, caller, request.path_params["invoice_id"])
+    return json_response(200, render_invoice(view, runtime.settings.public_base_url))
 
 
 routes = [

@@ -12,8 +12,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db import reads
 from gateway.db import repositories as repo
-from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
+from gateway.db.invoice_views import InvoiceView, ItemView, load_invoice_views
+from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, ProductRow, TaxRow, WalletRow, row_of
+from gateway.db.tables import Invoice, InvoiceItem
 from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates
 from gateway.domain.errors import (
     CustomerNotFound,
@@ -29,7 +32,6 @@ from gateway.domain.totals import Line, Totals, invoice_totals
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
-from gateway.services.invoice_views import InvoiceView, ItemView, load_invoice_views
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,10 @@ class CreateResult:
 
 @dataclass(frozen=True)
 class PricedInvoice:
-    customer: Customer
-    wallet: Wallet
-    tax: Tax | None
-    products: dict[str, Product]
+    customer: CustomerRow
+    wallet: WalletRow
+    tax: TaxRow | None
+    products: dict[str, ProductRow]
     totals: Totals
 
 
@@ -58,14 +60,14 @@ async def price_invoice(
     session: AsyncSession, app_id: str, command: CreateInvoiceCommand
 ) -> PricedInvoice:
     """Loads what the command names (scoped to the app) and computes the amounts."""
-    customer = await repo.get_one(session, Customer, app_id, command.customer_id)
+    customer = await reads.row_by_id(session, CustomerRow, app_id, command.customer_id)
     if customer is None:
         raise CustomerNotFound()
-    wallet = await repo.get_one(session, Wallet, app_id, command.wallet_id)
+    wallet = await reads.row_by_id(session, WalletRow, app_id, command.wallet_id)
     if wallet is None:
         raise WalletNotFound()
     product_ids = [item.product_id for item in command.items]
-    products = await repo.get_many(session, Product, app_id, product_ids)
+    products = await reads.rows_by_ids(session, ProductRow, app_id, product_ids)
     lines = []
     for item, product in zip(command.items, products, strict=True):
         if product is None:
@@ -73,7 +75,7 @@ async def price_invoice(
         lines.append(Line(product.id, item.quantity, product.price))
     tax = None
     if command.tax_id is not None:
-        tax = await repo.get_one(session, Tax, app_id, command.tax_id)
+        tax = await reads.row_by_id(session, TaxRow, app_id, command.tax_id)
         if tax is None:
             raise TaxNotFound()
     rule = (
@@ -130,15 +132,7 @@ async def create_invoice(
         counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
         invoice.invoice_number = format_invoice_number(number_format, counter)
         items = invoice_items(invoice, priced.totals)
-        view = InvoiceView(
-            invoice=invoice,
-            app_name=caller.app_name,
-            customer=priced.customer,
-            wallet=priced.wallet,
-            tax=priced.tax,
-            items=tuple(ItemView(item, priced.products.get(item.product_id)) for item in items),
-            transactions=(),
-        )
+        view = written_view(invoice, items, caller.app_name, priced)
         try:
             # The first write under the key: a request that raced this one past the store
             # (its record lost, its claim expired) and committed first makes it fail here
@@ -158,6 +152,24 @@ async def create_invoice(
     return CreateResult(view, created=True)
 
 
+def written_view(
+    invoice: Invoice, items: list[InvoiceItem], app_name: str, priced: PricedInvoice
+) -> InvoiceView:
+    """The view of an invoice this transaction wrote, from what it holds (nothing is read
+    again); an edit keeps the invoice's payments, a draft has none."""
+    return InvoiceView(
+        invoice=row_of(InvoiceRow, invoice),
+        app_name=app_name,
+        customer=priced.customer,
+        wallet=priced.wallet,
+        tax=priced.tax,
+        items=tuple(
+            ItemView(row_of(ItemRow, item), priced.products.get(item.product_id)) for item in items
+        ),
+        transactions=(),
+    )
+
+
 async def _record_events(
     session: AsyncSession, runtime: Runtime, view: InvoiceView, now: datetime
 ) -> None:
@@ -170,7 +182,7 @@ async def _record_events(
         queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
 
 
-def send_at(invoice: Invoice, now: datetime) -> datetime:
+def send_at(invoice: InvoiceRow, now: datetime) -> datetime:
     """When the invoice email goes out: its send_date (start of day, UTC), or now."""
     if invoice.send_date is None:
         return now
@@ -180,7 +192,7 @@ def send_at(invoice: Invoice, now: datetime) -> datetime:
 async def _existing(
     session: AsyncSession, caller: Caller, idempotency: Idempotency
 ) -> CreateResult | None:
-    invoice = await repo.invoice_by_idempotency_key(session, caller.app_id, idempotency.key)
+    invoice = await reads.invoice_by_idempotency_key(session, caller.app_id, idempotency.key)
     if invoice is None:
         return None
     if invoice.request_fingerprint != idempotency.fingerprint:

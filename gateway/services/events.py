@@ -14,11 +14,12 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.db.tables import Invoice, OutboxMessage
+from gateway.db.invoice_views import InvoiceView
+from gateway.db.rows import InvoiceRow
+from gateway.db.tables import OutboxMessage
 from gateway.db.webhook_endpoints import enabled_webhook_endpoints
 from gateway.encoding import dumps
 from gateway.services.invoice_json import iso_datetime, render_invoice
-from gateway.services.invoice_views import InvoiceView
 
 
 class InvoiceEvent(StrEnum):
@@ -71,7 +72,11 @@ async def emit(
 
 
 def queue_email(
-    session: AsyncSession, invoice: Invoice, kind: EmailKind, now: datetime, not_before: datetime
+    session: AsyncSession,
+    invoice: InvoiceRow,
+    kind: EmailKind,
+    now: datetime,
+    not_before: datetime,
 ) -> None:
     """An email to the invoice's address, sent by the worker at `not_before` or later."""
     session.add(

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-from gateway.db.tables import Invoice, Tax, Transaction
-from gateway.services.invoice_views import InvoiceView
+from gateway.db.invoice_views import InvoiceView
+from gateway.db.rows import TaxRow, TransactionRow
+from gateway.domain.money import plain_number
+from gateway.links import payment_link_url
 
 
 def iso_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; they are stored as UTC
-        value = value.replace(tzinfo=UTC)
     return (
         value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
     )
@@ -24,31 +23,19 @@ def iso_date(value: date | None) -> str | None:
     return None if value is None else f"{value.isoformat()}T00:00:00.000Z"
 
 
-def number(value: Decimal) -> Decimal:
-    """Quantities print without trailing zeros (1, 1.5); money keeps its two places."""
-    normalized = value.normalize()
-    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
-
-
-def payment_link_url(invoice: Invoice, public_base_url: str) -> str | None:
-    if invoice.payment_link_token is None:
-        return None
-    return f"{public_base_url}/pay/{invoice.payment_link_token}"
-
-
-def _tax(tax: Tax | None) -> dict[str, Any] | None:
+def _tax(tax: TaxRow | None) -> dict[str, Any] | None:
     if tax is None:
         return None
     return {
         "id": tax.id,
         "name": tax.name,
-        "rate": number(tax.rate),
+        "rate": plain_number(tax.rate),
         "type": tax.type,
         "inclusive": tax.inclusive,
     }
 
 
-def _transaction(txn: Transaction) -> dict[str, Any]:
+def _transaction(txn: TransactionRow) -> dict[str, Any]:
     return {
         "id": txn.id,
         "invoice_id": txn.invoice_id,
@@ -109,7 +96,7 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
             {
                 "invoice_id": inv.id,
                 "productId": entry.item.product_id,
-                "quantity": number(entry.item.quantity),
+                "quantity": entry.item.shown_quantity,
                 "unit_price": entry.item.unit_price,
                 "line_total": entry.item.line_total,
                 "product": None
@@ -128,7 +115,7 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
         "tax_amount": inv.tax_amount,
         "total": inv.total,
         "amount_paid": inv.amount_paid,
-        "amount_due": max(inv.total - inv.amount_paid, Decimal("0.00")),
-        "payment_link_url": payment_link_url(inv, public_base_url),
+        "amount_due": inv.amount_due,
+        "payment_link_url": payment_link_url(public_base_url, inv.payment_link_token),
         "payment_link_expires_at": iso_datetime(inv.payment_link_expires_at),
     }

@@ -6,23 +6,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import repositories as repo
+from gateway.db.invoice_views import InvoiceView, load_invoice_views
+from gateway.db.invoice_writes import compare_and_set
+from gateway.db.rows import InvoiceRow, TransactionRow, row_of
 from gateway.db.tables import Invoice, Transaction
 from gateway.domain.create_invoice import check_dates
-from gateway.domain.errors import ConcurrentModification, InvoiceNotFound
+from gateway.domain.errors import InvoiceNotFound
 from gateway.domain.payments import PaymentRequest, apply_payment
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, ensure_transition
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import send_at
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
-from gateway.services.invoice_views import InvoiceView, load_invoice_views
 
 _PAYMENT_EVENTS = {
     InvoiceStatus.PAID: InvoiceEvent.PAID,
@@ -37,24 +36,11 @@ async def load_invoice(session: AsyncSession, caller: Caller, invoice_id: str) -
     return invoice
 
 
-async def compare_and_set(
-    session: AsyncSession, invoice: Invoice, expected: dict[str, Any], values: dict[str, Any]
-) -> None:
-    """UPDATE only if the row still holds `expected`; else someone else changed it."""
-    stmt = update(Invoice).where(
-        col(Invoice.id) == invoice.id,
-        *(getattr(Invoice, name) == value for name, value in expected.items()),
-    )
-    result = await session.exec(stmt.values(**values))
-    if result.rowcount != 1:
-        await session.rollback()
-        raise ConcurrentModification()
-    for name, value in values.items():
-        setattr(invoice, name, value)
-
-
 async def invoice_view(session: AsyncSession, caller: Caller, invoice: Invoice) -> InvoiceView:
-    return (await load_invoice_views(session, caller.app_id, caller.app_name, [invoice]))[0]
+    """The view of an invoice this transaction changed (its lines and payments as the
+    transaction sees them)."""
+    row = row_of(InvoiceRow, invoice)
+    return (await load_invoice_views(session, caller.app_id, caller.app_name, [row]))[0]
 
 
 async def send_invoice(runtime: Runtime, caller: Caller, invoice_id: str) -> InvoiceView:
@@ -74,7 +60,7 @@ async def send_invoice(runtime: Runtime, caller: Caller, invoice_id: str) -> Inv
         view = await invoice_view(session, caller, invoice)
         await emit(session, view, [InvoiceEvent.SENT], now, runtime.settings.public_base_url)
         if invoice.delivery == DeliveryMethod.EMAIL:
-            queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
+            queue_email(session, view.invoice, EmailKind.INVOICE, now, send_at(view.invoice, now))
         await session.commit()
     return view
 
@@ -82,7 +68,7 @@ async def send_invoice(runtime: Runtime, caller: Caller, invoice_id: str) -> Inv
 @dataclass(frozen=True)
 class RecordedPayment:
     view: InvoiceView
-    transaction: Transaction
+    transaction: TransactionRow
 
 
 async def record_payment(
@@ -127,4 +113,4 @@ async def record_payment(
         event = _PAYMENT_EVENTS[outcome.status]
         await emit(session, view, [event], now, runtime.settings.public_base_url)
         await session.commit()
-    return RecordedPayment(view, transaction)
+    return RecordedPayment(view, row_of(TransactionRow, transaction))

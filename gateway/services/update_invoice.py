@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete
-from sqlmodel import col
-
-from gateway.db.tables import Invoice, InvoiceItem
+from gateway.db.invoice_views import InvoiceView
+from gateway.db.invoice_writes import compare_and_set, replace_items
+from gateway.db.rows import ItemRow
+from gateway.db.tables import Invoice
 from gateway.domain.create_invoice import check_dates, parse_create_invoice
 from gateway.domain.errors import InvalidInput, InvalidTransition
 from gateway.domain.status import InvoiceStatus
@@ -22,8 +22,7 @@ from gateway.services.create_invoice import (
     payment_link_expiry,
     price_invoice,
 )
-from gateway.services.invoice_lifecycle import compare_and_set, invoice_view, load_invoice
-from gateway.services.invoice_views import InvoiceView
+from gateway.services.invoice_lifecycle import invoice_view, load_invoice
 
 # v0 request field -> Invoice column, for the fields an update may change.
 _FIELDS = {
@@ -44,7 +43,7 @@ _FIELDS = {
 }
 
 
-def _as_request(invoice: Invoice, items: list[InvoiceItem]) -> dict[str, Any]:
+def _as_request(invoice: Invoice, items: list[ItemRow]) -> dict[str, Any]:
     request: dict[str, Any] = {field: getattr(invoice, column) for field, column in _FIELDS.items()}
     for field in ("due_date", "send_date"):
         if request[field] is not None:
@@ -80,9 +79,7 @@ async def update_invoice(
             values["payment_link_token"] = invoice.payment_link_token or new_payment_link_token()
             values["payment_link_expires_at"] = payment_link_expiry(command.due_date)
         await compare_and_set(session, invoice, {"status": InvoiceStatus.DRAFT.value}, values)
-        await session.exec(delete(InvoiceItem).where(col(InvoiceItem.invoice_id) == invoice.id))
-        session.add_all(invoice_items(invoice, priced.totals))
-        await session.flush()
+        await replace_items(session, invoice, invoice_items(invoice, priced.totals))
         view = await invoice_view(session, caller, invoice)
         await session.commit()
     return view

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-from gateway.db import repositories as repo
+from gateway.db import reads
 from gateway.db import webhook_endpoints as endpoints_db
 from gateway.db.tables import WebhookEndpoint
 from gateway.domain.errors import AppNotFound, InvalidWebhookUrl, WebhookEndpointNotFound
@@ -127,7 +127,7 @@ async def add_webhook_endpoint(runtime: Runtime, app_id: str, url: str) -> Webho
         created_at=runtime.clock(),
     )
     async with runtime.sessions() as session:
-        if await repo.get_app(session, app_id) is None:
+        if await reads.app_row(session, app_id) is None:
             raise AppNotFound()
         session.add(endpoint)
         await session.commit()

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from gateway.db import invoice_pages as pages
-from gateway.db import records
+from gateway.db import reads
 from gateway.db import repositories as repo
+from gateway.db.rows import CustomerRow, InvoiceRow, ProductRow, TaxRow, WalletRow
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
 from gateway.runtime import Runtime
 from gateway.services.demo import CUSTOMER_ID, DEMO_APP_ID, WALLET_ID, seed_demo
@@ -89,25 +90,27 @@ async def test_repository_reads_never_cross_apps(runtime: Runtime) -> None:
         assert await repo.get_one(session, Product, a, "prod_b") is None
         assert await repo.get_one(session, Tax, a, "tax_b") is None
         assert await repo.get_one(session, Invoice, a, "inv_b") is None
-        assert await repo.items_for_invoices(session, a, ["inv_b"]) == [[]]
-        assert await repo.transactions_for_invoices(session, a, ["inv_b"]) == [[]]
         filters = pages.InvoiceFilter()
-        assert await pages.list_invoices(session, a, filters, offset=0, limit=100) == []
         assert await pages.count_invoices(session, a, filters) == 0
-        assert await repo.invoice_by_idempotency_key(session, a, "k") is None
-        assert [
-            i.id for i in await pages.list_invoices(session, b, filters, offset=0, limit=9)
-        ] == ["inv_b"]
-        # The display reads (Core rows) are scoped the same way.
-        [own, foreign] = await records.records_by_ids(session, Customer, a, [CUSTOMER_ID, "cust_b"])
+        assert await reads.invoice_by_idempotency_key(session, a, "k") is None
+        # The read model (typed rows) is scoped the same way.
+        [own, foreign] = await reads.rows_by_ids(session, CustomerRow, a, [CUSTOMER_ID, "cust_b"])
         assert own is not None and own.id == CUSTOMER_ID and foreign is None
-        for model, key in ((Wallet, "wallet_b"), (Product, "prod_b"), (Tax, "tax_b")):
-            assert await records.records_by_ids(session, model, a, [key]) == [None]
-        assert await records.records_by_ids(session, Invoice, a, ["inv_b"]) == [None]
-        assert await records.item_records(session, a, ["inv_b"]) == [[]]
-        assert await records.transaction_records(session, a, ["inv_b"]) == [[]]
-        assert await records.invoice_records(session, a, filters, offset=0, limit=100) == []
-        [item_rows] = await records.item_records(session, b, ["inv_b"])
+        for row_type, key in ((WalletRow, "wallet_b"), (ProductRow, "prod_b"), (TaxRow, "tax_b")):
+            assert await reads.rows_by_ids(session, row_type, a, [key]) == [None]
+        assert await reads.rows_by_ids(session, InvoiceRow, a, ["inv_b"]) == [None]
+        assert await reads.items_of(session, a, ["inv_b"]) == [[]]
+        assert await reads.transactions_of(session, a, ["inv_b"]) == [[]]
+        assert await pages.invoice_page(session, a, filters, offset=0, limit=100) == []
+        assert await pages.invoice_pages_of_customers(
+            session, a, ["cust_b"], offset=0, limit=9
+        ) == [[]]
+        assert await pages.count_invoices_of_customers(session, a, ["cust_b"]) == [0]
+        for row_type in (CustomerRow, WalletRow, ProductRow, TaxRow):
+            assert b not in {
+                row.app_id for row in await pages.page_of(session, row_type, a, offset=0, limit=100)
+            }
+        [item_rows] = await reads.items_of(session, b, ["inv_b"])
         assert [(item.product_id, item.quantity) for item in item_rows] == [("prod_b", 1)]
-        page = await records.invoice_records(session, b, filters, offset=0, limit=9)
+        page = await pages.invoice_page(session, b, filters, offset=0, limit=9)
         assert [row.id for row in page] == ["inv_b"]

@@ -11,10 +11,19 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
+from gateway.db.invoice_views import InvoiceView, ItemView
+from gateway.db.rows import (
+    CustomerRow,
+    InvoiceRow,
+    ItemRow,
+    ProductRow,
+    TaxRow,
+    WalletRow,
+    row_of,
+)
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
 from gateway.delivery.pdf import invoice_pdf_filename, latin1, render_invoice_pdf
 from gateway.runtime import Runtime
-from gateway.services.invoice_views import InvoiceView, ItemView
 from gateway.services.tenants import create_app_with_credential
 from gateway.settings import Settings
 from tests.apptest import DEMO_HEADERS, basic_invoice, seeded_gateway
@@ -62,13 +71,16 @@ def a_view(
         line_total=Decimal("2500.00"),
     )
     product = Product(id="prod_1", app_id="app_1", name=product_name, price=Decimal("1250.00"))
+    customer = Customer(id="cus_1", app_id="app_1", email="c@example.com", name="John Doe")
+    wallet = Wallet(id="wal_1", app_id="app_1", address="0x742d35Cc", blockchain="ETHEREUM")
+    tax = Tax(id="tax_1", app_id="app_1", name="Standard Sales Tax", rate=Decimal("8.5"))
     return InvoiceView(
-        invoice=invoice,
+        invoice=row_of(InvoiceRow, invoice),
         app_name="Zoë's Studio",
-        customer=Customer(id="cus_1", app_id="app_1", email="c@example.com", name="John Doe"),
-        wallet=Wallet(id="wal_1", app_id="app_1", address="0x742d35Cc", blockchain="ETHEREUM"),
-        tax=Tax(id="tax_1", app_id="app_1", name="Standard Sales Tax", rate=Decimal("8.5")),
-        items=(ItemView(item, product),),
+        customer=row_of(CustomerRow, customer),
+        wallet=row_of(WalletRow, wallet),
+        tax=row_of(TaxRow, tax),
+        items=(ItemView(row_of(ItemRow, item), row_of(ProductRow, product)),),
         transactions=(),
     )
 

@@ -1,0 +1,30 @@
+"""Recording an invoice email's first open and first click, once each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db.tables import Invoice
+
+
+async def _record_first(session: AsyncSession, token: str, column: str, now: datetime) -> None:
+    # WHERE ... IS NULL: repeated opens and concurrent clicks never move the timestamp.
+    target = getattr(Invoice, column)
+    stmt = (
+        update(Invoice)
+        .where(col(Invoice.tracking_token) == token, target.is_(None))
+        .values({target: now})
+    )
+    await session.exec(stmt)
+
+
+async def record_first_open(session: AsyncSession, token: str, now: datetime) -> None:
+    await _record_first(session, token, "first_opened_at", now)
+
+
+async def record_first_click(session: AsyncSession, token: str, now: datetime) -> None:
+    await _record_first(session, token, "first_clicked_at", now)
