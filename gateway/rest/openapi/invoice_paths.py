@@ -1,0 +1,140 @@
+"""The operations on one invoice: read it, edit the draft, send it, record payments and
+download the PDF (gateway.rest.invoices, gateway.rest.invoice_actions and
+gateway.rest.invoice_pdf)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.rest.openapi.errors import errors
+from gateway.rest.openapi.formats import PDF_DISPOSITION
+from gateway.rest.openapi.fragments import Schema, header, ref, request_body, string
+from gateway.rest.openapi.parameters import DRAFT_INVOICE_EXAMPLE, OPEN_INVOICE_EXAMPLE, invoice_id
+from gateway.rest.openapi.responses import ok, rate_limit_headers
+
+# The wording of the answers every operation on one invoice shares.
+_INVOICE_NOT_FOUND = "Invoice not found (in this app)."
+_INVOICE_CHANGED = "Another request changed the invoice at the same moment; retry."
+
+
+def invoice_paths() -> dict[str, Any]:
+    return {
+        "/api/v0/invoices/{invoice_id}": {
+            "get": _get(),
+            "put": _update("updateInvoice", "Edit a draft invoice"),
+            "patch": _update("patchInvoice", "Edit a draft invoice (same as PUT)"),
+        },
+        "/api/v0/invoices/{invoice_id}/send": {"post": _send()},
+        "/api/v0/invoices/{invoice_id}/payments": {"post": _record_payment()},
+        "/api/v0/invoices/{invoice_id}/pdf": {"get": _pdf()},
+    }
+
+
+def _reading_errors() -> dict[str, Schema]:
+    return errors(401, 404, 429, 503, described={404: _INVOICE_NOT_FOUND})
+
+
+def _changing_errors(
+    bad_request: str, *, not_found: str = _INVOICE_NOT_FOUND, body: bool = True
+) -> dict[str, Schema]:
+    """`bad_request` and `not_found` worded for the operation; a 413 where it takes a body."""
+    statuses = (400, 401, 404, 409, *([413] if body else []), 429, 503)
+    described = {400: bad_request, 404: not_found, 409: _INVOICE_CHANGED}
+    return errors(*statuses, described=described)
+
+
+def _get() -> Schema:
+    return {
+        "operationId": "getInvoice",
+        "summary": "Get one invoice",
+        "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE)],
+        "responses": {"200": ok("The invoice.", ref("Invoice")), **_reading_errors()},
+    }
+
+
+def _update(operation_id: str, summary: str) -> Schema:
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": "Only a DRAFT can be edited; its items are priced again.",
+        "parameters": [invoice_id(DRAFT_INVOICE_EXAMPLE)],
+        "requestBody": request_body("UpdateInvoiceRequest"),
+        "responses": {
+            "200": ok("The edited invoice.", ref("Invoice")),
+            **_changing_errors(
+                "Invalid input (message is a list), a broken business rule, or the invoice"
+                " is no longer a DRAFT.",
+                not_found="Invoice, or the customer, wallet or tax the edit names, not found.",
+            ),
+        },
+    }
+
+
+def _send() -> Schema:
+    return {
+        "operationId": "sendInvoice",
+        "summary": "Send a draft invoice",
+        "description": (
+            "DRAFT to OPEN: the invoice.sent webhook fires and, for EMAIL delivery,"
+            " the invoice is emailed (on its send_date)."
+        ),
+        "parameters": [invoice_id(DRAFT_INVOICE_EXAMPLE)],
+        "responses": {
+            "200": ok("The invoice, now OPEN.", ref("Invoice")),
+            **_changing_errors(
+                "The invoice is not a DRAFT, or its due date has passed.", body=False
+            ),
+        },
+    }
+
+
+def _record_payment() -> Schema:
+    return {
+        "operationId": "recordPayment",
+        "summary": "Record a payment",
+        "description": (
+            "On an OPEN, PASTDUE or PARTIALLYPAID invoice; it becomes PAID once"
+            " nothing is due, PARTIALLYPAID before."
+        ),
+        "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE)],
+        "requestBody": request_body("CreatePaymentRequest"),
+        "responses": {
+            "201": ok("The invoice with the payment applied.", ref("Invoice")),
+            **_changing_errors(
+                "Invalid input (message is a list), or a payment the invoice refuses: its"
+                " status, the method, more than is due, or only part of it where partial"
+                " payments are off."
+            ),
+        },
+    }
+
+
+def _pdf() -> Schema:
+    return {
+        "operationId": "getInvoicePdf",
+        "summary": "Download the invoice PDF",
+        "description": "The document the invoice email attaches.",
+        "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE)],
+        "responses": {
+            "200": {
+                "description": "The PDF.",
+                "headers": {
+                    "Content-Disposition": header(
+                        "An attachment named after the invoice number.",
+                        string(pattern=PDF_DISPOSITION),
+                    ),
+                    "Cache-Control": header(
+                        "An invoice is personal data: no shared cache keeps it.",
+                        {"type": "string", "const": "private, no-store"},
+                    ),
+                    **rate_limit_headers(),
+                },
+                "content": {
+                    "application/pdf": {
+                        "schema": {"type": "string", "contentMediaType": "application/pdf"}
+                    }
+                },
+            },
+            **_reading_errors(),
+        },
+    }

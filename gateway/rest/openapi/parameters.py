@@ -1,0 +1,81 @@
+"""The parameters: the invoice id in the path, the create's idempotency key header and the
+list's paging and filters (gateway.rest.invoices reads them)."""
+
+from __future__ import annotations
+
+from gateway.domain.status import InvoiceStatus
+from gateway.rest.openapi.formats import DATE, PRINTABLE_HEADER, UUID
+from gateway.rest.openapi.fragments import Schema, enum, string
+
+_MAX_SKIP = 1_000_000  # the bound gateway.rest.invoices.list_ puts on `skip`
+
+# Example invoice ids: tests/rest/test_openapi.py creates a DRAFT and an OPEN invoice under
+# them, so that the examples (which the fuzzer starts from) get past the lookup.
+DRAFT_INVOICE_EXAMPLE = "inv_6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f"
+OPEN_INVOICE_EXAMPLE = "inv_7a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d"
+
+
+def invoice_id(example: str) -> Schema:
+    return {
+        "name": "invoice_id",
+        "in": "path",
+        "required": True,
+        "schema": string(),
+        "example": example,
+    }
+
+
+def idempotency_key() -> Schema:
+    return {
+        "name": "x-idempotency-key",
+        "in": "header",
+        "required": False,
+        "description": (
+            "Replays the first successful response (kept 24 hours by default)."
+            " `idempotency-key` is read when this header is absent."
+        ),
+        "schema": string(pattern=PRINTABLE_HEADER),
+    }
+
+
+def _query(name: str, schema: Schema, description: str) -> Schema:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        # The shim reads `?skip=` as no `skip` at all, for every parameter here.
+        "allowEmptyValue": True,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def list_query() -> list[Schema]:
+    """The page and the filters of the invoice list."""
+    # Not at the top: gateway.rest.invoices imports this package for its route.
+    from gateway.rest.invoices import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+    date_filter = string(format="date", pattern=DATE)
+    return [
+        _query(
+            "skip",
+            {"type": "integer", "minimum": 0, "maximum": _MAX_SKIP, "default": 0},
+            "Invoices to pass over.",
+        ),
+        _query(
+            "take",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PAGE_SIZE,
+                "default": DEFAULT_PAGE_SIZE,
+            },
+            "Page size.",
+        ),
+        _query("status", enum(InvoiceStatus), "Only this status."),
+        _query("customer_id", string(format="uuid", pattern=UUID), "Customer."),
+        _query("start_date", date_filter, "Created on or after (UTC date)."),
+        _query("end_date", date_filter, "Created on or before (UTC date)."),
+        _query("due_from", date_filter, "Due on or after."),
+        _query("due_to", date_filter, "Due on or before."),
+    ]

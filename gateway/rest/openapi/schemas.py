@@ -1,0 +1,98 @@
+"""The invoice the shim answers with and what it embeds, as gateway.services.invoice_json
+writes them."""
+
+from __future__ import annotations
+
+from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
+from gateway.rest.openapi.formats import QUANTITY_STEP
+from gateway.rest.openapi.fragments import Schema, enum, nullable, ref, response_object, string
+
+_MONEY: Schema = {"type": "number", "description": "Exact amount with two decimal places."}
+_TIMESTAMP = string(format="date-time", description="UTC, e.g. 2024-01-15T10:30:00.000Z.")
+
+
+def response_schemas() -> dict[str, Schema]:
+    text = string()
+    return {
+        "App": response_object({"id": text, "name": text}),
+        "Customer": response_object(
+            {"id": string(format="uuid"), "email": text, "name": text, "status": text}
+        ),
+        "Wallet": response_object({"id": text, "address": text, "blockchain": text, "type": text}),
+        "Tax": response_object(
+            {
+                "id": text,
+                "name": text,
+                "rate": {"type": "number", "minimum": 0},
+                "type": string(description="PERCENTAGE or FIXED."),
+                "inclusive": {"type": "boolean", "description": "Prices already contain it."},
+            }
+        ),
+        "Product": response_object({"id": text, "name": text, "price": _MONEY, "currency": text}),
+        "InvoiceItem": response_object(
+            {
+                "invoice_id": text,
+                "productId": text,
+                "quantity": {"type": "number", "exclusiveMinimum": 0, "multipleOf": QUANTITY_STEP},
+                "unit_price": _MONEY,
+                "line_total": _MONEY,
+                "product": nullable(ref("Product")),
+            }
+        ),
+        "Transaction": response_object(
+            {
+                "id": text,
+                "invoice_id": text,
+                "amount": _MONEY,
+                "method": text,
+                "reference": nullable(text),
+                "created_at": _TIMESTAMP,
+            }
+        ),
+        "Invoice": _invoice(),
+    }
+
+
+def _invoice() -> Schema:
+    text, maybe_text = string(), nullable(string())
+    return response_object(
+        {
+            "id": text,
+            "invoice_number": text,
+            "name": text,
+            "app_id": text,
+            "email": text,
+            "address": maybe_text,
+            "phone_number": maybe_text,
+            "logo": maybe_text,
+            "customer_id": string(format="uuid"),
+            "walletId": text,
+            "due_date": _TIMESTAMP,
+            "send_date": nullable(_TIMESTAMP),
+            "date_created": _TIMESTAMP,
+            "status": enum(InvoiceStatus),
+            "payment_methods": {"type": "array", "items": enum(PaymentMethod)},
+            "delivery": enum(DeliveryMethod),
+            "payment_link": {"type": "boolean"},
+            "partial_payment": {"type": "boolean"},
+            "reminder_sent": {"type": "boolean"},
+            "paidAt": nullable(_TIMESTAMP),
+            "paymentMetadata": {"type": ["object", "null"]},
+            "paymentStatus": maybe_text,
+            "taxId": maybe_text,
+            "currency": text,
+            "app": ref("App"),
+            "customer": nullable(ref("Customer")),
+            "wallet": nullable(ref("Wallet")),
+            "tax": nullable(ref("Tax")),
+            "items": {"type": "array", "items": ref("InvoiceItem")},
+            "transactions": {"type": "array", "items": ref("Transaction")},
+            "subtotal": _MONEY,
+            "tax_amount": _MONEY,
+            "total": _MONEY,
+            "amount_paid": _MONEY,
+            "amount_due": {**_MONEY, "minimum": 0},
+            "payment_link_url": nullable(string(format="uri")),
+            "payment_link_expires_at": nullable(_TIMESTAMP),
+        }
+    )
