@@ -18,9 +18,9 @@ from starlette.responses import Response
 from gateway import health
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
+from gateway.http_errors import error_response, json_response, nest_error_body
 from gateway.pages import payment, tracking
 from gateway.rest import invoice_actions, invoices
-from gateway.rest.errors import error_response, json_response, nest_error_body
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
 from schema.app import graphql_routes

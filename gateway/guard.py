@@ -13,7 +13,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.domain.errors import GatewayError
-from gateway.rest.errors import error_response
+from gateway.http_errors import error_response
 from gateway.runtime import Runtime
 from gateway.services.access import authenticate, check_rate_limit
 from gateway.store.base import RateLimitDecision

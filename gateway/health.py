@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.rest.errors import json_response
+from gateway.http_errors import json_response
 from gateway.runtime import Runtime
 from gateway.store.base import StoreUnavailableError
 

@@ -23,7 +23,7 @@ from strawberry.types import ExecutionResult
 from gateway.db.request_reads import RequestReads
 from gateway.domain.errors import PayloadTooLarge, Unauthorized
 from gateway.encoding import dumps
-from gateway.rest.errors import error_response
+from gateway.http_errors import error_response
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from schema.context import Context

@@ -11,8 +11,8 @@ from starlette.routing import Route
 from gateway.db.invoice_views import InvoiceView
 from gateway.domain.errors import InvalidInput
 from gateway.domain.payments import parse_payment
+from gateway.http_errors import json_response
 from gateway.rest.body import read_json
-from gateway.rest.errors import json_response
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.invoice_json import render_invoice

@@ -14,9 +14,10 @@ from gateway.domain.errors import InvalidInput
 from gateway.domain.ids import is_uuid
 from gateway.domain.status import InvoiceStatus
 from gateway.encoding import dumps
+from gateway.http_errors import json_response
 from gateway.rest import invoice_pdf, openapi
 from gateway.rest.body import read_json
-from gateway.rest.errors import json_response
+from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPLAY_HEADER
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import Idempotency, create_invoice
@@ -25,10 +26,6 @@ from gateway.services.idempotency import MAX_KEY_LENGTH, run_idempotent
 from gateway.services.invoice_json import render_invoice
 from gateway.services.invoice_queries import get_invoice, list_invoices
 from gateway.store.base import StoredResponse
-
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
-REPLAY_HEADER = "Idempotent-Replayed"
 
 
 def _context(request: Request) -> tuple[Runtime, Caller]:

@@ -31,7 +31,7 @@ from gateway.db.migrate import upgrade
 from gateway.domain.create_invoice import parse_create_invoice
 from gateway.domain.payments import PaymentRequest
 from gateway.guard import PUBLIC_API_PATHS
-from gateway.rest.invoices import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gateway.rest.openapi import (
     DRAFT_INVOICE_EXAMPLE,
     OPEN_INVOICE_EXAMPLE,

@@ -3,7 +3,7 @@
 Every constraint mirrors what the shim accepts (gateway.domain.create_invoice for the
 create and edit bodies, gateway.rest.invoices for the list query,
 gateway.rest.invoice_actions for payments) and every response is what
-gateway.services.invoice_json, gateway.rest.invoice_pdf and gateway.rest.errors write.
+gateway.services.invoice_json, gateway.rest.invoice_pdf and gateway.http_errors write.
 tests/rest/test_openapi.py fuzzes the running app against this document to keep the two
 in step.
 

@@ -1,8 +1,8 @@
-"""The NestJS-style error bodies gateway.rest.errors writes, and the error answers."""
+"""The NestJS-style error bodies gateway.http_errors writes, and the error answers."""
 
 from __future__ import annotations
 
-from gateway.rest.errors import nest_error_body
+from gateway.http_errors import nest_error_body
 from gateway.rest.openapi.fragments import (
     Schema,
     header,

@@ -4,6 +4,7 @@ list's paging and filters (gateway.rest.invoices reads them)."""
 from __future__ import annotations
 
 from gateway.domain.status import InvoiceStatus
+from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from gateway.rest.openapi.formats import DATE, PRINTABLE_HEADER, UUID
 from gateway.rest.openapi.fragments import Schema, enum, string
 
@@ -52,8 +53,6 @@ def _query(name: str, schema: Schema, description: str) -> Schema:
 
 def list_query() -> list[Schema]:
     """The page and the filters of the invoice list."""
-    # Not at the top: gateway.rest.invoices imports this package for its route.
-    from gateway.rest.invoices import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
     date_filter = string(format="date", pattern=DATE)
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.rest.conventions import REPLAY_HEADER
 from gateway.rest.openapi.errors import errors
 from gateway.rest.openapi.fragments import Schema, header, ref, request_body
 from gateway.rest.openapi.invoice_paths import invoice_paths
@@ -20,8 +21,6 @@ def paths() -> dict[str, Any]:
 
 
 def _create() -> Schema:
-    # Not at the top: gateway.rest.invoices imports this package for its route.
-    from gateway.rest.invoices import REPLAY_HEADER
 
     replayed = header(
         "Present on a replay of an earlier response.",
