@@ -11,9 +11,10 @@ attribute reads. The SQL count thus depends on the query's shape, not on the pag
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from aiodataloader import DataLoader
@@ -148,43 +149,28 @@ async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str,
     return dict(zip(keys, await loader.load_many(keys), strict=True))
 
 
+# The Invoice fields that show a column as it is stored: every field of the GraphQL type
+# with a same-named InvoiceRow field, but those converted below. A new column shows in
+# GraphQL by being declared on both.
+_CONVERTED = frozenset({"status", "payment_methods", "delivery", "payment_metadata"})
+_AS_STORED = tuple(
+    (field.name, InvoiceRow._fields.index(field.name))
+    for field in dataclasses.fields(Invoice)
+    if field.name in InvoiceRow._fields and field.name not in _CONVERTED
+)
+
+
 def _invoice(row: InvoiceRow, related: _Related, base_url: str) -> Invoice:
+    stored: dict[str, Any] = {name: row[index] for name, index in _AS_STORED}
     return Invoice(
-        id=strawberry.ID(row.id),
-        invoice_number=row.invoice_number,
-        name=row.name,
-        email=row.email,
-        address=row.address,
-        phone_number=row.phone_number,
-        logo=row.logo,
-        app_id=strawberry.ID(row.app_id),
-        customer_id=strawberry.ID(row.customer_id),
-        wallet_id=strawberry.ID(row.wallet_id),
-        tax_id=None if row.tax_id is None else strawberry.ID(row.tax_id),
-        due_date=row.due_date,
-        send_date=row.send_date,
-        date_created=row.date_created,
+        **stored,
         status=InvoiceStatus(row.status),
         payment_methods=[PaymentMethod(method) for method in row.payment_methods],
         delivery=DeliveryMethod(row.delivery),
-        payment_link=row.payment_link,
-        partial_payment=row.partial_payment,
-        reminder_sent=row.reminder_sent,
-        paid_at=row.paid_at,
-        payment_status=row.payment_status,
         payment_metadata=None if row.payment_metadata is None else JSON(row.payment_metadata),
-        currency=row.currency,
-        subtotal=row.subtotal,
-        tax_amount=row.tax_amount,
-        total=row.total,
-        amount_paid=row.amount_paid,
         amount_due=row.amount_due,
         payment_link_url=payment_link_url(base_url, row.payment_link_token),
-        payment_link_expires_at=row.payment_link_expires_at,
         pdf_url=invoice_pdf_url(base_url, row.id),
-        sent_at=row.sent_at,
-        first_opened_at=row.first_opened_at,
-        first_clicked_at=row.first_clicked_at,
         app=related.app,
         customer=related.customers.get(row.customer_id),
         wallet=related.wallets.get(row.wallet_id),
