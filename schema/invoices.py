@@ -11,10 +11,9 @@ attribute reads. The SQL count thus depends on the query's shape, not on the pag
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 from aiodataloader import DataLoader
@@ -30,6 +29,7 @@ from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
 from schema.loaders import CustomerPage, Loaders
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Window, connection, window
 from schema.selection import below, names, under
+from schema.stored import stored_fields
 from schema.types import App, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
 
 V = TypeVar("V")
@@ -46,14 +46,7 @@ class Customer:
 
     @classmethod
     def from_row(cls, row: CustomerRow) -> Customer:
-        return cls(
-            id=strawberry.ID(row.id),
-            email=row.email,
-            name=row.name,
-            status=row.status,
-            address=row.address,
-            phone_number=row.phone_number,
-        )
+        return cls(**_CUSTOMER(row))
 
     @strawberry.field
     async def invoices(
@@ -149,21 +142,15 @@ async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str,
     return dict(zip(keys, await loader.load_many(keys), strict=True))
 
 
-# The Invoice fields that show a column as it is stored: every field of the GraphQL type
-# with a same-named InvoiceRow field, but those converted below. A new column shows in
-# GraphQL by being declared on both.
-_CONVERTED = frozenset({"status", "payment_methods", "delivery", "payment_metadata"})
-_AS_STORED = tuple(
-    (field.name, InvoiceRow._fields.index(field.name))
-    for field in dataclasses.fields(Invoice)
-    if field.name in InvoiceRow._fields and field.name not in _CONVERTED
+_CUSTOMER = stored_fields(Customer, CustomerRow)
+_INVOICE = stored_fields(
+    Invoice, InvoiceRow, converted={"status", "payment_methods", "delivery", "payment_metadata"}
 )
 
 
 def _invoice(row: InvoiceRow, related: _Related, base_url: str) -> Invoice:
-    stored: dict[str, Any] = {name: row[index] for name, index in _AS_STORED}
     return Invoice(
-        **stored,
+        **_INVOICE(row),
         status=InvoiceStatus(row.status),
         payment_methods=[PaymentMethod(method) for method in row.payment_methods],
         delivery=DeliveryMethod(row.delivery),

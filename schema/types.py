@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from gateway.db import tables
 from gateway.db.rows import AppRow, ItemRow, ProductRow, TaxRow, TransactionRow, WalletRow
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
+from schema.stored import stored_fields
 
 if TYPE_CHECKING:
     from schema.invoices import Customer
@@ -27,7 +28,7 @@ class App:
 
     @classmethod
     def from_row(cls, row: AppRow) -> App:
-        return cls(id=strawberry.ID(row.id), name=row.name, currency=row.currency)
+        return cls(**_APP(row))
 
 
 @strawberry.type
@@ -39,9 +40,7 @@ class Wallet:
 
     @classmethod
     def from_row(cls, row: WalletRow) -> Wallet:
-        return cls(
-            id=strawberry.ID(row.id), address=row.address, blockchain=row.blockchain, type=row.type
-        )
+        return cls(**_WALLET(row))
 
 
 @strawberry.type
@@ -53,7 +52,7 @@ class Product:
 
     @classmethod
     def from_row(cls, row: ProductRow) -> Product:
-        return cls(id=strawberry.ID(row.id), name=row.name, price=row.price, currency=row.currency)
+        return cls(**_PRODUCT(row))
 
 
 @strawberry.type(description="One step of a tax: a percentage or a fixed amount.")
@@ -75,14 +74,7 @@ class Tax:
 
     @classmethod
     def from_row(cls, row: TaxRow) -> Tax:
-        return cls(
-            id=strawberry.ID(row.id),
-            name=row.name,
-            rate=row.rate,
-            type=row.type,
-            inclusive=row.inclusive,
-            components=[_component(raw) for raw in row.components or ()],
-        )
+        return cls(**_TAX(row), components=[_component(raw) for raw in row.components or ()])
 
 
 def _component(raw: dict[str, Any]) -> TaxComponent:
@@ -105,14 +97,7 @@ class Transaction:
 
     @classmethod
     def from_row(cls, row: TransactionRow) -> Transaction:
-        return cls(
-            id=strawberry.ID(row.id),
-            invoice_id=strawberry.ID(row.invoice_id),
-            amount=row.amount,
-            method=row.method,
-            reference=row.reference,
-            created_at=row.created_at,
-        )
+        return cls(**_TRANSACTION(row))
 
 
 @strawberry.type
@@ -127,15 +112,7 @@ class InvoiceItem:
 
     @classmethod
     def from_row(cls, row: ItemRow, product: Product | None) -> InvoiceItem:
-        return cls(
-            invoice_id=strawberry.ID(row.invoice_id),
-            position=row.position,
-            product_id=strawberry.ID(row.product_id),
-            quantity=row.shown_quantity,
-            unit_price=row.unit_price,
-            line_total=row.line_total,
-            product=product,
-        )
+        return cls(**_ITEM(row), quantity=row.shown_quantity, product=product)
 
 
 @strawberry.type
@@ -215,3 +192,11 @@ class WebhookEndpoint:
             disabled_reason=row.disabled_reason,
             created_at=row.created_at,
         )
+
+
+_APP = stored_fields(App, AppRow)
+_WALLET = stored_fields(Wallet, WalletRow)
+_PRODUCT = stored_fields(Product, ProductRow)
+_TAX = stored_fields(Tax, TaxRow, converted={"components"})
+_TRANSACTION = stored_fields(Transaction, TransactionRow)
+_ITEM = stored_fields(InvoiceItem, ItemRow, converted={"quantity"})
