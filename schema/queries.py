@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, TypeVar
 
 import strawberry
+from aiodataloader import DataLoader
 
 from gateway.db.invoice_pages import InvoiceFilter, Listed, count_of, page_of
 from gateway.db.rows import CustomerRow, ProductRow, TaxRow, WalletRow
@@ -25,13 +26,20 @@ from schema.webhooks import resolve_webhook_endpoints
 
 Info = strawberry.Info[Context, None]
 NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
 First = Annotated[int, strawberry.argument(description="Page size, 1 to 100.")]
 After = Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")]
 
 
+async def _one(
+    loader: DataLoader[str, RowT | None], key: str, node: Callable[[RowT], NodeT]
+) -> NodeT | None:
+    row = await loader.load(key)
+    return None if row is None else node(row)
+
+
 async def resolve_app(info: Info) -> App | None:
-    row = await info.context.loaders.app.load(info.context.caller.app_id)
-    return None if row is None else App.from_row(row)
+    return await _one(info.context.loaders.app, info.context.caller.app_id, App.from_row)
 
 
 async def resolve_invoice(info: Info, id: strawberry.ID) -> Invoice | None:
@@ -62,8 +70,7 @@ async def resolve_invoices(
 
 
 async def resolve_customer(info: Info, id: strawberry.ID) -> Customer | None:
-    row = await info.context.loaders.customers.load(id)
-    return None if row is None else Customer.from_row(row)
+    return await _one(info.context.loaders.customers, id, Customer.from_row)
 
 
 async def resolve_customers(
@@ -73,8 +80,7 @@ async def resolve_customers(
 
 
 async def resolve_product(info: Info, id: strawberry.ID) -> Product | None:
-    row = await info.context.loaders.products.load(id)
-    return None if row is None else Product.from_row(row)
+    return await _one(info.context.loaders.products, id, Product.from_row)
 
 
 async def resolve_products(
@@ -84,8 +90,7 @@ async def resolve_products(
 
 
 async def resolve_tax(info: Info, id: strawberry.ID) -> Tax | None:
-    row = await info.context.loaders.taxes.load(id)
-    return None if row is None else Tax.from_row(row)
+    return await _one(info.context.loaders.taxes, id, Tax.from_row)
 
 
 async def resolve_taxes(
@@ -95,8 +100,7 @@ async def resolve_taxes(
 
 
 async def resolve_wallet(info: Info, id: strawberry.ID) -> Wallet | None:
-    row = await info.context.loaders.wallets.load(id)
-    return None if row is None else Wallet.from_row(row)
+    return await _one(info.context.loaders.wallets, id, Wallet.from_row)
 
 
 async def resolve_wallets(
