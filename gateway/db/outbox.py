@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -76,15 +76,7 @@ async def mark_invoices_past_due(
         col(Invoice.status).in_(from_statuses),
         col(Invoice.due_date) < today,
     )
-    batch = select(col(Invoice.id)).where(*moving).limit(limit).with_for_update(skip_locked=True)
-    stmt = (
-        update(Invoice)
-        .where(col(Invoice.id).in_(batch), *moving)
-        .values(status=to_status)
-        .returning(col(Invoice.id))
-        .execution_options(synchronize_session=False)
-    )
-    return [str(invoice_id) for invoice_id in (await session.exec(stmt)).scalars().all()]
+    return await _mark_batch(session, moving, {"status": to_status}, limit)
 
 
 async def mark_reminders_due(
@@ -97,11 +89,20 @@ async def mark_reminders_due(
         col(Invoice.delivery) == delivery,
         col(Invoice.reminder_sent).is_(False),
     )
-    batch = select(col(Invoice.id)).where(*due).limit(limit).with_for_update(skip_locked=True)
+    return await _mark_batch(session, due, {"reminder_sent": True}, limit)
+
+
+async def _mark_batch(
+    session: AsyncSession,
+    where: tuple[ColumnElement[bool], ...],
+    values: dict[str, Any],
+    limit: int,
+) -> list[str]:
+    batch = select(col(Invoice.id)).where(*where).limit(limit).with_for_update(skip_locked=True)
     stmt = (
         update(Invoice)
-        .where(col(Invoice.id).in_(batch), *due)
-        .values(reminder_sent=True)
+        .where(col(Invoice.id).in_(batch), *where)
+        .values(**values)
         .returning(col(Invoice.id))
         .execution_options(synchronize_session=False)
     )

@@ -19,11 +19,13 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import outbox as outbox_db
 from gateway.db import reads
@@ -82,37 +84,45 @@ def retry_delay(attempts: int, base_seconds: float) -> float:
 
 async def mark_overdue(runtime: Runtime) -> int:
     """OPEN / PARTIALLYPAID invoices due before today -> PASTDUE, with invoice.overdue."""
-    total = 0
-    while True:
-        now = runtime.clock()
-        async with runtime.sessions() as session:
-            ids = await outbox_db.mark_invoices_past_due(
-                session, _OVERDUE_FROM, InvoiceStatus.PASTDUE, now.date(), SCHEDULER_BATCH
-            )
-            invoices = await reads.invoices_of_any_app(session, ids)
-            apps = await reads.apps_by_ids(session, list({inv.app_id for inv in invoices}))
-            for app_id, app in apps.items():
-                mine = [inv for inv in invoices if inv.app_id == app_id]
-                for view in await load_invoice_views(session, app_id, app.name, mine):
-                    base_url = runtime.settings.public_base_url
-                    await emit(session, view, [InvoiceEvent.OVERDUE], now, base_url)
-            await session.commit()
-        total += len(ids)
-        if len(ids) < SCHEDULER_BATCH:
-            return total
+
+    async def step(session: AsyncSession, now: datetime) -> list[str]:
+        ids = await outbox_db.mark_invoices_past_due(
+            session, _OVERDUE_FROM, InvoiceStatus.PASTDUE, now.date(), SCHEDULER_BATCH
+        )
+        invoices = await reads.invoices_of_any_app(session, ids)
+        apps = await reads.apps_by_ids(session, list({inv.app_id for inv in invoices}))
+        base_url = runtime.settings.public_base_url
+        for app_id, app in apps.items():
+            mine = [inv for inv in invoices if inv.app_id == app_id]
+            for view in await load_invoice_views(session, app_id, app.name, mine):
+                await emit(session, view, [InvoiceEvent.OVERDUE], now, base_url)
+        return ids
+
+    return await _in_batches(runtime, step)
 
 
 async def queue_reminders(runtime: Runtime) -> int:
     """One reminder email per PASTDUE invoice delivered by email."""
+
+    async def step(session: AsyncSession, now: datetime) -> list[str]:
+        ids = await outbox_db.mark_reminders_due(
+            session, InvoiceStatus.PASTDUE, DeliveryMethod.EMAIL, SCHEDULER_BATCH
+        )
+        for invoice in await reads.invoices_of_any_app(session, ids):
+            queue_email(session, invoice, EmailKind.REMINDER, now, now)
+        return ids
+
+    return await _in_batches(runtime, step)
+
+
+async def _in_batches(
+    runtime: Runtime, step: Callable[[AsyncSession, datetime], Awaitable[list[str]]]
+) -> int:
+    """Runs a scheduler step, one transaction a batch, until a batch comes back short."""
     total = 0
     while True:
-        now = runtime.clock()
         async with runtime.sessions() as session:
-            ids = await outbox_db.mark_reminders_due(
-                session, InvoiceStatus.PASTDUE, DeliveryMethod.EMAIL, SCHEDULER_BATCH
-            )
-            for invoice in await reads.invoices_of_any_app(session, ids):
-                queue_email(session, invoice, EmailKind.REMINDER, now, now)
+            ids = await step(session, runtime.clock())
             await session.commit()
         total += len(ids)
         if len(ids) < SCHEDULER_BATCH:

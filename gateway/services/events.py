@@ -35,8 +35,26 @@ class EmailKind(StrEnum):
     REMINDER = "reminder"
 
 
-def _message_id() -> str:
-    return f"msg_{uuid.uuid4().hex}"
+def _message(
+    invoice: InvoiceRow,
+    channel: str,
+    event_type: str,
+    payload: str,
+    now: datetime,
+    due: datetime,
+    endpoint_id: str | None = None,
+) -> OutboxMessage:
+    return OutboxMessage(
+        id=f"msg_{uuid.uuid4().hex}",
+        app_id=invoice.app_id,
+        invoice_id=invoice.id,
+        channel=channel,
+        event_type=event_type,
+        endpoint_id=endpoint_id,
+        payload=payload,
+        next_attempt_at=due,
+        created_at=now,
+    )
 
 
 async def emit(
@@ -56,19 +74,7 @@ async def emit(
     for event in events:
         payload = dumps({"type": event.value, "timestamp": timestamp, "data": data}).decode()
         for endpoint in endpoints:
-            session.add(
-                OutboxMessage(
-                    id=_message_id(),
-                    app_id=invoice.app_id,
-                    invoice_id=invoice.id,
-                    channel="webhook",
-                    event_type=event.value,
-                    endpoint_id=endpoint.id,
-                    payload=payload,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
+            session.add(_message(invoice, "webhook", event.value, payload, now, now, endpoint.id))
 
 
 def queue_email(
@@ -79,15 +85,5 @@ def queue_email(
     not_before: datetime,
 ) -> None:
     """An email to the invoice's address, sent by the worker at `not_before` or later."""
-    session.add(
-        OutboxMessage(
-            id=_message_id(),
-            app_id=invoice.app_id,
-            invoice_id=invoice.id,
-            channel="email",
-            event_type=kind.value,
-            payload=dumps({"kind": kind.value, "to": invoice.email}).decode(),
-            next_attempt_at=max(not_before, now),
-            created_at=now,
-        )
-    )
+    payload = dumps({"kind": kind.value, "to": invoice.email}).decode()
+    session.add(_message(invoice, "email", kind.value, payload, now, max(not_before, now)))

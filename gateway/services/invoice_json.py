@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from gateway.db.invoice_views import InvoiceView
-from gateway.db.rows import TaxRow, TransactionRow
+from gateway.db.rows import CustomerRow, TaxRow, TransactionRow, WalletRow
 from gateway.domain.money import plain_number
 from gateway.links import payment_link_url
 
@@ -21,6 +21,10 @@ def iso_datetime(value: datetime | None) -> str | None:
 
 def iso_date(value: date | None) -> str | None:
     return None if value is None else f"{value.isoformat()}T00:00:00.000Z"
+
+
+def _pick(row: CustomerRow | WalletRow | None, *names: str) -> dict[str, Any] | None:
+    return None if row is None else {name: getattr(row, name) for name in names}
 
 
 def _tax(tax: TaxRow | None) -> dict[str, Any] | None:
@@ -48,7 +52,6 @@ def _transaction(txn: TransactionRow) -> dict[str, Any]:
 
 def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
     inv = view.invoice
-    customer, wallet = view.customer, view.wallet
     return {
         "id": inv.id,
         "invoice_number": inv.invoice_number,
@@ -75,22 +78,8 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
         "taxId": inv.tax_id,
         "currency": inv.currency,
         "app": {"id": inv.app_id, "name": view.app_name},
-        "customer": None
-        if customer is None
-        else {
-            "id": customer.id,
-            "email": customer.email,
-            "name": customer.name,
-            "status": customer.status,
-        },
-        "wallet": None
-        if wallet is None
-        else {
-            "id": wallet.id,
-            "address": wallet.address,
-            "blockchain": wallet.blockchain,
-            "type": wallet.type,
-        },
+        "customer": _pick(view.customer, "id", "email", "name", "status"),
+        "wallet": _pick(view.wallet, "id", "address", "blockchain", "type"),
         "tax": _tax(view.tax),
         "items": [
             {
