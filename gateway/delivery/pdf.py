@@ -179,7 +179,7 @@ def _items_table(pdf: _InvoicePdf, view: InvoiceView) -> None:
     pdf.set_font("helvetica", "", 10)
     headings = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
     with pdf.table(
-        col_widths=(90, 20, 32, 32),
+        col_widths=(80, 30, 32, 32),
         text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
         headings_style=headings,
         line_height=6,

@@ -9,8 +9,8 @@ way: "1.5" everywhere, never "1.5000") and the same amounts.
 REST is the reference: it is checked against the request first (the quantities as
 sent, in their canonical form; the payment), then every other rendering against it,
 GraphQL last: an example reaches it only once the webhooks and the PDF agree, so a
-GraphQL disagreement (which any fractional quantity meets while GraphQL reads "1.5000")
-does not hide one in the other renderings.
+GraphQL disagreement does not hide one in the other renderings. Quantities reach the
+API's limit (1,000,000 with 4 places), which the PDF's quantity column must fit.
 
 Run: `pytest tests/renderings -k sqlite` (or `-m postgres`); about 25 invoices each.
 """
@@ -82,9 +82,12 @@ class InvoiceCase:
         return min(max(share, CENT), total - CENT)
 
 
-# 0.0001 to 300, with exactly 1 to 4 places as written ("1.5", "1.50", "1.5000").
-quantities = st.integers(1, 4).flatmap(
-    lambda places: st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(300), places=places)
+# Mostly 0.0001 to 300, sometimes up to the API's 1,000,000; with exactly 1 to 4 places
+# as written ("1.5", "1.50", "1.5000").
+quantities = st.tuples(
+    st.integers(1, 4), st.sampled_from((Decimal(300), Decimal(300), Decimal(1_000_000)))
+).flatmap(
+    lambda shape: st.decimals(min_value=Decimal("0.0001"), max_value=shape[1], places=shape[0])
 )
 
 
