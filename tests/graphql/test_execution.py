@@ -1,20 +1,37 @@
 """schema.execution's shortcut for plain leaf fields answers exactly as graphql-core does:
-the same operations run on one schema twice, with and without the shortcut."""
+the same operations run on one schema twice, with and without the shortcut. And the
+check that keeps it off when graphql-core is not what it was written for.
+(tests/graphql/test_execution_gateway.py does the same with the gateway's schema.)"""
 
 from __future__ import annotations
 
+import inspect
+import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+import graphql
 import pytest
 import strawberry
+from graphql.execution import Executor, collect_fields
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.domain.status import InvoiceStatus
-from schema import enums  # noqa: F401  (registers the enums)
-from schema.execution import GatewayExecutionContext, leaf_plan
+from schema import (
+    enums,  # noqa: F401  (registers the enums)
+    execution,
+)
+from schema.execution import (
+    GatewayExecutionContext,
+    choose_execution_context,
+    leaf_plan,
+    shortcut_supported,
+)
 from schema.scalars import SCALARS
+from schema.schema import schema_for
 
 
 @strawberry.type
@@ -130,7 +147,115 @@ def test_plain_leaf_fields_take_the_shortcut_and_others_do_not() -> None:
     assert leaf_plan(_field(FAST, "Query", "thing")) is None
 
 
-def test_the_gateway_schema_runs_with_the_shortcut() -> None:
-    from schema.schema import schema
+def test_the_installed_graphql_core_is_the_one_the_shortcut_was_written_for() -> None:
+    # When this fails after an upgrade, the app runs stock execution: see the procedure in
+    # schema/execution.py's docstring.
+    assert shortcut_supported() is None
 
-    assert schema.execution_context_class is GatewayExecutionContext
+
+def test_the_override_takes_what_graphql_core_passes() -> None:
+    ours = inspect.signature(GatewayExecutionContext.execute_fields).parameters
+    theirs = inspect.signature(Executor.execute_fields).parameters
+    assert list(ours) == list(theirs)
+
+
+def _with_parameter_more(
+    self: Any,
+    parent_type: Any,
+    source_value: Any,
+    path: Any,
+    grouped_field_set: Any,
+    position_context: Any,
+    incremental: Any = None,
+) -> Any:
+    raise AssertionError("not called")
+
+
+def _renamed(self: Any, error: Any, return_type: Any, field_details_list: Any, path: Any) -> None:
+    raise AssertionError("not called")
+
+
+def _bound(self: Any, return_type: Any, result: Any) -> Any:
+    raise AssertionError("not called")
+
+
+class _OldFieldDetails(NamedTuple):
+    field_node: Any
+    defer_usage: Any
+
+
+Change = Callable[[pytest.MonkeyPatch], None]
+CHANGES: dict[str, tuple[Change, str]] = {
+    "another release": (lambda mp: mp.setattr(graphql, "version", "3.3.3"), "3.3.3"),
+    "execute_fields takes more": (
+        lambda mp: mp.setattr(Executor, "execute_fields", _with_parameter_more),
+        "execute_fields",
+    ),
+    "handle_field_error renamed a parameter": (
+        lambda mp: mp.setattr(Executor, "handle_field_error", _renamed),
+        "handle_field_error",
+    ),
+    "complete_leaf_value is no longer static": (
+        lambda mp: mp.setattr(Executor, "complete_leaf_value", _bound),
+        "complete_leaf_value",
+    ),
+    "settle_in_background is gone": (
+        lambda mp: mp.delattr(Executor, "settle_in_background"),
+        "settle_in_background",
+    ),
+    "Strawberry overrides execute_field": (
+        lambda mp: mp.setattr(
+            StrawberryGraphQLCoreExecutionContext, "execute_field", Executor.execute_field
+        ),
+        "execute_field is overridden by strawberry",
+    ),
+    "no Executor": (lambda mp: mp.delattr(graphql.execution, "Executor"), "Executor"),
+    "no middleware_manager": (
+        lambda mp: mp.delitem(Executor.__annotations__, "middleware_manager"),
+        "middleware_manager",
+    ),
+    "no gather_with_cancel": (
+        lambda mp: mp.setattr(execution, "_gather_with_cancel", None),
+        "gather_with_cancel",
+    ),
+    "FieldDetails without node": (
+        lambda mp: mp.setattr(collect_fields, "FieldDetails", _OldFieldDetails),
+        "FieldDetails",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_changed_graphql_core_is_reported(monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    apply, expected = CHANGES[change]
+    apply(monkeypatch)
+    reason = shortcut_supported()
+    assert reason is not None and expected in reason
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_changed_graphql_core_gets_stock_execution_and_one_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, change: str
+) -> None:
+    apply, expected = CHANGES[change]
+    apply(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="gateway.graphql"):
+        chosen = choose_execution_context(True)
+    assert chosen is StrawberryGraphQLCoreExecutionContext
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and expected in record.getMessage()
+
+
+def test_the_shortcut_when_asked_for_and_supported(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="gateway.graphql"):
+        assert choose_execution_context(True) is GatewayExecutionContext
+        assert choose_execution_context(False) is StrawberryGraphQLCoreExecutionContext
+    assert caplog.records == []
+
+
+def test_one_schema_per_execution_context() -> None:
+    assert schema_for(GatewayExecutionContext) is schema_for(GatewayExecutionContext)
+    assert schema_for(GatewayExecutionContext).execution_context_class is GatewayExecutionContext
+    stock = schema_for()
+    assert stock.execution_context_class is StrawberryGraphQLCoreExecutionContext
+    assert stock is not schema_for(GatewayExecutionContext)
