@@ -15,7 +15,9 @@ from typing import Any, NamedTuple
 import graphql
 import pytest
 import strawberry
+from graphql import GraphQLField
 from graphql.execution import Executor, collect_fields
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -53,6 +55,7 @@ class Thing:
     lines: list[Line]
     missing: str  # non-null, but the object holds None: a field error
     broken_count: int  # holds a string: Int's serializer refuses it
+    broken_label: str | None  # holds a list: String's serializer refuses it, a nullable field
 
     @strawberry.field
     def shout(self, suffix: str = "!") -> str:
@@ -80,6 +83,7 @@ def _thing(number: int) -> Thing:
         lines=[Line(amount=Decimal("1.10"), label=None), Line(amount=Decimal(3), label="x")],
         missing=None,  # type: ignore[arg-type]
         broken_count="many",  # type: ignore[arg-type]
+        broken_label=["a", "b"],  # type: ignore[arg-type]
     )
 
 
@@ -107,6 +111,7 @@ OPERATIONS = [
     '{ things { shout loud: shout(suffix: "?") name } }',
     "{ thing { name missing } }",  # null in a non-null field nulls the parent
     "{ things { name brokenCount } }",
+    "{ things { name brokenLabel count } }",
     "{ thing { name @skip(if: true) nickname @include(if: false) count } }",
     "{ thing { __typename name } }",
     "{ things { name later count lines { label } } }",  # async fields among leaves
@@ -145,6 +150,31 @@ def test_plain_leaf_fields_take_the_shortcut_and_others_do_not() -> None:
     for name in ("shout", "lines"):
         assert leaf_plan(_field(FAST, "Thing", name)) is None, name
     assert leaf_plan(_field(FAST, "Query", "thing")) is None
+
+
+def test_a_resolver_other_than_strawberrys_default_takes_the_full_path() -> None:
+    plain = _field(FAST, "Thing", "name")
+    swapped = GraphQLField(
+        plain.type, resolve=lambda source, _info: source.nickname, extensions=plain.extensions
+    )
+    assert leaf_plan(swapped) is None
+
+
+class Shout(SchemaExtension):
+    """Middleware: wraps every resolver, so no field may skip it."""
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        result = _next(root, info, *args, **kwargs)
+        return result.upper() if isinstance(result, str) else result
+
+
+async def test_middleware_turns_the_shortcut_off() -> None:
+    fast = _schema(execution_context_class=GatewayExecutionContext, extensions=[Shout])
+    plain = _schema(extensions=[Shout])
+    operation = "{ things { name nickname count } }"
+    answer, expected = await fast.execute(operation), await plain.execute(operation)
+    assert answer.errors is None and answer.data == expected.data
+    assert answer.data is not None and answer.data["things"][0]["name"] == "THING 0"
 
 
 def test_the_installed_graphql_core_is_the_one_the_shortcut_was_written_for() -> None:
