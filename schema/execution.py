@@ -123,9 +123,11 @@ def _helpers_missing() -> str | None:
         return "graphql.pyutils has no gather_with_cancel"
     if "node" not in _field_details_fields():
         return "graphql.execution.collect_fields.FieldDetails has no node"
-    if Path._fields != ("prev", "key", "typename"):
-        return f"Path{Path._fields} is not Path('prev', 'key', 'typename')"
-    if "middlewares" not in getattr(graphql.MiddlewareManager, "__slots__", ()):
+    path_fields = getattr(graphql_pyutils.Path, "_fields", ())
+    if path_fields != ("prev", "key", "typename"):
+        return f"Path{path_fields} is not Path('prev', 'key', 'typename')"
+    manager = getattr(graphql, "MiddlewareManager", None)
+    if "middlewares" not in getattr(manager, "__slots__", ()):
         return "MiddlewareManager has no middlewares"
     return None
 
@@ -165,7 +167,10 @@ def choose_execution_context(shortcut: bool) -> type[StrawberryGraphQLCoreExecut
     one it was written for; Strawberry's stock execution context otherwise."""
     if not shortcut:
         return StrawberryGraphQLCoreExecutionContext
-    reason = shortcut_supported()
+    try:
+        reason = shortcut_supported()
+    except Exception as exc:  # a release the check itself trips over is not supported either
+        reason = f"checking graphql-core failed: {exc!r}"
     if reason is not None:
         log.warning("GraphQL leaf-field shortcut off, running stock execution: %s", reason)
         return StrawberryGraphQLCoreExecutionContext

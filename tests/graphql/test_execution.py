@@ -209,6 +209,11 @@ def _bound(self: Any, return_type: Any, result: Any) -> Any:
     raise AssertionError("not called")
 
 
+class _OldPath(NamedTuple):
+    prev: Any
+    key: Any
+
+
 class _OldFieldDetails(NamedTuple):
     field_node: Any
     defer_usage: Any
@@ -248,6 +253,11 @@ CHANGES: dict[str, tuple[Change, str]] = {
         lambda mp: mp.setattr(execution, "_gather_with_cancel", None),
         "gather_with_cancel",
     ),
+    "no MiddlewareManager": (
+        lambda mp: mp.delattr(graphql, "MiddlewareManager"),
+        "MiddlewareManager",
+    ),
+    "Path without typename": (lambda mp: mp.setattr(graphql.pyutils, "Path", _OldPath), "Path"),
     "FieldDetails without node": (
         lambda mp: mp.setattr(collect_fields, "FieldDetails", _OldFieldDetails),
         "FieldDetails",
@@ -274,6 +284,19 @@ def test_a_changed_graphql_core_gets_stock_execution_and_one_warning(
     assert chosen is StrawberryGraphQLCoreExecutionContext
     [record] = caplog.records
     assert record.levelno == logging.WARNING and expected in record.getMessage()
+
+
+def test_a_check_that_fails_counts_as_unsupported(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def tripped(_cls: type) -> set[str]:
+        raise RuntimeError("unexpected shape")
+
+    monkeypatch.setattr(execution, "_annotations", tripped)
+    with caplog.at_level(logging.WARNING, logger="gateway.graphql"):
+        assert choose_execution_context(True) is StrawberryGraphQLCoreExecutionContext
+    [record] = caplog.records
+    assert "unexpected shape" in record.getMessage()
 
 
 def test_the_shortcut_when_asked_for_and_supported(caplog: pytest.LogCaptureFixture) -> None:
