@@ -69,7 +69,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             *invoice_actions.routes,
             *payment.routes,
             *tracking.routes,
-            *graphql_routes(),
+            *graphql_routes(settings),
         ],
         middleware=[Middleware(ApiGuard)],
         exception_handlers={

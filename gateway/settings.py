@@ -69,6 +69,9 @@ class Settings:
     idempotency_lease_seconds: int = 30
     max_body_bytes: int = 256 * 1024
     graphql_introspection: bool = True
+    # schema.execution's in-place resolution of plain leaf fields; off runs Strawberry's
+    # stock execution (same answers, more CPU), e.g. to rule the override out.
+    graphql_execution_shortcut: bool = True
     log_level: str = "info"
     # Webhook URLs on private, loopback or link-local addresses are refused (SSRF)
     # unless this is set; for local development and tests only.
@@ -99,6 +102,7 @@ class Settings:
             ),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             graphql_introspection=_bool(env, "GRAPHQL_INTROSPECTION", True),
+            graphql_execution_shortcut=_bool(env, "GRAPHQL_EXECUTION_SHORTCUT", True),
             log_level=env.get("LOG_LEVEL") or cls.log_level,
             allow_private_webhook_urls=_bool(env, "ALLOW_PRIVATE_WEBHOOK_URLS", False),
             webhook_timeout_seconds=_float(

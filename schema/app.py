@@ -26,11 +26,13 @@ from gateway.encoding import dumps
 from gateway.http_errors import error_response
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
+from gateway.settings import Settings
 from schema.context import Context
 from schema.errors import present
+from schema.execution import choose_execution_context
 from schema.graphiql import ASSETS_PATH, GRAPHIQL_HTML
 from schema.loaders import build_loaders
-from schema.schema import schema
+from schema.schema import schema_for
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -131,9 +133,10 @@ def _capped(scope: Scope, receive: Receive, limit: int) -> Receive:
     return capped
 
 
-def graphql_routes() -> list[BaseRoute]:
+def graphql_routes(settings: Settings) -> list[BaseRoute]:
     """/graphql (operations over POST, or GET for queries; GET from a browser is GraphiQL)
     and /graphql/assets/ (GraphiQL's scripts and styles, public)."""
+    schema = schema_for(choose_execution_context(settings.graphql_execution_shortcut))
     app = GatewayGraphQL(
         schema,
         graphql_ide="graphiql",

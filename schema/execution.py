@@ -1,16 +1,16 @@
 """The execution context: Strawberry's, with a shortcut for plain leaf fields.
 
-A nested page of invoices is mostly leaf fields (about 1,100 of 1,200) that read an
-attribute of an object built up front (schema.invoices). For each one graphql-core
-makes a Path, builds a ResolveInfo, checks for arguments, calls Strawberry's attribute
-resolver (which ignores the info), recurses through complete_value for the non-null
-wrapper and asks whether the result is awaitable. The shortcut does what those steps
-amount to for such a field: read the attribute and serialize it with the field's scalar
-or enum type. A null in a non-null field and a serializer's error take graphql-core's
-own error path (with the field's Path, made only then), so answers and errors are the
-same as without it (tests/graphql/test_execution.py runs both side by side).
+A nested page of invoices is mostly leaf fields that read an attribute of an object built
+up front (schema.invoices). For each one graphql-core makes a Path, builds a ResolveInfo,
+checks for arguments, calls Strawberry's attribute resolver (which ignores the info),
+recurses through complete_value for the non-null wrapper and asks whether the result is
+awaitable. The shortcut does what those steps amount to for such a field: read the
+attribute and serialize it with the field's scalar or enum type. A null in a non-null
+field and a serializer's error take graphql-core's own error path (with the field's
+Path, made only then), so answers and errors are the same as without it
+(tests/graphql/test_execution.py and test_execution_gateway.py run both side by side).
 
-A field takes the shortcut when Strawberry marked its resolver as the default one (no
+A field takes the shortcut when Strawberry made its resolver the default one (no
 resolver function, no field extensions, no arguments), the schema's default resolver is
 getattr, its type is a scalar or an enum (optionally non-null), the query passes it no
 arguments, and no schema extension wraps resolvers (no middleware). Everything else goes
@@ -18,15 +18,30 @@ through graphql-core unchanged. Which fields of a selection take it is worked ou
 per selection and request: graphql-core hands the same field set for every item of a
 list.
 
-execute_fields is graphql-core 3.3's (its loop, with the shortcut added), so
-pyproject.toml keeps graphql-core within 3.3; the side-by-side tests catch a change.
+The override leans on graphql-core internals: execute_fields is a copy of 3.3.2's loop,
+and it calls execute_field, handle_field_error, complete_leaf_value and
+settle_in_background with their 3.3.2 signatures. graphql-core changed these within the
+3.3 line, so pinning is not enough: `shortcut_supported()` compares the installed
+graphql-core against what the override was written for, and `choose_execution_context()`
+falls back to Strawberry's stock execution context (one warning logged) when it differs
+or when settings.graphql_execution_shortcut is off. The endpoint then keeps working,
+only with more CPU per leaf field.
+
+To accept another graphql-core release: diff its Executor.execute_fields against the
+copy below, adjust EXPECTED_SIGNATURES if needed, add it to VERIFIED_GRAPHQL_CORE and run
+tests/graphql/test_execution*.py.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import graphql
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
@@ -35,12 +50,131 @@ from graphql import (
     GraphQLOutputType,
     is_leaf_type,
 )
-from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
-from graphql.pyutils import Path, Undefined, gather_with_cancel
+from graphql import execution as graphql_execution
+from graphql import pyutils as graphql_pyutils
+from graphql.pyutils import Path, Undefined
+from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-DEFINITION = "strawberry-definition"  # where Strawberry keeps a field's definition
+if TYPE_CHECKING:
+    # Annotations only: graphql-core releases without these must still import this module.
+    from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+
+log = logging.getLogger("gateway.graphql")
+
+VERIFIED_GRAPHQL_CORE = ("3.3.2",)
+"""graphql-core releases whose Executor.execute_fields the override was compared with."""
+
+EXPECTED_SIGNATURES = {
+    "execute_fields": (
+        "(self, parent_type, source_value, path, grouped_field_set, position_context)"
+    ),
+    "execute_field": "(self, parent_type, source, field_details_list, path, position_context)",
+    "handle_field_error": "(self, raw_error, return_type, field_details_list, path)",
+    "complete_leaf_value": "(return_type, result)",
+    "settle_in_background": "(self, awaitables)",
+}
+"""The Executor methods the override replaces or calls, as it calls them."""
+
+BYPASSED = ("execute_fields", "execute_field", "complete_value")
+"""What a shortcut field skips: an override of these between graphql-core's Executor and
+Strawberry's execution context (say, Strawberry's own) would be skipped too."""
+
+EXECUTOR_ATTRIBUTES = ("schema", "is_awaitable", "middleware_manager")
+"""Attributes the override reads, set by Executor.__init__."""
+
+# Optional: releases before 3.3 lack it, and this module must import with those.
+_gather_with_cancel: Callable[..., Any] | None = getattr(
+    graphql_pyutils, "gather_with_cancel", None
+)
+
+
+def shortcut_supported() -> str | None:
+    """None when the installed graphql-core is the one the override was written for, else
+    the reason it is not (for the log line)."""
+    version = graphql.version
+    if version not in VERIFIED_GRAPHQL_CORE:
+        return f"graphql-core {version} is not one of {', '.join(VERIFIED_GRAPHQL_CORE)}"
+    executor = getattr(graphql_execution, "Executor", None)
+    if not isinstance(executor, type) or not issubclass(
+        StrawberryGraphQLCoreExecutionContext, executor
+    ):
+        return "Strawberry's execution context is not a graphql.execution.Executor"
+    for name, expected in EXPECTED_SIGNATURES.items():
+        method = getattr(StrawberryGraphQLCoreExecutionContext, name, None)
+        found = _parameters(method) if callable(method) else "missing"
+        if found != expected:
+            return f"Executor.{name}{found} is not {name}{expected}"
+    for name in BYPASSED:
+        owner = _owner(StrawberryGraphQLCoreExecutionContext, name)
+        if owner is not executor:
+            return f"{name} is overridden by {owner.__module__}.{owner.__qualname__}"
+    annotated = _annotations(executor)
+    for name in EXECUTOR_ATTRIBUTES:
+        if name not in annotated:
+            return f"Executor has no attribute {name}"
+    return _helpers_missing()
+
+
+def _helpers_missing() -> str | None:
+    if _gather_with_cancel is None:
+        return "graphql.pyutils has no gather_with_cancel"
+    if "node" not in _field_details_fields():
+        return "graphql.execution.collect_fields.FieldDetails has no node"
+    path_fields = getattr(graphql_pyutils.Path, "_fields", ())
+    if path_fields != ("prev", "key", "typename"):
+        return f"Path{path_fields} is not Path('prev', 'key', 'typename')"
+    manager = getattr(graphql, "MiddlewareManager", None)
+    if "middlewares" not in getattr(manager, "__slots__", ()):
+        return "MiddlewareManager has no middlewares"
+    return None
+
+
+def _field_details_fields() -> tuple[str, ...]:
+    try:
+        module = importlib.import_module("graphql.execution.collect_fields")
+    except ImportError:
+        return ()
+    return tuple(getattr(getattr(module, "FieldDetails", None), "_fields", ()))
+
+
+def _parameters(method: Callable[..., Any]) -> str:
+    """The signature's parameter list without annotations and defaults: what a call
+    needs to line up with."""
+    try:
+        signature = inspect.signature(method)
+    except (TypeError, ValueError):
+        return "(?)"
+    bare = [
+        parameter.replace(annotation=inspect.Parameter.empty, default=inspect.Parameter.empty)
+        for parameter in signature.parameters.values()
+    ]
+    return str(signature.replace(parameters=bare, return_annotation=inspect.Signature.empty))
+
+
+def _owner(cls: type, name: str) -> type:
+    return next((klass for klass in cls.__mro__ if name in vars(klass)), object)
+
+
+def _annotations(cls: type) -> set[str]:
+    return {name for klass in cls.__mro__ for name in vars(klass).get("__annotations__", {})}
+
+
+def choose_execution_context(shortcut: bool) -> type[StrawberryGraphQLCoreExecutionContext]:
+    """GatewayExecutionContext when `shortcut` is on and the installed graphql-core is the
+    one it was written for; Strawberry's stock execution context otherwise."""
+    if not shortcut:
+        return StrawberryGraphQLCoreExecutionContext
+    try:
+        reason = shortcut_supported()
+    except Exception as exc:  # a release the check itself trips over is not supported either
+        reason = f"checking graphql-core failed: {exc!r}"
+    if reason is not None:
+        log.warning("GraphQL leaf-field shortcut off, running stock execution: %s", reason)
+        return StrawberryGraphQLCoreExecutionContext
+    return GatewayExecutionContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +198,12 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
 
 
 def _build_plan(field_def: GraphQLField) -> LeafPlan | None:
-    definition = (field_def.extensions or {}).get(DEFINITION)
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     resolve = field_def.resolve
     if (
         not isinstance(definition, StrawberryField)
-        or not getattr(resolve, "_is_default", False)
+        or resolve is None
+        or not is_default_resolver(resolve)
         or not definition.is_basic_field
         or definition.default_resolver is not getattr
         or field_def.args
@@ -112,7 +247,7 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         source_value: Any,
         path: Path | None,
         grouped_field_set: GroupedFieldSet,
-        position_context: Any = None,
+        position_context: Any,
     ) -> Any:
         """graphql-core's execute_fields, with plain leaf fields resolved in place."""
         plans = self._plans_for(parent_type, grouped_field_set)
@@ -148,7 +283,8 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 field = awaitable_fields[0]
                 results[field] = await results[field]
             else:
-                awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+                assert _gather_with_cancel is not None  # shortcut_supported() checked it
+                awaited = await _gather_with_cancel(*(results[field] for field in awaitable_fields))
                 results.update(zip(awaitable_fields, awaited, strict=True))
             return results
 

@@ -1,5 +1,9 @@
 """The Schema, with its guardrails and caches. Validation rules are built once, here:
-rule classes built per request would never hit the validation cache."""
+rule classes built per request would never hit the validation cache.
+
+The app builds its schema with the execution context its settings choose
+(schema.execution.choose_execution_context, called by schema.app); `schema` below is the
+stock-executed one, for the SDL and tools."""
 
 from __future__ import annotations
 
@@ -18,10 +22,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from schema.context import Context
-from schema.execution import GatewayExecutionContext
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
@@ -85,10 +89,27 @@ def _extensions() -> list[Any]:
     ]
 
 
-schema = GatewaySchema(
-    query=Query,
-    mutation=Mutation,
-    extensions=_extensions(),
-    config=StrawberryConfig(scalar_map=SCALARS),
-    execution_context_class=GatewayExecutionContext,
-)
+ExecutionContextClass = type[StrawberryGraphQLCoreExecutionContext]
+
+# One schema per execution context class and process: every app built (tests build many)
+# shares it, so schema.execution's field plans and the validation cache stay bounded.
+_schemas: dict[ExecutionContextClass, GatewaySchema] = {}
+
+
+def schema_for(
+    execution_context_class: ExecutionContextClass = StrawberryGraphQLCoreExecutionContext,
+) -> GatewaySchema:
+    """The schema, run with `execution_context_class`."""
+    built = _schemas.get(execution_context_class)
+    if built is None:
+        built = _schemas[execution_context_class] = GatewaySchema(
+            query=Query,
+            mutation=Mutation,
+            extensions=_extensions(),
+            config=StrawberryConfig(scalar_map=SCALARS),
+            execution_context_class=execution_context_class,
+        )
+    return built
+
+
+schema = schema_for()

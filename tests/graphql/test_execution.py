@@ -1,20 +1,39 @@
 """schema.execution's shortcut for plain leaf fields answers exactly as graphql-core does:
-the same operations run on one schema twice, with and without the shortcut."""
+the same operations run on one schema twice, with and without the shortcut. And the
+check that keeps it off when graphql-core is not what it was written for.
+(tests/graphql/test_execution_gateway.py does the same with the gateway's schema.)"""
 
 from __future__ import annotations
 
+import inspect
+import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+import graphql
 import pytest
 import strawberry
+from graphql import GraphQLField
+from graphql.execution import Executor, collect_fields
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.domain.status import InvoiceStatus
-from schema import enums  # noqa: F401  (registers the enums)
-from schema.execution import GatewayExecutionContext, leaf_plan
+from schema import (
+    enums,  # noqa: F401  (registers the enums)
+    execution,
+)
+from schema.execution import (
+    GatewayExecutionContext,
+    choose_execution_context,
+    leaf_plan,
+    shortcut_supported,
+)
 from schema.scalars import SCALARS
+from schema.schema import schema_for
 
 
 @strawberry.type
@@ -36,6 +55,7 @@ class Thing:
     lines: list[Line]
     missing: str  # non-null, but the object holds None: a field error
     broken_count: int  # holds a string: Int's serializer refuses it
+    broken_label: str | None  # holds a list: String's serializer refuses it, a nullable field
 
     @strawberry.field
     def shout(self, suffix: str = "!") -> str:
@@ -63,6 +83,7 @@ def _thing(number: int) -> Thing:
         lines=[Line(amount=Decimal("1.10"), label=None), Line(amount=Decimal(3), label="x")],
         missing=None,  # type: ignore[arg-type]
         broken_count="many",  # type: ignore[arg-type]
+        broken_label=["a", "b"],  # type: ignore[arg-type]
     )
 
 
@@ -90,6 +111,7 @@ OPERATIONS = [
     '{ things { shout loud: shout(suffix: "?") name } }',
     "{ thing { name missing } }",  # null in a non-null field nulls the parent
     "{ things { name brokenCount } }",
+    "{ things { name brokenLabel count } }",
     "{ thing { name @skip(if: true) nickname @include(if: false) count } }",
     "{ thing { __typename name } }",
     "{ things { name later count lines { label } } }",  # async fields among leaves
@@ -130,7 +152,163 @@ def test_plain_leaf_fields_take_the_shortcut_and_others_do_not() -> None:
     assert leaf_plan(_field(FAST, "Query", "thing")) is None
 
 
-def test_the_gateway_schema_runs_with_the_shortcut() -> None:
-    from schema.schema import schema
+def test_a_resolver_other_than_strawberrys_default_takes_the_full_path() -> None:
+    plain = _field(FAST, "Thing", "name")
+    swapped = GraphQLField(
+        plain.type, resolve=lambda source, _info: source.nickname, extensions=plain.extensions
+    )
+    assert leaf_plan(swapped) is None
 
-    assert schema.execution_context_class is GatewayExecutionContext
+
+class Shout(SchemaExtension):
+    """Middleware: wraps every resolver, so no field may skip it."""
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        result = _next(root, info, *args, **kwargs)
+        return result.upper() if isinstance(result, str) else result
+
+
+async def test_middleware_turns_the_shortcut_off() -> None:
+    fast = _schema(execution_context_class=GatewayExecutionContext, extensions=[Shout])
+    plain = _schema(extensions=[Shout])
+    operation = "{ things { name nickname count } }"
+    answer, expected = await fast.execute(operation), await plain.execute(operation)
+    assert answer.errors is None and answer.data == expected.data
+    assert answer.data is not None and answer.data["things"][0]["name"] == "THING 0"
+
+
+def test_the_installed_graphql_core_is_the_one_the_shortcut_was_written_for() -> None:
+    # When this fails after an upgrade, the app runs stock execution: see the procedure in
+    # schema/execution.py's docstring.
+    assert shortcut_supported() is None
+
+
+def test_the_override_takes_what_graphql_core_passes() -> None:
+    ours = inspect.signature(GatewayExecutionContext.execute_fields).parameters
+    theirs = inspect.signature(Executor.execute_fields).parameters
+    assert list(ours) == list(theirs)
+
+
+def _with_parameter_more(
+    self: Any,
+    parent_type: Any,
+    source_value: Any,
+    path: Any,
+    grouped_field_set: Any,
+    position_context: Any,
+    incremental: Any = None,
+) -> Any:
+    raise AssertionError("not called")
+
+
+def _renamed(self: Any, error: Any, return_type: Any, field_details_list: Any, path: Any) -> None:
+    raise AssertionError("not called")
+
+
+def _bound(self: Any, return_type: Any, result: Any) -> Any:
+    raise AssertionError("not called")
+
+
+class _OldPath(NamedTuple):
+    prev: Any
+    key: Any
+
+
+class _OldFieldDetails(NamedTuple):
+    field_node: Any
+    defer_usage: Any
+
+
+Change = Callable[[pytest.MonkeyPatch], None]
+CHANGES: dict[str, tuple[Change, str]] = {
+    "another release": (lambda mp: mp.setattr(graphql, "version", "3.3.3"), "3.3.3"),
+    "execute_fields takes more": (
+        lambda mp: mp.setattr(Executor, "execute_fields", _with_parameter_more),
+        "execute_fields",
+    ),
+    "handle_field_error renamed a parameter": (
+        lambda mp: mp.setattr(Executor, "handle_field_error", _renamed),
+        "handle_field_error",
+    ),
+    "complete_leaf_value is no longer static": (
+        lambda mp: mp.setattr(Executor, "complete_leaf_value", _bound),
+        "complete_leaf_value",
+    ),
+    "settle_in_background is gone": (
+        lambda mp: mp.delattr(Executor, "settle_in_background"),
+        "settle_in_background",
+    ),
+    "Strawberry overrides execute_field": (
+        lambda mp: mp.setattr(
+            StrawberryGraphQLCoreExecutionContext, "execute_field", Executor.execute_field
+        ),
+        "execute_field is overridden by strawberry",
+    ),
+    "no Executor": (lambda mp: mp.delattr(graphql.execution, "Executor"), "Executor"),
+    "no middleware_manager": (
+        lambda mp: mp.delitem(Executor.__annotations__, "middleware_manager"),
+        "middleware_manager",
+    ),
+    "no gather_with_cancel": (
+        lambda mp: mp.setattr(execution, "_gather_with_cancel", None),
+        "gather_with_cancel",
+    ),
+    "no MiddlewareManager": (
+        lambda mp: mp.delattr(graphql, "MiddlewareManager"),
+        "MiddlewareManager",
+    ),
+    "Path without typename": (lambda mp: mp.setattr(graphql.pyutils, "Path", _OldPath), "Path"),
+    "FieldDetails without node": (
+        lambda mp: mp.setattr(collect_fields, "FieldDetails", _OldFieldDetails),
+        "FieldDetails",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_changed_graphql_core_is_reported(monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    apply, expected = CHANGES[change]
+    apply(monkeypatch)
+    reason = shortcut_supported()
+    assert reason is not None and expected in reason
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_changed_graphql_core_gets_stock_execution_and_one_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, change: str
+) -> None:
+    apply, expected = CHANGES[change]
+    apply(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="gateway.graphql"):
+        chosen = choose_execution_context(True)
+    assert chosen is StrawberryGraphQLCoreExecutionContext
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and expected in record.getMessage()
+
+
+def test_a_check_that_fails_counts_as_unsupported(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def tripped(_cls: type) -> set[str]:
+        raise RuntimeError("unexpected shape")
+
+    monkeypatch.setattr(execution, "_annotations", tripped)
+    with caplog.at_level(logging.WARNING, logger="gateway.graphql"):
+        assert choose_execution_context(True) is StrawberryGraphQLCoreExecutionContext
+    [record] = caplog.records
+    assert "unexpected shape" in record.getMessage()
+
+
+def test_the_shortcut_when_asked_for_and_supported(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="gateway.graphql"):
+        assert choose_execution_context(True) is GatewayExecutionContext
+        assert choose_execution_context(False) is StrawberryGraphQLCoreExecutionContext
+    assert caplog.records == []
+
+
+def test_one_schema_per_execution_context() -> None:
+    assert schema_for(GatewayExecutionContext) is schema_for(GatewayExecutionContext)
+    assert schema_for(GatewayExecutionContext).execution_context_class is GatewayExecutionContext
+    stock = schema_for()
+    assert stock.execution_context_class is StrawberryGraphQLCoreExecutionContext
+    assert stock is not schema_for(GatewayExecutionContext)
