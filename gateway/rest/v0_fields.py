@@ -21,11 +21,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from gateway.domain.errors import InvalidInput
 from gateway.domain.money import to_decimal
 from gateway.domain.problems import Path, Problem, empty
 from gateway.domain.value_rules import Choice, Count, Rule
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NOT_AN_OBJECT = "request body must be a JSON object"
 
 
 class Kind(StrEnum):
@@ -94,6 +96,13 @@ class _Invalid:
 
 
 _INVALID = _Invalid()
+
+
+def body_object(payload: object) -> Mapping[str, object]:
+    """The parsed JSON body, which must be an object."""
+    if not isinstance(payload, Mapping):
+        raise InvalidInput([_NOT_AN_OBJECT])
+    return payload
 
 
 def parse_fields(

@@ -4,17 +4,13 @@ table is read, and tests/rest/test_v0_invoice_body.py for every message."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from gateway.domain import invoice_rules as rules
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
 from gateway.domain.errors import InvalidInput
 from gateway.domain.problems import Problem
 from gateway.domain.status import InvoiceStatus
 from gateway.domain.update_invoice import UpdateInvoiceCommand
-from gateway.rest.v0_fields import Kind, V0Field, parse_fields
-
-NOT_AN_OBJECT = "request body must be a JSON object"
+from gateway.rest.v0_fields import Kind, V0Field, body_object, parse_fields
 
 ITEM_FIELDS = (
     V0Field("product_id", "product_id", Kind.TEXT, required=True, rule=rules.PRODUCT_ID),
@@ -82,7 +78,7 @@ _NOT_DRAFT = Problem(("status",), "NOT_DRAFT", "must be DRAFT here; send the inv
 
 
 def parse_create_invoice(payload: object) -> CreateInvoiceCommand:
-    body = _object(payload)
+    body = body_object(payload)
     problems: list[Problem] = []
     values = parse_fields(body, INVOICE_FIELDS, problems)
     if problems:
@@ -92,7 +88,7 @@ def parse_create_invoice(payload: object) -> CreateInvoiceCommand:
 
 def parse_update_invoice(payload: object) -> UpdateInvoiceCommand:
     """Only the fields given; null clears an optional field (and is empty for the rest)."""
-    body = _object(payload)
+    body = body_object(payload)
     if body.get("status", InvoiceStatus.DRAFT.value) != InvoiceStatus.DRAFT.value:
         raise InvalidInput([_NOT_DRAFT])
     problems: list[Problem] = []
@@ -100,9 +96,3 @@ def parse_update_invoice(payload: object) -> UpdateInvoiceCommand:
     if problems:
         raise InvalidInput(problems)
     return rules.canonical_update(UpdateInvoiceCommand(**values))
-
-
-def _object(payload: object) -> Mapping[str, object]:
-    if not isinstance(payload, Mapping):
-        raise InvalidInput([NOT_AN_OBJECT])
-    return payload

@@ -3,14 +3,11 @@ A wrong or missing value says only what it must be (no "should not be empty").""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from gateway.domain import payment_rules as rules
 from gateway.domain.errors import InvalidInput
 from gateway.domain.payments import PaymentRequest
 from gateway.domain.problems import Problem
-from gateway.rest.v0_fields import Kind, V0Field, parse_fields
-from gateway.rest.v0_invoice_body import NOT_AN_OBJECT
+from gateway.rest.v0_fields import Kind, V0Field, body_object, parse_fields
 
 PAYMENT_FIELDS = (
     V0Field(
@@ -34,10 +31,8 @@ PAYMENT_FIELDS = (
 
 
 def parse_payment(payload: object) -> PaymentRequest:
-    if not isinstance(payload, Mapping):
-        raise InvalidInput([NOT_AN_OBJECT])
     problems: list[Problem] = []
-    values = parse_fields(payload, PAYMENT_FIELDS, problems)
+    values = parse_fields(body_object(payload), PAYMENT_FIELDS, problems)
     if problems:
         raise InvalidInput(problems)
     return PaymentRequest(**values)
