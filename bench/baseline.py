@@ -28,8 +28,9 @@ from bench.bare_create import create_invoice
 from bench.bare_list import list_invoices
 from bench.bare_sql import CREDENTIAL_BY_KEY
 from gateway.db.engine import build_engine
-from gateway.domain.create_invoice import check_dates, parse_create_invoice
+from gateway.domain.create_invoice import check_dates
 from gateway.domain.errors import GatewayError
+from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.settings import Settings
 from gateway.store.base import ClaimState, StoredResponse
 from gateway.store.redis_store import RedisStore

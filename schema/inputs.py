@@ -1,6 +1,6 @@
-"""Input types. Each turns into the v0 request body it stands for (`to_v0`), so both
-surfaces are validated by the same code (gateway.domain.create_invoice for create and
-update, gateway.rest.invoice_actions.parse_payment for payments) with the same messages."""
+"""Input types. Each builds the domain command it stands for (`to_command`); the
+resolvers check it with the same domain rules the REST parser runs
+(gateway.domain.invoice_rules, gateway.domain.payment_rules)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,10 @@ from typing import Any
 
 import strawberry
 
+from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.payments import PaymentRequest
+from gateway.domain.update_invoice import UNCHANGED, UpdateInvoiceCommand
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
-
-# v0 body field -> GraphQL input field, where the names differ.
-V0_TO_GRAPHQL = {
-    "customer_id": "customerId",
-    "due_date": "dueDate",
-    "send_date": "sendDate",
-    "payment_link": "paymentLink",
-    "payment_methods": "paymentMethods",
-    "partial_payment": "partialPayment",
-    "phone_number": "phoneNumber",
-    "product_id": "productId",
-}
 
 
 @strawberry.input
@@ -31,6 +22,9 @@ class InvoiceItemInput:
     quantity: Decimal = strawberry.field(
         description="Greater than 0, at most 1000000, at most 4 decimal places."
     )
+
+    def to_item(self) -> ItemRequest:
+        return ItemRequest(product_id=self.product_id, quantity=self.quantity)
 
 
 @strawberry.input(description="The same fields as the v0 create-invoice request body.")
@@ -52,28 +46,25 @@ class CreateInvoiceInput:
     logo: str | None = None
     tax_id: strawberry.ID | None = None
 
-    def to_v0(self) -> dict[str, Any]:
-        """The v0 JSON body this input stands for (dates as ISO strings, enums as values)."""
-        return {
-            "name": self.name,
-            "email": self.email,
-            "customer_id": self.customer_id,
-            "walletId": self.wallet_id,
-            "items": [
-                {"product_id": item.product_id, "quantity": item.quantity} for item in self.items
-            ],
-            "due_date": self.due_date.isoformat(),
-            "delivery": self.delivery.value,
-            "payment_link": self.payment_link,
-            "payment_methods": [method.value for method in self.payment_methods],
-            "status": self.status.value,
-            "partial_payment": self.partial_payment,
-            "address": self.address,
-            "phone_number": self.phone_number,
-            "send_date": None if self.send_date is None else self.send_date.isoformat(),
-            "logo": self.logo,
-            "taxId": self.tax_id,
-        }
+    def to_command(self) -> CreateInvoiceCommand:
+        return CreateInvoiceCommand(
+            name=self.name,
+            email=self.email,
+            customer_id=self.customer_id,
+            wallet_id=self.wallet_id,
+            items=tuple(item.to_item() for item in self.items),
+            due_date=self.due_date,
+            delivery=self.delivery,
+            payment_link=self.payment_link,
+            payment_methods=tuple(self.payment_methods),
+            status=self.status,
+            partial_payment=self.partial_payment,
+            address=self.address,
+            phone_number=self.phone_number,
+            send_date=self.send_date,
+            logo=self.logo,
+            tax_id=self.tax_id,
+        )
 
 
 @strawberry.input(
@@ -102,32 +93,30 @@ class UpdateInvoiceInput:
     logo: str | None = None
     tax_id: strawberry.ID | None = None
 
-    def to_v0(self) -> dict[str, Any]:
-        """The v0 change set: only the fields given (not null), under their v0 names."""
-        changes: dict[str, Any] = {
+    def to_command(self) -> UpdateInvoiceCommand:
+        """The fields given (not null); the rest UNCHANGED."""
+        items = None if self.items is None else tuple(item.to_item() for item in self.items)
+        methods = None if self.payment_methods is None else tuple(self.payment_methods)
+        given: dict[str, Any] = {
             "name": self.name,
             "email": self.email,
             "customer_id": self.customer_id,
-            "walletId": self.wallet_id,
-            "items": None
-            if self.items is None
-            else [
-                {"product_id": item.product_id, "quantity": item.quantity} for item in self.items
-            ],
-            "due_date": None if self.due_date is None else self.due_date.isoformat(),
-            "delivery": None if self.delivery is None else self.delivery.value,
+            "wallet_id": self.wallet_id,
+            "items": items,
+            "due_date": self.due_date,
+            "delivery": self.delivery,
             "payment_link": self.payment_link,
-            "payment_methods": None
-            if self.payment_methods is None
-            else [method.value for method in self.payment_methods],
+            "payment_methods": methods,
             "partial_payment": self.partial_payment,
             "address": self.address,
             "phone_number": self.phone_number,
-            "send_date": None if self.send_date is None else self.send_date.isoformat(),
+            "send_date": self.send_date,
             "logo": self.logo,
-            "taxId": self.tax_id,
+            "tax_id": self.tax_id,
         }
-        return {name: value for name, value in changes.items() if value is not None}
+        return UpdateInvoiceCommand(
+            **{name: UNCHANGED if value is None else value for name, value in given.items()}
+        )
 
 
 @strawberry.input(description="A payment received for an invoice, as POST .../payments takes it.")
@@ -141,6 +130,5 @@ class RecordPaymentInput:
         default=None, description="Your reference for the payment, at most 200 characters."
     )
 
-    def to_v0(self) -> dict[str, Any]:
-        """The v0 request body this input stands for."""
-        return {"amount": self.amount, "method": self.method.value, "reference": self.reference}
+    def to_command(self) -> PaymentRequest:
+        return PaymentRequest(amount=self.amount, method=self.method, reference=self.reference)

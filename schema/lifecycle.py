@@ -9,7 +9,8 @@ from typing import Annotated
 
 import strawberry
 
-from gateway.domain.payments import parse_payment
+from gateway.domain.invoice_rules import checked_update
+from gateway.domain.payment_rules import checked_payment
 from gateway.services.invoice_lifecycle import record_payment, send_invoice
 from gateway.services.update_invoice import update_invoice
 from schema.context import Context
@@ -17,16 +18,13 @@ from schema.inputs import RecordPaymentInput, UpdateInvoiceInput
 from schema.invoices import view_invoice
 from schema.selection import under
 from schema.types import Invoice, Transaction
-from schema.user_errors import INVOICE_INPUT, USER_ERRORS, ErrorPaths, UserError, user_errors
+from schema.user_errors import USER_ERRORS, UserError, user_errors
 
 Info = strawberry.Info[Context, None]
 
-SEND_PATHS = ErrorPaths(fields=frozenset(), not_found=("id",))
-# An update has no status: an InvalidTransition names no field.
-UPDATE_PATHS = ErrorPaths(fields=INVOICE_INPUT.fields - {"status"}, not_found=("id",))
-PAYMENT_PATHS = ErrorPaths(
-    fields=frozenset({"amount", "method", "reference"}), not_found=("input", "invoiceId")
-)
+# The argument naming the invoice, where an INVOICE_NOT_FOUND points.
+INVOICE_ID = ("id",)
+PAYMENT_INVOICE_ID = ("input", "invoiceId")
 
 
 @strawberry.type
@@ -55,7 +53,7 @@ async def resolve_send_invoice(info: Info, id: strawberry.ID) -> SendInvoicePayl
     try:
         view = await send_invoice(context.runtime, context.caller, id)
     except USER_ERRORS as exc:
-        return SendInvoicePayload(invoice=None, user_errors=user_errors(exc, paths=SEND_PATHS))
+        return SendInvoicePayload(invoice=None, user_errors=user_errors(exc, not_found=INVOICE_ID))
     invoice = await view_invoice(context, view, under(info, "invoice"))
     return SendInvoicePayload(invoice=invoice, user_errors=[])
 
@@ -66,11 +64,13 @@ async def resolve_record_payment(
 ) -> RecordPaymentPayload:
     context = info.context
     try:
+        command = checked_payment(payment.to_command())
         recorded = await record_payment(
-            context.runtime, context.caller, payment.invoice_id, parse_payment(payment.to_v0())
+            context.runtime, context.caller, payment.invoice_id, command
         )
     except USER_ERRORS as exc:
-        return RecordPaymentPayload(invoice=None, user_errors=user_errors(exc, paths=PAYMENT_PATHS))
+        errors = user_errors(exc, not_found=PAYMENT_INVOICE_ID)
+        return RecordPaymentPayload(invoice=None, user_errors=errors)
     invoice = await view_invoice(context, recorded.view, under(info, "invoice"))
     return RecordPaymentPayload(
         invoice=invoice, transaction=Transaction.from_row(recorded.transaction), user_errors=[]
@@ -84,10 +84,10 @@ async def resolve_update_invoice(
 ) -> UpdateInvoicePayload:
     context = info.context
     try:
-        view = await update_invoice(context.runtime, context.caller, id, changes.to_v0())
+        command = checked_update(changes.to_command())
+        view = await update_invoice(context.runtime, context.caller, id, command)
     except USER_ERRORS as exc:
-        product_ids = [item.product_id for item in changes.items or ()]
-        errors = user_errors(exc, paths=UPDATE_PATHS, product_ids=product_ids)
+        errors = user_errors(exc, not_found=INVOICE_ID)
         return UpdateInvoicePayload(invoice=None, user_errors=errors)
     invoice = await view_invoice(context, view, under(info, "invoice"))
     return UpdateInvoicePayload(invoice=invoice, user_errors=[])

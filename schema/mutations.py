@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from starlette.requests import Request
 
-from gateway.domain.create_invoice import CreateInvoiceCommand, parse_create_invoice
 from gateway.domain.errors import InvalidInput, InvoiceNotFound
-from gateway.services.create_invoice import CreateResult, Idempotency, create_invoice
+from gateway.domain.invoice_rules import checked_create
+from gateway.services.create_invoice import create_invoice_once
 from gateway.services.fingerprint import request_fingerprint
-from gateway.services.idempotency import MAX_KEY_LENGTH, run_idempotent
+from gateway.services.idempotency import idempotency_key
 from gateway.store.base import StoredResponse
 from schema.context import Context
 from schema.inputs import CreateInvoiceInput
@@ -49,21 +48,6 @@ class CreateInvoicePayload:
     )
 
 
-def idempotency_key(argument: str | None, request: Request) -> str | None:
-    """The idempotencyKey argument, else the x-idempotency-key / Idempotency-Key header."""
-    if argument is not None:
-        return _checked("idempotencyKey", argument)
-    headers = request.headers
-    key = headers.get("x-idempotency-key") or headers.get("idempotency-key")
-    return None if key is None else _checked("x-idempotency-key", key)
-
-
-def _checked(name: str, key: str) -> str:
-    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
-        raise InvalidInput([f"{name} must be 1 to {MAX_KEY_LENGTH} printable characters"])
-    return key
-
-
 async def resolve_create_invoice(
     info: strawberry.Info[Context, None],
     invoice_input: Annotated[CreateInvoiceInput, strawberry.argument(name="input")],
@@ -72,33 +56,30 @@ async def resolve_create_invoice(
     ] = None,
 ) -> CreateInvoicePayload:
     context = info.context
-    runtime, caller = context.runtime, context.caller
-    command: CreateInvoiceCommand | None = None
-    fresh: list[CreateResult] = []
     try:
-        key = idempotency_key(idempotency_key_argument, context.request)
-        payload = invoice_input.to_v0()
-        command = parse_create_invoice(payload)
-        fingerprint = request_fingerprint(SURFACE, "createInvoice", payload)
-        parsed = command
-
-        async def action() -> StoredResponse:
-            idempotency = Idempotency(key, fingerprint) if key else None
-            fresh.append(await create_invoice(runtime, caller, parsed, idempotency))
+        key = idempotency_key(context.request.headers, idempotency_key_argument)
+    except InvalidInput as exc:
+        return CreateInvoicePayload(invoice=None, user_errors=user_errors(exc, prefix=()))
+    try:
+        command = checked_create(invoice_input.to_command())
+        created = await create_invoice_once(
+            context.runtime,
+            context.caller,
+            command,
+            key=key,
+            fingerprint=request_fingerprint(SURFACE, "createInvoice", command),
             # Only the id is kept: a replay reads the invoice as it is now.
-            return StoredResponse(200, fresh[-1].view.invoice.id.encode())
-
-        outcome = await run_idempotent(runtime, caller.app_id, key, fingerprint, action)
+            store_as=lambda view: StoredResponse(200, view.invoice.id.encode()),
+        )
     except USER_ERRORS as exc:
-        return CreateInvoicePayload(invoice=None, user_errors=user_errors(exc, command))
-    for result in fresh:
-        prime(context.loaders, result.view)
-    row = await context.loaders.invoices.load(outcome.response.body.decode())
+        return CreateInvoicePayload(invoice=None, user_errors=user_errors(exc))
+    if created.view is not None:
+        prime(context.loaders, created.view)
+    row = await context.loaders.invoices.load(created.response.body.decode())
     if row is None:
         raise InvoiceNotFound()
     invoices = await build_invoices(context, [row], under(info, "invoice"))
-    replayed = outcome.replayed or any(not result.created for result in fresh)
-    return CreateInvoicePayload(invoice=invoices[0], user_errors=[], replayed=replayed)
+    return CreateInvoicePayload(invoice=invoices[0], user_errors=[], replayed=created.replayed)
 
 
 @strawberry.type

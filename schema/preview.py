@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import strawberry
 
-from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates, parse_create_invoice
-from gateway.services.create_invoice import price_invoice
+from gateway.domain.create_invoice import check_dates
+from gateway.domain.invoice_rules import checked_create
+from gateway.services.pricing import price_invoice
 from schema.context import Context
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import Customer
@@ -59,14 +60,13 @@ async def preview_invoice(
     context: Context, invoice_input: CreateInvoiceInput
 ) -> InvoicePreviewPayload:
     runtime = context.runtime
-    command: CreateInvoiceCommand | None = None
     try:
-        command = parse_create_invoice(invoice_input.to_v0())
+        command = checked_create(invoice_input.to_command())
         check_dates(command.due_date, command.send_date, runtime.clock().date())
         async with context.reads.session() as session:
             priced = await price_invoice(session, context.caller.app_id, command)
     except USER_ERRORS as exc:
-        return InvoicePreviewPayload(preview=None, user_errors=user_errors(exc, command))
+        return InvoicePreviewPayload(preview=None, user_errors=user_errors(exc))
     totals = priced.totals
     preview = InvoicePreview(
         lines=[

@@ -1,20 +1,18 @@
 """Problems the caller can fix, returned in a payload's `userErrors` instead of failing.
 
-InvalidInput yields one UserError per message, with the GraphQL path of the field the
-message names; business-rule, not-found, idempotency and concurrency errors yield one,
-with their code. Which argument a v0 field name stands for depends on the mutation: each
-passes its ErrorPaths (createInvoice's input by default).
+InvalidInput yields one UserError per Problem; business-rule, not-found, idempotency and
+concurrency errors yield one, with their code. A problem's path is in the command's
+field names; its GraphQL field is that path under the argument it came in (`prefix`,
+createInvoice's input by default), camelCased by Strawberry's own name converter.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import strawberry
+from strawberry.utils.str_converters import to_camel_case
 
-from gateway.domain.create_invoice import CreateInvoiceCommand
 from gateway.domain.errors import (
     BusinessRuleViolation,
     ConcurrentModification,
@@ -23,9 +21,8 @@ from gateway.domain.errors import (
     IdempotencyKeyReused,
     InvalidInput,
     NotFound,
-    ProductNotFound,
 )
-from schema.inputs import V0_TO_GRAPHQL
+from gateway.domain.problems import Path
 
 # Errors a payload reports; anything else (rate limit, store down, bugs) is a GraphQL error.
 USER_ERRORS = (
@@ -37,34 +34,8 @@ USER_ERRORS = (
     ConcurrentModification,
 )
 
-_LEADING_FIELD = re.compile(r"(?:each value in )?([A-Za-z_][A-Za-z0-9_.]*)")
-_INPUT_FIELDS = frozenset(
-    {
-        "name", "email", "customer_id", "walletId", "items", "due_date", "delivery",
-        "payment_link", "payment_methods", "status", "partial_payment", "address",
-        "phone_number", "send_date", "logo", "taxId",
-    }
-)  # fmt: skip
-_ARGUMENTS = frozenset({"idempotencyKey", "first", "after"})
-
-
-@dataclass(frozen=True)
-class ErrorPaths:
-    """Where the v0 field names an error mentions sit among one mutation's arguments."""
-
-    # v0 names of the fields of the input argument (or of top-level arguments, prefix ())
-    fields: frozenset[str]
-    prefix: tuple[str, ...] = ("input",)
-    # The argument naming the row a NotFound without a field of its own is about.
-    not_found: tuple[str, ...] | None = None
-
-    def path(self, parts: Sequence[str]) -> list[str] | None:
-        if not parts or parts[0] not in self.fields:
-            return None
-        return [*self.prefix, *(V0_TO_GRAPHQL.get(part, part) for part in parts)]
-
-
-INVOICE_INPUT = ErrorPaths(fields=_INPUT_FIELDS)
+INPUT = ("input",)
+_KEY_ARGUMENT = ["idempotencyKey"]
 
 
 @strawberry.type(description="A problem with the request that the caller can fix.")
@@ -87,47 +58,40 @@ class UserError:
 
 def user_errors(
     exc: GatewayError,
-    command: CreateInvoiceCommand | None = None,
     *,
-    paths: ErrorPaths = INVOICE_INPUT,
-    product_ids: Sequence[str] | None = None,
+    prefix: Sequence[str] = INPUT,
+    not_found: Sequence[str] | None = None,
 ) -> list[UserError]:
-    """`product_ids` (the input's items, in order) place a PRODUCT_NOT_FOUND; by default
-    they are the command's."""
+    """`not_found`: the argument naming the row a NotFound without a path is about."""
     if isinstance(exc, InvalidInput):
         return [
-            UserError(field=message_path(m, paths), message=m, code=exc.code) for m in exc.messages
+            UserError(field=field_path(problem.path, prefix), message=problem.text, code=exc.code)
+            for problem in exc.problems
         ]
-    if product_ids is None:
-        product_ids = [] if command is None else [item.product_id for item in command.items]
     return [
-        UserError(field=_error_path(exc, paths, product_ids), message=exc.message, code=exc.code)
+        UserError(field=_error_field(exc, prefix, not_found), message=exc.message, code=exc.code)
     ]
 
 
-def message_path(message: str, paths: ErrorPaths = INVOICE_INPUT) -> list[str] | None:
-    """["input", "items", "0", "quantity"] for "items.0.quantity must be a positive number"."""
-    match = _LEADING_FIELD.match(message)
-    if match is None:
+def field_path(path: Path, prefix: Sequence[str] = INPUT) -> list[str] | None:
+    """["input", "items", "0", "productId"] for ("items", 0, "product_id")."""
+    if not path:
         return None
-    parts = match.group(1).split(".")
-    if parts[0] in _ARGUMENTS and len(parts) == 1:
-        return parts
-    return paths.path(parts)
+    return [*prefix, *(_name(part) for part in path)]
 
 
-def _error_path(
-    exc: GatewayError, paths: ErrorPaths, product_ids: Sequence[str]
+def _name(part: str | int) -> str:
+    return str(part) if isinstance(part, int) else to_camel_case(part)
+
+
+def _error_field(
+    exc: GatewayError, prefix: Sequence[str], not_found: Sequence[str] | None
 ) -> list[str] | None:
     if isinstance(exc, IdempotencyKeyReused | IdempotencyInFlight):
-        return ["idempotencyKey"]
-    if isinstance(exc, ProductNotFound) and "items" in paths.fields:
-        for index, product_id in enumerate(product_ids):
-            if product_id == exc.product_id:
-                return [*paths.prefix, "items", str(index), "productId"]
-    field = getattr(exc, "field", None)
-    if isinstance(field, str):
-        return paths.path([field])
-    if isinstance(exc, NotFound) and paths.not_found is not None:
-        return list(paths.not_found)
+        return _KEY_ARGUMENT
+    path: Path = getattr(exc, "path", ())
+    if path:
+        return field_path(path, prefix)
+    if isinstance(exc, NotFound) and not_found is not None:
+        return list(not_found)
     return None

@@ -13,13 +13,11 @@ from gateway.services.webhook_endpoints import (
 )
 from schema.context import Context
 from schema.types import WebhookEndpoint
-from schema.user_errors import USER_ERRORS, ErrorPaths, UserError, user_errors
+from schema.user_errors import USER_ERRORS, UserError, user_errors
 
 Info = strawberry.Info[Context, None]
 
 DISABLED_REASON = "disabled by the app"
-ADD_PATHS = ErrorPaths(fields=frozenset({"url"}), prefix=())
-DISABLE_PATHS = ErrorPaths(fields=frozenset(), not_found=("id",))
 
 
 @strawberry.type
@@ -46,9 +44,7 @@ async def resolve_add_webhook_endpoint(info: Info, url: str) -> AddWebhookEndpoi
     try:
         row = await add_webhook_endpoint(context.runtime, context.caller.app_id, url)
     except USER_ERRORS as exc:
-        return AddWebhookEndpointPayload(
-            endpoint=None, user_errors=user_errors(exc, paths=ADD_PATHS)
-        )
+        return AddWebhookEndpointPayload(endpoint=None, user_errors=user_errors(exc, prefix=()))
     return AddWebhookEndpointPayload(
         endpoint=WebhookEndpoint.from_row(row), secret=row.secret, user_errors=[]
     )
@@ -63,7 +59,7 @@ async def resolve_disable_webhook_endpoint(
             context.runtime, context.caller.app_id, id, DISABLED_REASON
         )
     except USER_ERRORS as exc:
-        errors = user_errors(exc, paths=DISABLE_PATHS)
+        errors = user_errors(exc, not_found=("id",))
         return DisableWebhookEndpointPayload(endpoint=None, user_errors=errors)
     return DisableWebhookEndpointPayload(endpoint=WebhookEndpoint.from_row(row), user_errors=[])
 

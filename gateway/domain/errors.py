@@ -1,7 +1,7 @@
 """Every error the gateway reports to a client, named for what went wrong.
 
     GatewayError                 status  code
-    ├── InvalidInput               400   INVALID_INPUT      (messages: list of problems)
+    ├── InvalidInput               400   INVALID_INPUT      (problems: list of Problem)
     ├── PayloadTooLarge            413   PAYLOAD_TOO_LARGE
     ├── BusinessRuleViolation      400   (subclass code)
     │   ├── DueDateInPast                DUE_DATE_IN_PAST
@@ -22,9 +22,15 @@
     └── ServiceUnavailable         503   SERVICE_UNAVAILABLE
 
 Each surface maps this tree once: NestJS-style JSON for REST, error codes for GraphQL.
+An error about one field of a command carries its `path` there (see
+gateway.domain.problems), so a surface can place it without reading the message.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gateway.domain.problems import Path, Problem
 
 
 class GatewayError(Exception):
@@ -40,9 +46,17 @@ class InvalidInput(GatewayError):
     status_code = 400
     code = "INVALID_INPUT"
 
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
+        """A str is a problem with no path: a whole sentence."""
+        self.problems = [
+            problem if isinstance(problem, Problem) else Problem((), self.code, problem)
+            for problem in problems
+        ]
+        super().__init__("; ".join(self.messages))
+
+    @property
+    def messages(self) -> list[str]:
+        return [problem.text for problem in self.problems]
 
 
 class PayloadTooLarge(GatewayError):
@@ -53,12 +67,12 @@ class PayloadTooLarge(GatewayError):
 class BusinessRuleViolation(GatewayError):
     status_code = 400
     code = "BUSINESS_RULE"
-    field: str | None = None
+    path: Path = ()
 
 
 class DueDateInPast(BusinessRuleViolation):
     code = "DUE_DATE_IN_PAST"
-    field = "due_date"
+    path = ("due_date",)
 
     def __init__(self) -> None:
         super().__init__("Due date cannot be in the past")
@@ -66,7 +80,7 @@ class DueDateInPast(BusinessRuleViolation):
 
 class SendDateAfterDueDate(BusinessRuleViolation):
     code = "SEND_DATE_AFTER_DUE_DATE"
-    field = "send_date"
+    path = ("send_date",)
 
     def __init__(self) -> None:
         super().__init__("Send date cannot be after due date")
@@ -74,27 +88,27 @@ class SendDateAfterDueDate(BusinessRuleViolation):
 
 class ProductNotFound(BusinessRuleViolation):
     code = "PRODUCT_NOT_FOUND"
-    field = "items"
 
-    def __init__(self, product_id: str) -> None:
+    def __init__(self, product_id: str, index: int | None = None) -> None:
+        """`index`: the item that names it, when the product comes from a command's items."""
         super().__init__(f"Product with ID '{product_id}' not found")
         self.product_id = product_id
+        self.path = ("items",) if index is None else ("items", index, "product_id")
 
 
 class InvalidTransition(BusinessRuleViolation):
     code = "INVALID_TRANSITION"
-    field = "status"
 
 
 class NotFound(GatewayError):
     status_code = 404
     code = "NOT_FOUND"
-    field: str | None = None
+    path: Path = ()
 
 
 class CustomerNotFound(NotFound):
     code = "CUSTOMER_NOT_FOUND"
-    field = "customer_id"
+    path = ("customer_id",)
 
     def __init__(self) -> None:
         super().__init__("Customer not found")
@@ -102,7 +116,7 @@ class CustomerNotFound(NotFound):
 
 class WalletNotFound(NotFound):
     code = "WALLET_NOT_FOUND"
-    field = "walletId"
+    path = ("wallet_id",)
 
     def __init__(self) -> None:
         super().__init__("Wallet could not be found")
@@ -110,7 +124,7 @@ class WalletNotFound(NotFound):
 
 class TaxNotFound(NotFound):
     code = "TAX_NOT_FOUND"
-    field = "taxId"
+    path = ("tax_id",)
 
     def __init__(self) -> None:
         super().__init__("Tax could not be found")
@@ -166,7 +180,7 @@ class ServiceUnavailable(GatewayError):
 
 class InvalidPayment(BusinessRuleViolation):
     code = "INVALID_PAYMENT"
-    field = "amount"
+    path = ("amount",)
 
 
 class Overpayment(InvalidPayment):
@@ -179,7 +193,7 @@ class PartialPaymentNotAllowed(InvalidPayment):
 
 class PaymentMethodNotAccepted(InvalidPayment):
     code = "PAYMENT_METHOD_NOT_ACCEPTED"
-    field = "method"
+    path = ("method",)
 
 
 class ConcurrentModification(GatewayError):
@@ -206,4 +220,4 @@ class WebhookEndpointNotFound(NotFound):
 
 class InvalidWebhookUrl(BusinessRuleViolation):
     code = "INVALID_WEBHOOK_URL"
-    field = "url"
+    path = ("url",)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+IDENTIFIER_PATTERN = "^[A-Za-z0-9_-]{1,64}$"
+
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 
 def is_uuid(value: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from gateway.domain.errors import (
     InvalidInput,
@@ -13,7 +12,8 @@ from gateway.domain.errors import (
     PartialPaymentNotAllowed,
     PaymentMethodNotAccepted,
 )
-from gateway.domain.money import round_money, to_decimal
+from gateway.domain.money import round_money
+from gateway.domain.problems import Problem
 from gateway.domain.status import (
     InvoiceStatus,
     PaymentMethod,
@@ -29,34 +29,11 @@ PAYMENT_LIMIT = Decimal(10) ** 18
 
 @dataclass(frozen=True)
 class PaymentRequest:
+    """The record-payment command (gateway.domain.payment_rules checks its values)."""
+
     amount: Decimal
-    method: str
+    method: PaymentMethod
     reference: str | None
-
-
-def parse_payment(payload: dict[str, Any]) -> PaymentRequest:
-    """A payment body ({amount, method, reference?}) in the v0 style: every problem at once."""
-    problems: list[str] = []
-    amount = to_decimal(payload.get("amount"))
-    if amount is None or amount <= 0:
-        problems.append("amount must be a positive number")
-    elif amount >= PAYMENT_LIMIT:
-        problems.append(f"amount must be less than {PAYMENT_LIMIT}")
-    method = payload.get("method")
-    # A list or object is no member either (and `in` would raise on it: unhashable).
-    if not isinstance(method, str) or method not in PaymentMethod.__members__:
-        allowed = ", ".join(PaymentMethod.__members__)
-        problems.append(f"method must be one of the following values: {allowed}")
-    reference = payload.get("reference")
-    if reference is not None and (
-        not isinstance(reference, str) or len(reference) > MAX_REFERENCE_LENGTH
-    ):
-        problems.append(f"reference must be a string of at most {MAX_REFERENCE_LENGTH} characters")
-    elif reference is not None and "\x00" in reference:  # PostgreSQL text cannot store it
-        problems.append("reference must not contain null characters")
-    if problems or amount is None:
-        raise InvalidInput(problems)
-    return PaymentRequest(amount, str(method), reference)
 
 
 @dataclass(frozen=True)
@@ -78,7 +55,8 @@ def apply_payment(
 ) -> PaymentOutcome:
     """The invoice's amounts and status after `amount` is paid, or the rule it breaks."""
     if not amount.is_finite() or amount <= 0 or round_money(amount) != amount:
-        raise InvalidInput(["amount must be a positive amount with at most 2 decimal places"])
+        message = "must be a positive amount with at most 2 decimal places"
+        raise InvalidInput([Problem(("amount",), "NOT_CENTS", message)])
     if status in (InvoiceStatus.DRAFT, InvoiceStatus.PAID):
         raise InvalidTransition(f"Cannot record a payment on a {status} invoice")
     if method not in accepted_methods:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.db.invoice_views import InvoiceView
-from gateway.domain.errors import InvalidInput
-from gateway.domain.payments import parse_payment
 from gateway.http_errors import json_response
 from gateway.rest.body import read_json
+from gateway.rest.v0_invoice_body import parse_update_invoice
+from gateway.rest.v0_payment_body import parse_payment
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.invoice_json import render_invoice
@@ -28,16 +26,14 @@ def _rendered(runtime: Runtime, view: InvoiceView, status: int = 200) -> Respons
     return json_response(status, render_invoice(view, runtime.settings.public_base_url))
 
 
-async def _object_body(request: Request, runtime: Runtime) -> dict[str, Any]:
+async def _body(request: Request, runtime: Runtime) -> object:
     payload, _raw = await read_json(request, runtime.settings.max_body_bytes)
-    if not isinstance(payload, dict):
-        raise InvalidInput(["request body must be a JSON object"])
     return payload
 
 
 async def update(request: Request) -> Response:
     runtime, caller, invoice_id = _context(request)
-    changes = await _object_body(request, runtime)
+    changes = parse_update_invoice(await _body(request, runtime))
     return _rendered(runtime, await update_invoice(runtime, caller, invoice_id, changes))
 
 
@@ -48,7 +44,7 @@ async def send(request: Request) -> Response:
 
 async def pay(request: Request) -> Response:
     runtime, caller, invoice_id = _context(request)
-    payment = parse_payment(await _object_body(request, runtime))
+    payment = parse_payment(await _body(request, runtime))
     recorded = await record_payment(runtime, caller, invoice_id, payment)
     return _rendered(runtime, recorded.view, 201)
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.db.invoice_pages import InvoiceFilter
-from gateway.domain.create_invoice import parse_create_invoice
+from gateway.db.invoice_views import InvoiceView
 from gateway.domain.errors import InvalidInput
 from gateway.domain.ids import is_uuid
 from gateway.domain.status import InvoiceStatus
@@ -18,11 +18,12 @@ from gateway.http_errors import json_response
 from gateway.rest import invoice_pdf, openapi
 from gateway.rest.body import read_json
 from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPLAY_HEADER
+from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
-from gateway.services.create_invoice import Idempotency, create_invoice
+from gateway.services.create_invoice import create_invoice_once
 from gateway.services.fingerprint import request_fingerprint
-from gateway.services.idempotency import MAX_KEY_LENGTH, run_idempotent
+from gateway.services.idempotency import idempotency_key
 from gateway.services.invoice_json import render_invoice
 from gateway.services.invoice_queries import get_invoice, list_invoices
 from gateway.store.base import StoredResponse
@@ -32,43 +33,27 @@ def _context(request: Request) -> tuple[Runtime, Caller]:
     return request.state.runtime, request.state.caller
 
 
-def idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("x-idempotency-key")
-    if key is None:
-        key = request.headers.get("idempotency-key")
-    if key is None:
-        return None
-    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
-        raise InvalidInput(
-            [f"x-idempotency-key must be 1 to {MAX_KEY_LENGTH} printable characters"]
-        )
-    return key
-
-
 async def create(request: Request) -> Response:
     runtime, caller = _context(request)
-    key = idempotency_key(request)
+    key = idempotency_key(request.headers)
     payload, _raw = await read_json(request, runtime.settings.max_body_bytes)
     command = parse_create_invoice(payload)
-    fingerprint = request_fingerprint("rest", "POST /api/v0/invoices", payload)
-    found_existing = False
+    base_url = runtime.settings.public_base_url
 
-    async def action() -> StoredResponse:
-        nonlocal found_existing
-        idempotency = Idempotency(key, fingerprint) if key else None
-        result = await create_invoice(runtime, caller, command, idempotency)
-        found_existing = not result.created
-        body = render_invoice(result.view, runtime.settings.public_base_url)
-        return StoredResponse(201, dumps(body))
+    def store_as(view: InvoiceView) -> StoredResponse:
+        return StoredResponse(201, dumps(render_invoice(view, base_url)))
 
-    outcome = await run_idempotent(runtime, caller.app_id, key, fingerprint, action)
-    headers = {REPLAY_HEADER: "true"} if outcome.replayed or found_existing else {}
-    return Response(
-        outcome.response.body,
-        outcome.response.status,
-        headers,
-        media_type="application/json",
+    created = await create_invoice_once(
+        runtime,
+        caller,
+        command,
+        key=key,
+        fingerprint=request_fingerprint("rest", "POST /api/v0/invoices", payload),
+        store_as=store_as,
     )
+    headers = {REPLAY_HEADER: "true"} if created.replayed else {}
+    response = created.response
+    return Response(response.body, response.status, headers, media_type="application/json")
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

@@ -1,9 +1,11 @@
-"""The createInvoice use case, shared by the REST shim and GraphQL."""
+"""The createInvoice use case, shared by the REST shim and GraphQL: `create_invoice_once`
+runs it at most once per idempotency key (gateway.services.idempotency)."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -14,24 +16,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
 from gateway.db import repositories as repo
-from gateway.db.invoice_views import InvoiceView, ItemView, load_invoice_views
-from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, ProductRow, TaxRow, WalletRow, row_of
-from gateway.db.tables import Invoice, InvoiceItem
+from gateway.db.invoice_views import InvoiceView, load_invoice_views
+from gateway.db.rows import InvoiceRow
+from gateway.db.tables import Invoice
 from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates
-from gateway.domain.errors import (
-    CustomerNotFound,
-    IdempotencyKeyReused,
-    ProductNotFound,
-    TaxNotFound,
-    WalletNotFound,
-)
+from gateway.domain.errors import IdempotencyKeyReused
 from gateway.domain.numbering import format_invoice_number
 from gateway.domain.status import DeliveryMethod, InvoiceStatus
-from gateway.domain.tax import tax_rule
-from gateway.domain.totals import Line, Totals, invoice_totals
+from gateway.domain.totals import Totals
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
+from gateway.services.idempotency import run_idempotent
+from gateway.services.pricing import invoice_items, price_invoice, written_view
+from gateway.store.base import StoredResponse
 
 
 @dataclass(frozen=True)
@@ -45,62 +43,6 @@ class CreateResult:
     view: InvoiceView
     # False when the invoice already existed under this idempotency key.
     created: bool
-
-
-@dataclass(frozen=True)
-class PricedInvoice:
-    customer: CustomerRow
-    wallet: WalletRow
-    tax: TaxRow | None
-    products: dict[str, ProductRow]
-    totals: Totals
-
-
-async def price_invoice(
-    session: AsyncSession, app_id: str, command: CreateInvoiceCommand
-) -> PricedInvoice:
-    """Loads what the command names (scoped to the app) and computes the amounts."""
-    customer = await reads.row_by_id(session, CustomerRow, app_id, command.customer_id)
-    if customer is None:
-        raise CustomerNotFound()
-    wallet = await reads.row_by_id(session, WalletRow, app_id, command.wallet_id)
-    if wallet is None:
-        raise WalletNotFound()
-    product_ids = [item.product_id for item in command.items]
-    products = await reads.rows_by_ids(session, ProductRow, app_id, product_ids)
-    lines = []
-    for item, product in zip(command.items, products, strict=True):
-        if product is None:
-            raise ProductNotFound(item.product_id)
-        lines.append(Line(product.id, item.quantity, product.price))
-    tax = None
-    if command.tax_id is not None:
-        tax = await reads.row_by_id(session, TaxRow, app_id, command.tax_id)
-        if tax is None:
-            raise TaxNotFound()
-    rule = (
-        None
-        if tax is None
-        else tax_rule(tax.name, tax.rate, tax.type, tax.inclusive, tax.components)
-    )
-    by_id = {product.id: product for product in products if product is not None}
-    return PricedInvoice(customer, wallet, tax, by_id, invoice_totals(lines, rule))
-
-
-def invoice_items(invoice: Invoice, totals: Totals) -> list[InvoiceItem]:
-    """The stored lines: each product's price at invoicing time, in request order."""
-    return [
-        InvoiceItem(
-            app_id=invoice.app_id,
-            invoice_id=invoice.id,
-            position=position,
-            product_id=line.product_id,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            line_total=line.line_total,
-        )
-        for position, line in enumerate(totals.lines)
-    ]
 
 
 def payment_link_expiry(due_date: date) -> datetime:
@@ -152,22 +94,40 @@ async def create_invoice(
     return CreateResult(view, created=True)
 
 
-def written_view(
-    invoice: Invoice, items: list[InvoiceItem], app_name: str, priced: PricedInvoice
-) -> InvoiceView:
-    """The view of an invoice this transaction wrote, from what it holds (nothing is read
-    again); an edit keeps the invoice's payments, a draft has none."""
-    return InvoiceView(
-        invoice=row_of(InvoiceRow, invoice),
-        app_name=app_name,
-        customer=priced.customer,
-        wallet=priced.wallet,
-        tax=priced.tax,
-        items=tuple(
-            ItemView(row_of(ItemRow, item), priced.products.get(item.product_id)) for item in items
-        ),
-        transactions=(),
-    )
+@dataclass(frozen=True)
+class CreatedOnce:
+    # What the first request under the key stored (`store_as` of its invoice).
+    response: StoredResponse
+    # True when the key named an invoice created earlier.
+    replayed: bool
+    # The invoice as this request wrote or found it; None when replayed from the store.
+    view: InvoiceView | None
+
+
+async def create_invoice_once(
+    runtime: Runtime,
+    caller: Caller,
+    command: CreateInvoiceCommand,
+    *,
+    key: str | None,
+    fingerprint: str,
+    store_as: Callable[[InvoiceView], StoredResponse],
+) -> CreatedOnce:
+    """Create the invoice, or replay what the same key and fingerprint stored before.
+
+    `store_as` is what a surface keeps for a replay (REST its response, GraphQL the id);
+    the same key with another fingerprint is IdempotencyKeyReused."""
+    results: list[CreateResult] = []
+
+    async def action() -> StoredResponse:
+        idempotency = Idempotency(key, fingerprint) if key else None
+        results.append(await create_invoice(runtime, caller, command, idempotency))
+        return store_as(results[-1].view)
+
+    outcome = await run_idempotent(runtime, caller.app_id, key, fingerprint, action)
+    found = any(not result.created for result in results)
+    view = results[-1].view if results else None
+    return CreatedOnce(outcome.response, outcome.replayed or found, view)
 
 
 async def _record_events(

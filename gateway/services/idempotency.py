@@ -13,16 +13,46 @@ up: see gateway.services.create_invoice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from gateway.domain.errors import IdempotencyInFlight, IdempotencyKeyReused, ServiceUnavailable
+from gateway.domain.errors import (
+    IdempotencyInFlight,
+    IdempotencyKeyReused,
+    InvalidInput,
+    ServiceUnavailable,
+)
+from gateway.domain.problems import Problem
 from gateway.runtime import Runtime
 from gateway.store.base import ClaimState, StoredResponse, StoreUnavailableError
 
 log = logging.getLogger("gateway.idempotency")
 
 MAX_KEY_LENGTH = 255
+KEY_HEADER = "x-idempotency-key"
+_KEY_HEADERS = (KEY_HEADER, "idempotency-key")
+_KEY_RULE = f"must be 1 to {MAX_KEY_LENGTH} printable characters"
+
+
+def idempotency_key(headers: Mapping[str, str], argument: str | None = None) -> str | None:
+    """The key: `argument` (GraphQL's idempotencyKey) if given, else the x-idempotency-key
+    or Idempotency-Key header (`headers` look names up case-insensitively), else None.
+
+    A key is 1 to MAX_KEY_LENGTH printable characters. A bad argument is a problem at its
+    name; a bad header is a problem of the request as a whole, named in the message."""
+    if argument is not None:
+        return _checked(argument, Problem(("idempotencyKey",), "INVALID_KEY", _KEY_RULE))
+    for header in _KEY_HEADERS:
+        key = headers.get(header)
+        if key is not None:
+            return _checked(key, Problem((), "INVALID_KEY", f"{KEY_HEADER} {_KEY_RULE}"))
+    return None
+
+
+def _checked(key: str, problem: Problem) -> str:
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput([problem])
+    return key
 
 
 @dataclass(frozen=True)

@@ -1,62 +1,51 @@
-"""Editing a DRAFT invoice: the stored request merged with the changes, validated and
+"""Editing a DRAFT invoice: the stored invoice with the command's changes applied,
 priced again by the same code that creates invoices."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from gateway.db.invoice_views import InvoiceView
 from gateway.db.invoice_writes import compare_and_set, replace_items
 from gateway.db.rows import ItemRow
 from gateway.db.tables import Invoice
-from gateway.domain.create_invoice import check_dates, parse_create_invoice
-from gateway.domain.errors import InvalidInput, InvalidTransition
-from gateway.domain.status import InvoiceStatus
+from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest, check_dates
+from gateway.domain.errors import InvalidTransition
+from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
+from gateway.domain.update_invoice import UpdateInvoiceCommand
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import (
     invoice_columns,
-    invoice_items,
     new_payment_link_token,
     payment_link_expiry,
-    price_invoice,
 )
 from gateway.services.invoice_lifecycle import invoice_view, load_invoice
-
-# v0 request field -> Invoice column, for the fields an update may change.
-_FIELDS = {
-    "name": "name",
-    "email": "email",
-    "customer_id": "customer_id",
-    "walletId": "wallet_id",
-    "due_date": "due_date",
-    "delivery": "delivery",
-    "payment_link": "payment_link",
-    "payment_methods": "payment_methods",
-    "partial_payment": "partial_payment",
-    "address": "address",
-    "phone_number": "phone_number",
-    "send_date": "send_date",
-    "logo": "logo",
-    "taxId": "tax_id",
-}
+from gateway.services.pricing import invoice_items, price_invoice
 
 
-def _as_request(invoice: Invoice, items: list[ItemRow]) -> dict[str, Any]:
-    request: dict[str, Any] = {field: getattr(invoice, column) for field, column in _FIELDS.items()}
-    for field in ("due_date", "send_date"):
-        if request[field] is not None:
-            request[field] = request[field].isoformat()
-    request["status"] = invoice.status
-    request["items"] = [
-        {"product_id": item.product_id, "quantity": item.quantity} for item in items
-    ]
-    return request
+def stored_command(invoice: Invoice, items: list[ItemRow]) -> CreateInvoiceCommand:
+    """The command that would create `invoice` as it is stored."""
+    return CreateInvoiceCommand(
+        name=invoice.name,
+        email=invoice.email,
+        customer_id=invoice.customer_id,
+        wallet_id=invoice.wallet_id,
+        items=tuple(ItemRequest(item.product_id, item.quantity) for item in items),
+        due_date=invoice.due_date,
+        delivery=DeliveryMethod(invoice.delivery),
+        payment_link=invoice.payment_link,
+        payment_methods=tuple(PaymentMethod(method) for method in invoice.payment_methods),
+        status=InvoiceStatus(invoice.status),
+        partial_payment=invoice.partial_payment,
+        address=invoice.address,
+        phone_number=invoice.phone_number,
+        send_date=invoice.send_date,
+        logo=invoice.logo,
+        tax_id=invoice.tax_id,
+    )
 
 
 async def update_invoice(
-    runtime: Runtime, caller: Caller, invoice_id: str, changes: Mapping[str, Any]
+    runtime: Runtime, caller: Caller, invoice_id: str, changes: UpdateInvoiceCommand
 ) -> InvoiceView:
     now = runtime.clock()
     async with runtime.sessions() as session:
@@ -65,11 +54,9 @@ async def update_invoice(
             raise InvalidTransition(
                 f"Only DRAFT invoices can be updated; this one is {invoice.status}"
             )
-        if changes.get("status", InvoiceStatus.DRAFT.value) != InvoiceStatus.DRAFT.value:
-            raise InvalidInput(["status must be DRAFT here; send the invoice to open it"])
         current = (await invoice_view(session, caller, invoice)).items
-        merged = {**_as_request(invoice, [entry.item for entry in current]), **changes}
-        command = parse_create_invoice(merged)
+        stored = stored_command(invoice, [entry.item for entry in current])
+        command = changes.applied_to(stored)
         check_dates(command.due_date, command.send_date, now.date())
         priced = await price_invoice(session, caller.app_id, command)
         values = invoice_columns(command, priced.totals)

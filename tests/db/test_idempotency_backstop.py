@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from gateway.db.tables import App, Invoice, InvoiceItem, OutboxMessage
-from gateway.domain.create_invoice import parse_create_invoice
+from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services.create_invoice import Idempotency, create_invoice
 from gateway.services.demo import DEMO_APP_ID

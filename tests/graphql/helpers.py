@@ -5,23 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from strawberry.utils.str_converters import to_camel_case
 
 from tests.apptest import DEMO_HEADERS, basic_invoice
 
 URL = "/graphql"
-
-# v0 body field -> CreateInvoiceInput field
-_FIELDS = {
-    "customer_id": "customerId",
-    "walletId": "walletId",
-    "due_date": "dueDate",
-    "send_date": "sendDate",
-    "payment_link": "paymentLink",
-    "payment_methods": "paymentMethods",
-    "partial_payment": "partialPayment",
-    "phone_number": "phoneNumber",
-    "taxId": "taxId",
-}
 
 CREATE = """
 mutation Create($input: CreateInvoiceInput!, $key: String) {
@@ -38,14 +26,13 @@ mutation Create($input: CreateInvoiceInput!, $key: String) {
 
 
 def to_input(body: dict[str, Any]) -> dict[str, Any]:
-    """A v0 request body as a CreateInvoiceInput variable value."""
+    """A v0 request body as a CreateInvoiceInput variable value: the same fields,
+    camelCased as Strawberry names them."""
     result: dict[str, Any] = {}
     for key, value in body.items():
         if key == "items":
-            value = [
-                {"productId": item["product_id"], "quantity": item["quantity"]} for item in value
-            ]
-        result[_FIELDS.get(key, key)] = value
+            value = [{to_camel_case(k): v for k, v in item.items()} for item in value]
+        result[to_camel_case(key)] = value
     return result
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from gateway.db.tables import Customer, Transaction
-from gateway.domain.create_invoice import parse_create_invoice
+from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import create_invoice

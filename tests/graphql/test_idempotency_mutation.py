@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from gateway.db.tables import Invoice
 from gateway.runtime import Runtime
-from schema import mutations
+from gateway.services import create_invoice as create_invoice_service
 from tests.apptest import DEMO_HEADERS, basic_invoice
 from tests.graphql.helpers import CREATE, create, gql, invoice_input
 
@@ -104,14 +104,14 @@ async def test_a_key_still_in_flight_is_a_user_error(
 ) -> None:
     client, runtime = gateway
     entered, release = asyncio.Event(), asyncio.Event()
-    original: Callable[..., Awaitable[Any]] = mutations.create_invoice
+    original: Callable[..., Awaitable[Any]] = create_invoice_service.create_invoice
 
     async def slow_create(*args: Any) -> Any:
         entered.set()
         await release.wait()
         return await original(*args)
 
-    monkeypatch.setattr(mutations, "create_invoice", slow_create)
+    monkeypatch.setattr(create_invoice_service, "create_invoice", slow_create)
     first = asyncio.create_task(create(client, key="k-busy"))
     await asyncio.wait_for(entered.wait(), 10)
     busy = await create(client, key="k-busy")

@@ -28,7 +28,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.app import create_app
 from gateway.db.migrate import upgrade
-from gateway.domain.create_invoice import parse_create_invoice
 from gateway.domain.payments import PaymentRequest
 from gateway.guard import PUBLIC_API_PATHS
 from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -38,6 +37,7 @@ from gateway.rest.openapi import (
     OPENAPI_PATH,
     openapi_document,
 )
+from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services import create_invoice as create_invoice_service
 from gateway.services.access import Caller

@@ -9,14 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.domain.create_invoice import (
-    CreateInvoiceCommand,
-    ItemRequest,
-    check_dates,
-    parse_create_invoice,
-)
+from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest, check_dates
 from gateway.domain.errors import DueDateInPast, InvalidInput, SendDateAfterDueDate
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
+from gateway.rest.v0_invoice_body import parse_create_invoice
 from tests.spec_examples import SPEC_EXAMPLES
 
 CUSTOMER = "550e8400-e29b-41d4-a716-446655440000"

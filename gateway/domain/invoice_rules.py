@@ -1,0 +1,99 @@
+"""What may be wrong with the values of a create- or update-invoice command.
+
+RULES holds each field's rule in field order; a surface that parses its own wire format
+runs the same rules field by field (gateway.rest.v0_invoice_body), and one that builds
+the command directly calls `checked_create` / `checked_update`. Either way the caller
+then holds a command in canonical form: customer_id lowercased, payment methods without
+duplicates (first occurrence kept).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from gateway.domain.create_invoice import (
+    MAX_ITEMS,
+    MAX_QUANTITY,
+    QUANTITY_PLACES,
+    CreateInvoiceCommand,
+)
+from gateway.domain.errors import InvalidInput
+from gateway.domain.status import CREATABLE_STATUSES, DeliveryMethod, InvoiceStatus, PaymentMethod
+from gateway.domain.update_invoice import UpdateInvoiceCommand
+from gateway.domain.value_rules import (
+    Choice,
+    Count,
+    Each,
+    Email,
+    Identifier,
+    Positive,
+    Rule,
+    Text,
+    Url,
+    Uuid,
+    canonical_uuid,
+    field_problems,
+)
+
+NAME = Text(200, required=True)
+EMAIL = Email()
+CUSTOMER_ID = Uuid()
+WALLET_ID = Identifier(required=True)
+PRODUCT_ID = Identifier(required=True)
+QUANTITY = Positive(MAX_QUANTITY, places=QUANTITY_PLACES)
+ITEMS = Each(Count(1, MAX_ITEMS), {"product_id": PRODUCT_ID, "quantity": QUANTITY})
+DELIVERY = Choice(list(DeliveryMethod))
+PAYMENT_METHOD = Choice(list(PaymentMethod))
+PAYMENT_METHODS = Count(1)
+CREATABLE = Choice([status for status in InvoiceStatus if status in CREATABLE_STATUSES])
+ADDRESS = Text(500)
+PHONE_NUMBER = Text(64)
+LOGO = Url()
+TAX_ID = Identifier()
+
+RULES: dict[str, Rule[Any]] = {
+    "name": NAME,
+    "email": EMAIL,
+    "customer_id": CUSTOMER_ID,
+    "wallet_id": WALLET_ID,
+    "items": ITEMS,
+    "delivery": DELIVERY,
+    "payment_methods": PAYMENT_METHODS,
+    "status": CREATABLE,
+    "address": ADDRESS,
+    "phone_number": PHONE_NUMBER,
+    "logo": LOGO,
+    "tax_id": TAX_ID,
+}
+
+
+def _canonical(values: dict[str, Any]) -> dict[str, Any]:
+    canonical: dict[str, Any] = {}
+    if isinstance(values.get("customer_id"), str):
+        canonical["customer_id"] = canonical_uuid(values["customer_id"])
+    if isinstance(values.get("payment_methods"), tuple):
+        canonical["payment_methods"] = tuple(dict.fromkeys(values["payment_methods"]))
+    return canonical
+
+
+def canonical_create(command: CreateInvoiceCommand) -> CreateInvoiceCommand:
+    return dataclasses.replace(command, **_canonical(vars(command)))
+
+
+def canonical_update(command: UpdateInvoiceCommand) -> UpdateInvoiceCommand:
+    return dataclasses.replace(command, **_canonical(command.changes()))
+
+
+def checked_create(command: CreateInvoiceCommand) -> CreateInvoiceCommand:
+    problems = field_problems(RULES, vars(command))
+    if problems:
+        raise InvalidInput(problems)
+    return canonical_create(command)
+
+
+def checked_update(command: UpdateInvoiceCommand) -> UpdateInvoiceCommand:
+    problems = field_problems(RULES, command.changes())
+    if problems:
+        raise InvalidInput(problems)
+    return canonical_update(command)
