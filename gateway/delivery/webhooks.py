@@ -4,10 +4,20 @@
     410 Gone                             -> endpoint disabled, DeliveryFailed(retryable=False)
     endpoint disabled or gone            -> DeliveryFailed(retryable=False)
     other status, timeout, network error,
-    host now resolving to a private address -> DeliveryFailed(retryable=True)
+    host now resolving to a non-public address -> DeliveryFailed(retryable=True)
+
+The host is resolved at send time and every address it resolves to is checked
+(`destination_addresses`); the request then goes to those checked addresses, never
+to the name, so DNS cannot switch it to a private address between the check and the
+connection (rebinding). A refused address is retried like a network error: a name's
+answers may change back (a mistaken record fixed, a split-horizon answer), retries
+are bounded (OUTBOX_MAX_ATTEMPTS) and each one is checked again, so retrying costs a
+few refused attempts and never sends anything to a non-public address.
 
 Every attempt that gets as far as the endpoint's address is logged as a
 WebhookAttempt row, so an app can see what we sent and what its server answered.
+Neither the log nor the row holds the URL's path or query (which may carry a token)
+or the signing secret: the endpoint's id, and for a refusal its host and address.
 """
 
 from __future__ import annotations
@@ -25,7 +35,12 @@ from gateway.db.tables import OutboxMessage, WebhookAttempt, WebhookEndpoint
 from gateway.delivery.errors import DeliveryFailed
 from gateway.domain.errors import InvalidWebhookUrl
 from gateway.runtime import Runtime
-from gateway.services.webhook_endpoints import WebhookTarget, parse_webhook_url, public_address
+from gateway.services.webhook_endpoints import (
+    Resolver,
+    WebhookTarget,
+    destination_addresses,
+    parse_webhook_url,
+)
 
 log = logging.getLogger("gateway.delivery.webhooks")
 
@@ -44,12 +59,17 @@ def signed_headers(secret: str, message_id: str, payload: str, sent_at: datetime
 
 
 async def deliver_webhook(
-    runtime: Runtime, message: OutboxMessage, client: httpx.AsyncClient
+    runtime: Runtime,
+    message: OutboxMessage,
+    client: httpx.AsyncClient,
+    *,
+    resolver: Resolver | None = None,
 ) -> None:
     """POSTs the message's payload, exactly as stored, to its endpoint.
 
     `client` should follow no redirects and trust no proxy settings from the
     environment (a proxy would bypass the address check); its timeout applies.
+    `resolver` replaces the system's name resolution (tests).
     """
     endpoint = await _endpoint(runtime, message)
     attempt = message.attempts + 1
@@ -58,9 +78,8 @@ async def deliver_webhook(
         # One deadline for the whole exchange: httpx's timeouts are per phase, so a
         # server dripping bytes could otherwise hold the attempt open for much longer.
         async with asyncio.timeout(runtime.settings.webhook_timeout_seconds):
-            request = await _request(runtime, endpoint, message, client)
-            # Streamed and closed unread: only the status matters, whatever the body's size.
-            response = await client.send(request, follow_redirects=False, stream=True)
+            requests = await _requests(runtime, endpoint, message, client, resolver)
+            response = await _send(client, requests)
             await response.aclose()
     except (httpx.HTTPError, InvalidWebhookUrl, TimeoutError) as exc:
         error = _describe(exc)
@@ -87,36 +106,55 @@ async def _endpoint(runtime: Runtime, message: OutboxMessage) -> WebhookEndpoint
     return endpoint
 
 
-async def _request(
-    runtime: Runtime, endpoint: WebhookEndpoint, message: OutboxMessage, client: httpx.AsyncClient
-) -> httpx.Request:
+async def _requests(
+    runtime: Runtime,
+    endpoint: WebhookEndpoint,
+    message: OutboxMessage,
+    client: httpx.AsyncClient,
+    resolver: Resolver | None,
+) -> list[httpx.Request]:
+    """The request, once per address the endpoint's host resolves to now (checked
+    unless private addresses are allowed), in the resolver's order of preference.
+
+    Each goes to its address, rather than letting the client resolve the name again;
+    the Host header and TLS (SNI, certificate check: `sni_hostname`) keep the name.
+    """
     target = parse_webhook_url(endpoint.url)
+    allow_private = runtime.settings.allow_private_webhook_urls
+    addresses = await destination_addresses(target, allow_private=allow_private, resolver=resolver)
     # The signature's timestamp is wall-clock time on purpose (not runtime.clock): the
     # receiver compares it with its own clock to refuse replays.
     headers = signed_headers(endpoint.secret, message.id, message.payload, datetime.now(UTC))
+    headers["host"] = _host_header(target)
+    # The client pools connections by address, not by name: a kept-alive connection
+    # made (and its certificate checked) for one name must not carry another name's
+    # request to the same address.
+    headers["connection"] = "close"
     url = httpx.URL(endpoint.url)
-    extensions: dict[str, str] = {}
-    if not runtime.settings.allow_private_webhook_urls:
-        url, extensions = await _pinned(target, url)
-        headers["host"] = _host_header(target)
-        # The client pools connections by address, not by name: a kept-alive connection
-        # made (and its certificate checked) for one name must not carry another name's
-        # request to the same address.
-        headers["connection"] = "close"
-    return client.build_request(
-        "POST", url, content=message.payload.encode(), headers=headers, extensions=extensions
-    )
+    content = message.payload.encode()
+    return [
+        client.build_request(
+            "POST",
+            url.copy_with(host=str(address)),
+            content=content,
+            headers=headers,
+            extensions={"sni_hostname": target.host},
+        )
+        for address in addresses
+    ]
 
 
-async def _pinned(target: WebhookTarget, url: httpx.URL) -> tuple[httpx.URL, dict[str, str]]:
-    """The URL with its host replaced by the address just checked.
-
-    Connecting to that address, rather than letting the client resolve the name again,
-    closes the window in which DNS could switch it to a private one (rebinding). TLS
-    still verifies the certificate for the original name (sni_hostname).
-    """
-    address = await public_address(target)
-    return url.copy_with(host=str(address)), {"sni_hostname": target.host}
+async def _send(client: httpx.AsyncClient, requests: list[httpx.Request]) -> httpx.Response:
+    """The response from the first address that accepts a connection (as a client
+    connecting by name would: an IPv6 address first, say, from a host without IPv6)."""
+    *others, last = requests
+    for request in others:
+        try:
+            # Streamed and closed unread: only the status matters, whatever the body's size.
+            return await client.send(request, follow_redirects=False, stream=True)
+        except httpx.ConnectError:
+            continue  # nothing was sent; the next checked address may answer
+    return await client.send(last, follow_redirects=False, stream=True)
 
 
 def _host_header(target: WebhookTarget) -> str:

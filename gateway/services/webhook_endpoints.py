@@ -1,9 +1,9 @@
 """An app's webhook endpoints: add (URL checked, secret issued), list, disable.
 
-Webhooks are sent from inside our network, so a URL that reaches a private,
-loopback or link-local address would let an app probe it (SSRF). Such URLs are
-refused when added, and the worker checks the resolved address again before
-each send (see `public_address`), because a name can resolve elsewhere later.
+Webhooks are sent from inside our network, so a URL that reaches a non-public
+address (`gateway.domain.addresses`) would let an app probe it (SSRF). Such URLs
+are refused when added, and the worker resolves and checks the host again before
+each send (`destination_addresses`), because a name can resolve elsewhere later.
 """
 
 from __future__ import annotations
@@ -14,16 +14,19 @@ import ipaddress
 import secrets
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from gateway.db import reads
 from gateway.db import webhook_endpoints as endpoints_db
 from gateway.db.tables import WebhookEndpoint
+from gateway.domain.addresses import IPAddress, embedded_ipv4, is_public_destination
 from gateway.domain.errors import AppNotFound, InvalidWebhookUrl, WebhookEndpointNotFound
 from gateway.runtime import Runtime
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Resolves (host, port) to addresses; the delivery tests pass their own.
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 
 MAX_URL_LENGTH = 2048
 _SCHEMES = {"http": 80, "https": 443}
@@ -65,20 +68,6 @@ def parse_webhook_url(url: str) -> WebhookTarget:
     return WebhookTarget(url, scheme, parts.hostname, port or _SCHEMES[scheme])
 
 
-def is_public_address(address: IPAddress) -> bool:
-    # An IPv4-mapped IPv6 address (::ffff:127.0.0.1) reaches the IPv4 address.
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-    )
-
-
 async def resolve(host: str, port: int) -> list[IPAddress]:
     """The addresses `host` stands for (itself, if it is an IP literal)."""
     try:
@@ -97,28 +86,49 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
     return list(dict.fromkeys(addresses))
 
 
-async def public_address(target: WebhookTarget) -> IPAddress:
-    """One address of the target's host, after checking that every address it resolves
-    to is public: a name with one private address among public ones is refused too."""
-    addresses = await resolve(target.host, target.port)
-    for address in addresses:
-        if not is_public_address(address):
-            raise InvalidWebhookUrl(
-                f"Webhook host {target.host!r} resolves to a non-public address ({address})"
-            )
-    return addresses[0]
+async def destination_addresses(
+    target: WebhookTarget, *, allow_private: bool, resolver: Resolver | None = None
+) -> list[IPAddress]:
+    """The addresses of the target's host, in the resolver's order of preference.
+
+    Unless `allow_private`, every one must be a public destination: a name with one
+    private address among public ones is refused too (InvalidWebhookUrl).
+    """
+    addresses = await (resolver or resolve)(target.host, target.port)
+    if not addresses:
+        raise InvalidWebhookUrl(f"Webhook host {target.host!r} does not resolve")
+    if not allow_private:
+        for address in addresses:
+            if not is_public_destination(address):
+                raise InvalidWebhookUrl(
+                    f"Webhook host {target.host!r} resolves to a non-public address "
+                    f"({_described(address)})"
+                )
+    return addresses
 
 
-async def check_webhook_url(url: str, *, allow_private: bool) -> WebhookTarget:
+def _described(address: IPAddress) -> str:
+    embedded = embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else ()
+    if not embedded:
+        return str(address)
+    return f"{address}, which reaches {' and '.join(map(str, embedded))}"
+
+
+async def check_webhook_url(
+    url: str, *, allow_private: bool, resolver: Resolver | None = None
+) -> WebhookTarget:
     target = parse_webhook_url(url)
     if not allow_private:
-        await public_address(target)
+        await destination_addresses(target, allow_private=False, resolver=resolver)
     return target
 
 
-async def add_webhook_endpoint(runtime: Runtime, app_id: str, url: str) -> WebhookEndpoint:
+async def add_webhook_endpoint(
+    runtime: Runtime, app_id: str, url: str, *, resolver: Resolver | None = None
+) -> WebhookEndpoint:
     """The new endpoint; its `secret` is what the app verifies signatures with."""
-    await check_webhook_url(url, allow_private=runtime.settings.allow_private_webhook_urls)
+    allow_private = runtime.settings.allow_private_webhook_urls
+    await check_webhook_url(url, allow_private=allow_private, resolver=resolver)
     endpoint = WebhookEndpoint(
         id=f"whep_{uuid.uuid4().hex}",
         app_id=app_id,

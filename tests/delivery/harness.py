@@ -38,6 +38,7 @@ class Delivery:
     path: str
     webhook_id: str
     body: dict[str, Any]
+    host: str = ""  # the request's Host header
 
     @property
     def event(self) -> str:
@@ -87,7 +88,7 @@ class Receiver:
         except (KeyError, WebhookVerificationError) as exc:
             self.bad_signatures.append(f"{name}: {exc!r}")
             return Response(status_code=400)
-        delivery = Delivery(name, request.headers["webhook-id"], parsed)
+        delivery = Delivery(name, request.headers["webhook-id"], parsed, request.headers["host"])
         self.requests.append(delivery)
         if self._hangs[name] > 0:
             self._hangs[name] -= 1
@@ -100,12 +101,15 @@ class Receiver:
 
 
 @contextlib.asynccontextmanager
-async def running_receiver() -> AsyncIterator[Receiver]:
+async def running_receiver(certificate: str | None = None) -> AsyncIterator[Receiver]:
+    """A receiver on 127.0.0.1; over HTTPS with `certificate` (a PEM file holding the
+    key and the certificate chain)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    receiver = Receiver(f"http://127.0.0.1:{port}")
+    scheme = "http" if certificate is None else "https"
+    receiver = Receiver(f"{scheme}://127.0.0.1:{port}")
     app = Starlette(routes=[Route("/hooks/{name}", receiver.handle, methods=["POST"])])
     config = uvicorn.Config(
         app,
@@ -114,6 +118,7 @@ async def running_receiver() -> AsyncIterator[Receiver]:
         loop="asyncio",
         http="h11",
         timeout_graceful_shutdown=1,
+        ssl_certfile=certificate,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))

@@ -47,6 +47,21 @@ NON_PUBLIC = [
     "http://0x7f.1/hook",  # 127.0.0.1 spelled the way inet_aton accepts
 ]
 
+# IPv6 forms that reach a private IPv4: refused at registration, wherever it happens.
+EMBEDDING_PRIVATE = [
+    "http://[::ffff:7f00:1]/hook",  # IPv4-mapped 127.0.0.1, hex spelling
+    "http://[::ffff:a9fe:a9fe]/latest/meta-data",  # IPv4-mapped 169.254.169.254
+    "http://[2002:7f00:1::1]/hook",  # 6to4 of 127.0.0.1
+    "http://[2002:a9fe:a9fe::]/latest/meta-data",  # 6to4 of 169.254.169.254
+    "http://[2002:c0a8:101:1::1]:8080/hook",  # 6to4 of 192.168.1.1
+    "http://[64:ff9b::7f00:1]/hook",  # NAT64 of 127.0.0.1
+    "http://[64:ff9b::a00:1]/hook",  # NAT64 of 10.0.0.1
+    "http://[64:ff9b:1::a00:1]/hook",  # local-use NAT64 prefix
+    "http://[::7f00:1]/hook",  # IPv4-compatible 127.0.0.1
+    "http://[2001:0:5db8:d822::80ff:fffe]/hook",  # Teredo, client 127.0.0.1
+    "http://[2001:0:a00:1::a247:27dd]/hook",  # Teredo, server 10.0.0.1
+]
+
 NOT_HTTP = [
     "ftp://93.184.216.34/hook",
     "file:///etc/passwd",
@@ -68,6 +83,13 @@ async def test_non_public_addresses_are_refused(url: str) -> None:
 
 @pytest.mark.parametrize("url", NON_PUBLIC)
 async def test_non_public_addresses_are_allowed_when_configured(url: str) -> None:
+    await check_webhook_url(url, allow_private=True)
+
+
+@pytest.mark.parametrize("url", EMBEDDING_PRIVATE)
+async def test_addresses_embedding_a_private_ipv4_are_refused(url: str) -> None:
+    with pytest.raises(InvalidWebhookUrl, match="non-public address"):
+        await check_webhook_url(url, allow_private=False)
     await check_webhook_url(url, allow_private=True)
 
 
@@ -163,6 +185,25 @@ async def test_private_urls_are_refused_by_default(migrated_database_url: str) -
         await runtime.close()
 
 
+async def test_the_service_refuses_embedded_private_addresses(migrated_database_url: str) -> None:
+    runtime = Runtime.open(Settings(database_url=migrated_database_url))
+    try:
+        await seed_demo(runtime)
+        for url in EMBEDDING_PRIVATE:
+            with pytest.raises(InvalidWebhookUrl, match="non-public address"):
+                await add_webhook_endpoint(runtime, DEMO_APP_ID, url)
+        assert await list_webhook_endpoints(runtime, DEMO_APP_ID) == []
+        refused = "http://[2002:7f00:1::1]/hook"
+        with pytest.raises(InvalidWebhookUrl) as described:
+            await add_webhook_endpoint(runtime, DEMO_APP_ID, refused)
+        assert described.value.message == (
+            "Webhook host '2002:7f00:1::1' resolves to a non-public address "
+            "(2002:7f00:1::1, which reaches 127.0.0.1)"
+        )
+    finally:
+        await runtime.close()
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -206,6 +247,18 @@ def test_cli_webhooks_round_trip(migrated_database_url: str) -> None:
     missing = _failing_cli(env, "webhooks", "disable", "app_other", added["id"])
     assert missing.returncode == 2
     assert "invoice-gateway: Webhook endpoint not found" in missing.stderr
+
+
+def test_cli_refuses_an_embedded_private_address(
+    migrated_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", migrated_database_url)
+    monkeypatch.delenv("ALLOW_PRIVATE_WEBHOOK_URLS", raising=False)
+    assert main(["webhooks", "add", DEMO_APP_ID, "http://[2002:a9fe:a9fe::]/meta"]) == 2
+    assert capsys.readouterr().err == (
+        "invoice-gateway: Webhook host '2002:a9fe:a9fe::' resolves to a non-public address "
+        "(2002:a9fe:a9fe::, which reaches 169.254.169.254)\n"
+    )
 
 
 @pytest.mark.parametrize(

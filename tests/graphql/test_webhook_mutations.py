@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -133,6 +134,33 @@ async def test_refused_urls(client: httpx.AsyncClient, url: str, message: str) -
         "secret": None,
         "userErrors": [{"field": ["url"], "message": message, "code": "INVALID_WEBHOOK_URL"}],
     }
+    assert await listed(client) == []
+
+
+async def test_addresses_embedding_a_private_ipv4_are_refused(client: httpx.AsyncClient) -> None:
+    refused = {
+        "http://[::ffff:a9fe:a9fe]/latest/meta-data": (
+            "::ffff:a9fe:a9fe, which reaches 169.254.169.254"
+        ),
+        "http://[2002:7f00:1::1]/hook": "2002:7f00:1::1, which reaches 127.0.0.1",
+        "http://[64:ff9b::a00:1]/hook": "64:ff9b::a00:1, which reaches 10.0.0.1",
+        "http://[2001:0:5db8:d822::80ff:fffe]/hook": (
+            "2001:0:5db8:d822::80ff:fffe, which reaches 93.184.216.34 and 127.0.0.1"
+        ),
+    }
+    for url, address in refused.items():
+        message = f"Webhook host {urlsplit(url).hostname!r} resolves to a non-public address"
+        assert await add(client, url) == {
+            "endpoint": None,
+            "secret": None,
+            "userErrors": [
+                {
+                    "field": ["url"],
+                    "message": f"{message} ({address})",
+                    "code": "INVALID_WEBHOOK_URL",
+                }
+            ],
+        }
     assert await listed(client) == []
 
 
