@@ -6,7 +6,9 @@ import re
 
 IDENTIFIER_PATTERN = "^[A-Za-z0-9_-]{1,64}$"
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+_UUID = re.compile(UUID_PATTERN)
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 

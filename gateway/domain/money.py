@@ -11,7 +11,8 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-MINOR_UNIT = Decimal("0.01")
+MONEY_PLACES = 2
+MINOR_UNIT = Decimal(1).scaleb(-MONEY_PLACES)  # 0.01
 ZERO = Decimal("0.00")
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)

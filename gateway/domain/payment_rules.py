@@ -7,6 +7,7 @@ from typing import Any
 
 from gateway.domain.errors import InvalidInput
 from gateway.domain.invoice_rules import PAYMENT_METHOD
+from gateway.domain.money import MONEY_PLACES
 from gateway.domain.payments import MAX_REFERENCE_LENGTH, PAYMENT_LIMIT, PaymentRequest
 from gateway.domain.problems import Problem
 from gateway.domain.value_rules import Positive, Rule, field_problems
@@ -30,7 +31,7 @@ class Reference:
         return []
 
 
-AMOUNT = Positive(PAYMENT_LIMIT, exclusive_maximum=True)
+AMOUNT = Positive(PAYMENT_LIMIT, places=MONEY_PLACES, exclusive_maximum=True)
 METHOD = PAYMENT_METHOD
 REFERENCE = Reference()
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from gateway.domain.ids import IDENTIFIER_PATTERN, is_identifier, is_uuid
+from gateway.domain.ids import IDENTIFIER_PATTERN, UUID_PATTERN, is_identifier, is_uuid
 from gateway.domain.problems import Problem, empty, under
 
 _T_contra = TypeVar("_T_contra", contravariant=True)
@@ -96,6 +96,7 @@ class Uuid:
 
     required: bool = True
     format = "uuid"
+    pattern = UUID_PATTERN
 
     def invalid(self) -> Problem:
         return Problem((), "NOT_UUID", "must be a valid UUID")
@@ -126,10 +127,12 @@ class Identifier:
 
 @dataclass(frozen=True)
 class Url:
-    """An absolute http(s) URL with a host name or IP address; no whitespace or controls."""
+    """An absolute http(s) URL with a host name or IP address; no whitespace or controls.
+
+    No JSON Schema `format`: "uri" (RFC 3986) would leave out what is accepted here, such
+    as non-ASCII characters, "<" or a malformed percent escape in the path."""
 
     max_length: int = 2048
-    format = "uri"
 
     def invalid(self) -> Problem:
         return Problem((), "NOT_URL", "must be a URL address")

@@ -26,7 +26,8 @@ from gateway.domain.money import to_decimal
 from gateway.domain.problems import Path, Problem, empty
 from gateway.domain.value_rules import Choice, Count, Rule
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # then a real date, as date.fromisoformat reads it
+_DATE = re.compile(DATE_PATTERN)
 _NOT_AN_OBJECT = "request body must be a JSON object"
 
 

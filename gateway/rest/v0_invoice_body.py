@@ -10,6 +10,7 @@ from gateway.domain.errors import InvalidInput
 from gateway.domain.problems import Problem
 from gateway.domain.status import InvoiceStatus
 from gateway.domain.update_invoice import UpdateInvoiceCommand
+from gateway.domain.value_rules import Choice
 from gateway.rest.v0_fields import Kind, V0Field, body_object, parse_fields
 
 ITEM_FIELDS = (
@@ -72,9 +73,18 @@ INVOICE_FIELDS = (
     V0Field("taxId", "tax_id", Kind.TEXT, rule=rules.TAX_ID),
 )
 
-# An update takes every field but status, which only sending an invoice changes.
+# An update takes every field but status, which only sending an invoice changes: an
+# update may say DRAFT, nothing else (not null), and is then refused for that alone.
 UPDATE_FIELDS = tuple(spec for spec in INVOICE_FIELDS if spec.name != "status")
-_NOT_DRAFT = Problem(("status",), "NOT_DRAFT", "must be DRAFT here; send the invoice to open it")
+UPDATE_STATUS = V0Field(
+    "status",
+    "status",
+    Kind.ENUM,
+    required=True,
+    not_empty=False,
+    choice=Choice([InvoiceStatus.DRAFT]),
+    wrong_type=Problem((), "NOT_DRAFT", "must be DRAFT here; send the invoice to open it"),
+)
 
 
 def parse_create_invoice(payload: object) -> CreateInvoiceCommand:
@@ -89,9 +99,10 @@ def parse_create_invoice(payload: object) -> CreateInvoiceCommand:
 def parse_update_invoice(payload: object) -> UpdateInvoiceCommand:
     """Only the fields given; null clears an optional field (and is empty for the rest)."""
     body = body_object(payload)
-    if body.get("status", InvoiceStatus.DRAFT.value) != InvoiceStatus.DRAFT.value:
-        raise InvalidInput([_NOT_DRAFT])
     problems: list[Problem] = []
+    parse_fields(body, (UPDATE_STATUS,), problems, partial=True)
+    if problems:
+        raise InvalidInput(problems)
     values = parse_fields(body, UPDATE_FIELDS, problems, partial=True)
     if problems:
         raise InvalidInput(problems)

@@ -1,8 +1,12 @@
-"""A v0 field table (gateway.rest.v0_fields) as a JSON Schema for its request body: the
-types, which fields are required, and the constraints its domain rules carry.
+"""A v0 field table (gateway.rest.v0_fields) as the JSON Schema of its request body: the
+types, which fields are required and which may be null, and the constraints the table
+and its domain rules carry. gateway.rest.openapi.requests states the bodies with it.
 
-Patterns are the rules' own (Python syntax) and nullability is not stated: the
-OpenAPI document adds both where it states a body."""
+A rule's own `pattern` is stated as it is, so it must read the same in Python and
+ECMA-262 (the one rule pattern, IDENTIFIER_PATTERN, does). What a rule checks in code
+rather than data (an email's syntax, no NUL in text) is no part of this schema: the
+document adds ECMA-262 patterns for it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from gateway.domain.value_rules import Count, Positive
-from gateway.rest.v0_fields import Kind, V0Field
+from gateway.rest.v0_fields import DATE_PATTERN, Kind, V0Field
 
 Schema = dict[str, Any]
 
@@ -20,25 +24,31 @@ _TYPES = {
     Kind.DATE: "string",
     Kind.ENUM: "string",
     Kind.NUMBER: "number",
-    Kind.NUMERIC: ["number", "string"],
     Kind.BOOLEAN: "boolean",
     Kind.ENUMS: "array",
     Kind.RECORDS: "array",
 }
 
 
-def body_schema(fields: Sequence[V0Field]) -> Schema:
-    return {
-        "type": "object",
-        "required": [spec.name for spec in fields if spec.required],
-        "properties": {spec.name: field_schema(spec) for spec in fields},
-    }
+def body_schema(fields: Sequence[V0Field], *, partial: bool = False) -> Schema:
+    """The body `fields` parse; `partial`: every field may be absent (an update)."""
+    schema: Schema = {"type": "object"}
+    if not partial:
+        schema["required"] = [spec.name for spec in fields if spec.required]
+    schema["properties"] = {spec.name: field_schema(spec) for spec in fields}
+    return schema
 
 
 def field_schema(spec: V0Field) -> Schema:
+    """One field's value; null too where the field is optional (null is "not given")."""
+    schema = _numeric(spec) if spec.kind is Kind.NUMERIC else _typed(spec)
+    return schema if spec.required else _nullable(schema)
+
+
+def _typed(spec: V0Field) -> Schema:
     schema: Schema = {"type": _TYPES[spec.kind]}
     if spec.kind is Kind.DATE:
-        schema["format"] = "date"
+        schema.update(format="date", pattern=DATE_PATTERN)
     if spec.choice is not None:
         enum = {"type": "string", "enum": list(spec.choice.values)}
         schema.update(enum if spec.kind is Kind.ENUM else {"items": enum})
@@ -53,12 +63,31 @@ def field_schema(spec: V0Field) -> Schema:
     return schema
 
 
+def _numeric(spec: V0Field) -> Schema:
+    """A number, or a numeral in a string: the rule's bounds can only be stated of the
+    number (the string branch is where the document's numeral pattern goes)."""
+    number: Schema = {"type": "number"}
+    if isinstance(spec.rule, Positive):
+        number.update(_number(spec.rule))
+    return {"anyOf": [number, {"type": "string"}]}
+
+
+def _nullable(schema: Schema) -> Schema:
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    nullable = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        nullable["enum"] = [*schema["enum"], None]
+    return nullable
+
+
 def _text(spec: V0Field) -> Schema:
     constraints = {
+        # The rule says "should not be empty" of "" (parse_fields leaves "" text to it).
+        "minLength": 1 if getattr(spec.rule, "required", False) else None,
         "maxLength": getattr(spec.rule, "max_length", None),
         "format": getattr(spec.rule, "format", None),
         "pattern": getattr(spec.rule, "pattern", None),
-        "minLength": 1 if spec.says_empty else None,
     }
     return {name: value for name, value in constraints.items() if value is not None}
 

@@ -226,7 +226,7 @@ async def test_partial_then_full_payment(client: httpx.AsyncClient) -> None:
             "0.001",
             "CRYPTO",
             "INVALID_INPUT",
-            "amount must be a positive amount with at most 2 decimal places",
+            "amount must have at most 2 decimal places",
             ["input", "amount"],
         ),
     ],

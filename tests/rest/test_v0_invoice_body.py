@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest, check_dates
 from gateway.domain.errors import DueDateInPast, InvalidInput, SendDateAfterDueDate
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
-from gateway.rest.v0_invoice_body import parse_create_invoice
+from gateway.rest.v0_invoice_body import parse_create_invoice, parse_update_invoice
 from tests.spec_examples import SPEC_EXAMPLES
 
 CUSTOMER = "550e8400-e29b-41d4-a716-446655440000"
@@ -738,3 +738,16 @@ def test_valid_body_with_arbitrary_changes_raises_only_invalid_input(
     changes: dict[str, object],
 ) -> None:
     parses_or_invalid(with_(**changes))
+
+
+@pytest.mark.parametrize("status", ["OPEN", "PAID", None, "", ["DRAFT"], 1])
+def test_an_update_may_only_say_draft_and_is_refused_for_that_alone(status: object) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_update_invoice({"status": status, "name": "", "items": []})
+    assert caught.value.messages == ["status must be DRAFT here; send the invoice to open it"]
+
+
+def test_an_update_saying_draft_changes_only_its_other_fields() -> None:
+    command = parse_update_invoice({"status": "DRAFT", "name": "New"})
+    assert command.changes() == {"name": "New"}
+    assert parse_update_invoice({}).changes() == {}

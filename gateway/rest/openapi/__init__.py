@@ -1,14 +1,14 @@
 """The OpenAPI 3.1 document of the v0 REST shim, served at GET /api/v0/openapi.json.
 
-Every constraint mirrors what the shim accepts (gateway.domain.create_invoice for the
-create and edit bodies, gateway.rest.invoices for the list query,
-gateway.rest.invoice_actions for payments) and every response is what
+Every constraint mirrors what the shim accepts (the request bodies are generated from
+the field tables of the v0 parsers, gateway.rest.v0_*_body; gateway.rest.invoices reads
+the list query) and every response is what
 gateway.services.invoice_json, gateway.rest.invoice_pdf and gateway.http_errors write.
 tests/rest/test_openapi.py fuzzes the running app against this document to keep the two
 in step.
 
 The parts: fragments (JSON Schema building blocks), formats (patterns), requests (the
-request bodies), schemas (the invoice answered with), errors and responses (the answers
+request bodies) with overlay (what they say beyond their tables), schemas (the invoice answered with), errors and responses (the answers
 every operation shares), parameters, and the operations in paths and invoice_paths.
 Nothing here imports gateway.rest.invoices at the top: it imports this package for its
 route.

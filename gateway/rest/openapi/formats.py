@@ -1,16 +1,16 @@
 """The value formats the shim reads and writes, as the document states them: ECMA-262
-patterns (twins of the Python ones in gateway.domain.create_invoice and elsewhere) and
-the quantity step."""
+patterns (twins of what gateway.domain.value_rules and others check in code) and the
+quantity step."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from gateway.domain.create_invoice import QUANTITY_PLACES
+from gateway.domain.ids import UUID_PATTERN
 from gateway.services.idempotency import MAX_KEY_LENGTH
 
-IDENTIFIER = "^[A-Za-z0-9_-]{1,64}$"
-UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+UUID = UUID_PATTERN
 DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -33,4 +33,5 @@ PDF_DISPOSITION = '^attachment; filename="invoice-[A-Za-z0-9._-]+\\.pdf"$'
 # What str.isprintable() accepts of the latin-1 range HTTP header values arrive in.
 PRINTABLE_HEADER = f"^[\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u00ff]{{1,{MAX_KEY_LENGTH}}}$"
 
+# The step of the quantities an invoice is answered with.
 QUANTITY_STEP = float(Decimal(1).scaleb(-QUANTITY_PLACES))

@@ -1,32 +1,66 @@
-"""The request bodies and the constraints on their fields: one function a body.
-
-Create and edit mirror what gateway.domain.create_invoice accepts (an edit takes the
-create body's fields, all optional), a payment what gateway.domain.payments.parse_payment
-does.
+"""The request bodies, generated from the field tables their v0 parsers read
+(gateway.rest.v0_invoice_body, gateway.rest.v0_payment_body) by gateway.rest.v0_schema,
+so the document cannot state other constraints than the parser checks. Only what the
+table cannot say is written here, as an overlay (gateway.rest.openapi.overlay):
+descriptions, and ECMA-262 patterns for what a rule checks in code.
 """
 
 from __future__ import annotations
 
-from gateway.domain.create_invoice import MAX_ITEMS, MAX_QUANTITY, QUANTITY_PLACES
-from gateway.domain.money import MINOR_UNIT
-from gateway.domain.payments import MAX_REFERENCE_LENGTH, PAYMENT_LIMIT
-from gateway.domain.status import CREATABLE_STATUSES, DeliveryMethod, InvoiceStatus, PaymentMethod
-from gateway.rest.openapi.formats import (
-    DATE,
-    EMAIL,
-    HTTP_URL,
-    IDENTIFIER,
-    NO_NUL,
-    POSITIVE_NUMERAL,
-    QUANTITY_STEP,
-    UUID,
-)
-from gateway.rest.openapi.fragments import Schema, enum, nullable, ref, string
+from gateway.domain.invoice_rules import QUANTITY
+from gateway.domain.payment_rules import AMOUNT
+from gateway.rest.openapi.formats import EMAIL, HTTP_URL, NO_NUL, POSITIVE_NUMERAL
+from gateway.rest.openapi.fragments import Schema, ref
+from gateway.rest.openapi.overlay import Overlay, annotated
+from gateway.rest.v0_invoice_body import INVOICE_FIELDS, ITEM_FIELDS, UPDATE_FIELDS, UPDATE_STATUS
+from gateway.rest.v0_payment_body import PAYMENT_FIELDS
+from gateway.rest.v0_schema import body_schema
 
-_MONEY_STEP = float(MINOR_UNIT)
-# The bound gateway.domain.payments.parse_payment puts on a payment: no NUMERIC(20, 2)
-# money column holds that much, and Decimal can't round larger amounts to cents.
-_PAYMENT_LIMIT = int(PAYMENT_LIMIT)
+_ITEM: Overlay = {
+    "product_id": {"description": "Product id."},
+    "quantity": {"description": f"At most {QUANTITY.places} decimal places."},
+}
+
+_INVOICE: Overlay = {
+    "name": {"pattern": NO_NUL, "description": "Invoice name/title."},
+    "email": {
+        "pattern": EMAIL,
+        "description": "Local part at most 64 characters, domain at most 253.",
+    },
+    "walletId": {"description": "Wallet id."},
+    "due_date": {"description": "Not in the past."},
+    "payment_methods": {"description": "Duplicates are dropped."},
+    "address": {"pattern": NO_NUL, "description": "Customer address."},
+    "phone_number": {"pattern": NO_NUL, "description": "Customer phone number."},
+    "send_date": {"description": "Not after due_date."},
+    "logo": {
+        "pattern": HTTP_URL,
+        "description": "http(s) URL with a host name or IP address, port 0-65535.",
+    },
+    "taxId": {"description": "Tax id."},
+}
+
+_UPDATE: Overlay = {
+    **_INVOICE,
+    "status": {"description": "An edit keeps the invoice a DRAFT; send it to open it."},
+}
+
+_PAYMENT: Overlay = {
+    "amount": {
+        "pattern": POSITIVE_NUMERAL,
+        "description": (
+            "Positive, at most two decimal places and at most the amount due"
+            " (exactly the amount due unless the invoice takes partial payments)."
+            f' A decimal string such as "1499.90" (below {int(AMOUNT.maximum)}) is'
+            " accepted too."
+        ),
+    },
+    "method": {"description": "One of the invoice's payment_methods."},
+    "reference": {
+        "pattern": NO_NUL,
+        "description": "The payer's reference, e.g. a transaction hash.",
+    },
+}
 
 
 def request_schemas() -> dict[str, Schema]:
@@ -39,144 +73,36 @@ def request_schemas() -> dict[str, Schema]:
     }
 
 
-def _invoice_fields() -> dict[str, Schema]:
-    """The create body's properties; an edit takes the same ones."""
-
-    def text(max_length: int, description: str) -> Schema:
-        return string(maxLength=max_length, pattern=NO_NUL, description=description)
-
-    return {
-        "name": {**text(200, "Invoice name/title."), "minLength": 1},
-        "email": string(
-            maxLength=320,
-            pattern=EMAIL,
-            description="Local part at most 64 characters, domain at most 253.",
-        ),
-        "customer_id": string(format="uuid", pattern=UUID),
-        "walletId": string(pattern=IDENTIFIER, description="Wallet id."),
-        "items": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": MAX_ITEMS,
-            "items": ref("CreateInvoiceItem"),
-        },
-        "due_date": string(format="date", pattern=DATE, description="Not in the past."),
-        "delivery": enum(DeliveryMethod),
-        "payment_link": {"type": "boolean"},
-        "payment_methods": {
-            "type": "array",
-            "minItems": 1,
-            "items": enum(PaymentMethod),
-            "description": "Duplicates are dropped.",
-        },
-        "status": enum(s for s in InvoiceStatus if s in CREATABLE_STATUSES),
-        "partial_payment": {"type": "boolean"},
-        "address": nullable(text(500, "Customer address.")),
-        "phone_number": nullable(text(64, "Customer phone number.")),
-        "send_date": nullable(
-            string(format="date", pattern=DATE, description="Not after due_date.")
-        ),
-        "logo": nullable(
-            string(
-                maxLength=2048,
-                pattern=HTTP_URL,
-                description="http(s) URL with a host name or IP address, port 0-65535.",
-            )
-        ),
-        "taxId": nullable(string(pattern=IDENTIFIER, description="Tax id.")),
-    }
-
-
 def create_invoice_item() -> Schema:
     """One of the create (and edit) body's `items`."""
-    return {
-        "type": "object",
-        "required": ["product_id", "quantity"],
-        "properties": {
-            "product_id": string(pattern=IDENTIFIER, description="Product id."),
-            "quantity": {
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "maximum": int(MAX_QUANTITY),
-                "multipleOf": QUANTITY_STEP,
-                "description": f"At most {QUANTITY_PLACES} decimal places.",
-            },
-        },
-    }
+    return annotated(body_schema(ITEM_FIELDS), _ITEM)
 
 
 def create_invoice_request() -> Schema:
-    return {
-        "type": "object",
-        "description": "Unknown fields are ignored; optional fields may be null.",
-        "required": [
-            "name",
-            "email",
-            "customer_id",
-            "walletId",
-            "items",
-            "due_date",
-            "delivery",
-            "payment_link",
-            "payment_methods",
-            "status",
-            "partial_payment",
-        ],
-        "properties": _invoice_fields(),
-    }
+    body = body_schema(INVOICE_FIELDS)
+    description = "Unknown fields are ignored; optional fields may be null."
+    return _items_by_reference(annotated(body, _INVOICE, description=description))
 
 
 def update_invoice_request() -> Schema:
-    return {
-        "type": "object",
-        "description": (
-            "The fields to change: merged over the draft's current ones, and the result"
-            " is checked (and priced) like a create request. Unknown fields are ignored;"
-            " null clears an optional field. PUT and PATCH both take this partial body."
-        ),
-        "properties": {
-            **_invoice_fields(),
-            "status": {
-                **enum([InvoiceStatus.DRAFT]),
-                "description": "An edit keeps the invoice a DRAFT; send it to open it.",
-            },
-        },
-    }
+    body = body_schema((*UPDATE_FIELDS, UPDATE_STATUS), partial=True)
+    description = (
+        "The fields to change: merged over the draft's current ones, and the result"
+        " is checked (and priced) like a create request. Unknown fields are ignored;"
+        " null clears an optional field. PUT and PATCH both take this partial body."
+    )
+    return _items_by_reference(annotated(body, _UPDATE, description=description))
 
 
 def create_payment_request() -> Schema:
-    return {
-        "type": "object",
-        "description": "Unknown fields are ignored.",
-        "required": ["amount", "method"],
-        "properties": {
-            "amount": {
-                "anyOf": [
-                    {
-                        "type": "number",
-                        "exclusiveMinimum": 0,
-                        "exclusiveMaximum": _PAYMENT_LIMIT,
-                        "multipleOf": _MONEY_STEP,
-                    },
-                    string(pattern=POSITIVE_NUMERAL),
-                ],
-                "description": (
-                    "Positive, at most two decimal places and at most the amount due"
-                    " (exactly the amount due unless the invoice takes partial payments)."
-                    f' A decimal string such as "1499.90" (below {_PAYMENT_LIMIT}) is'
-                    " accepted too."
-                ),
-            },
-            "method": {
-                **enum(PaymentMethod),
-                "description": "One of the invoice's payment_methods.",
-            },
-            "reference": nullable(
-                string(
-                    maxLength=MAX_REFERENCE_LENGTH,
-                    pattern=NO_NUL,
-                    description="The payer's reference, e.g. a transaction hash.",
-                )
-            ),
-        },
-    }
+    return annotated(
+        body_schema(PAYMENT_FIELDS), _PAYMENT, description="Unknown fields are ignored."
+    )
+
+
+def _items_by_reference(body: Schema) -> Schema:
+    """`body` naming the CreateInvoiceItem component for its items (the same table)."""
+    items = body["properties"]["items"]
+    assert items["items"] == body_schema(ITEM_FIELDS)
+    properties = {**body["properties"], "items": {**items, "items": ref("CreateInvoiceItem")}}
+    return {**body, "properties": properties}
