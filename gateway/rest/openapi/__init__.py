@@ -8,8 +8,9 @@ tests/rest/test_openapi.py fuzzes the running app against this document to keep 
 in step.
 
 The parts: fragments (JSON Schema building blocks), formats (patterns), requests (the
-request bodies) with overlay (what they say beyond their tables), schemas (the invoice answered with), errors and responses (the answers
-every operation shares), parameters, and the operations in paths and invoice_paths.
+request bodies) with overlay (what they say beyond their tables), schemas (the invoice
+answered with), errors and responses (the answers every operation shares), parameters,
+and the operations in paths and invoice_paths.
 Nothing here imports gateway.rest.invoices at the top: it imports this package for its
 route.
 """
