@@ -104,13 +104,18 @@ class DatabaseAvailability:
     def reachable(self) -> bool:
         return self._down_since is None
 
+    @property
+    def failures(self) -> int:
+        """Failed operations reported since the outage began (0 while reachable)."""
+        return self._failures
+
     def report_failure(self, exc: BaseException) -> None:
         self._failures += 1
         if self._down_since is not None:
             return
         self._down_since = time.monotonic()
         self.reason = _kind(exc)
-        log.error("database unreachable (%s); answering 503 until it is back", self.reason)
+        log.error("database unreachable (%s)", self.reason)
 
     def report_success(self) -> None:
         if self._down_since is None:
