@@ -19,6 +19,7 @@ from gateway import health
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
+from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
 from gateway.rest import invoice_actions, invoices
 from gateway.runtime import Runtime, utc_now
@@ -71,7 +72,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             *tracking.routes,
             *graphql_routes(settings),
         ],
-        middleware=[Middleware(ApiGuard)],
+        middleware=[Middleware(OutageShield), Middleware(ApiGuard)],
         exception_handlers={
             GatewayError: _gateway_error,
             HTTPException: _http_error,

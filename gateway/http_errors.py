@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from gateway.domain.errors import GatewayError, InvalidInput, RateLimited
+from gateway.domain.errors import GatewayError, InvalidInput, RateLimited, ServiceUnavailable
 from gateway.encoding import dumps
 
 # Where NestJS names a status differently from the RFC phrase Python knows.
@@ -32,5 +32,7 @@ def json_response(status: int, content: Any, headers: dict[str, str] | None = No
 
 
 def error_response(exc: GatewayError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = None
+    if isinstance(exc, RateLimited | ServiceUnavailable):
+        headers = {"Retry-After": str(exc.retry_after)}
     return json_response(exc.status_code, error_body(exc), headers)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.db.availability import DatabaseAvailability
 from gateway.db.engine import SessionFactory, build_engine, build_session_factory
 from gateway.db.statements import install_statement_counter
 from gateway.settings import Settings
@@ -26,17 +27,21 @@ class Runtime:
     sessions: SessionFactory
     store: Store
     clock: Callable[[], datetime] = field(default=utc_now)
+    database: DatabaseAvailability = field(default_factory=DatabaseAvailability)
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
         engine = build_engine(settings.database_url)
         install_statement_counter(engine)
+        database = DatabaseAvailability()
+        database.watch(engine)
         return cls(
             settings=settings,
             engine=engine,
             sessions=build_session_factory(engine),
             store=open_store(settings.redis_url),
             clock=clock,
+            database=database,
         )
 
     async def close(self) -> None:

@@ -74,7 +74,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         if result.errors:
-            result.errors = present(result.errors, request.scope["state"]["request_id"])
+            state = request.scope["state"]
+            result.errors = present(result.errors, state["request_id"], state["runtime"].database)
         return process_result(result)
 
     async def render_graphql_ide(self, request: Request) -> Response:

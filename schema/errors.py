@@ -4,6 +4,7 @@ else is masked as "Internal server error (request id ...)" and logged with that 
 
     extensions.code
     ├── <GatewayError.code>          INVALID_INPUT, RATE_LIMITED, SERVICE_UNAVAILABLE ...
+    ├── SERVICE_UNAVAILABLE          also: the database unreachable (gateway.db.availability)
     ├── GRAPHQL_PARSE_FAILED         syntax error, too many tokens
     ├── GRAPHQL_VALIDATION_FAILED    unknown field, depth/alias limit, introspection off,
     │                                a variable the schema cannot coerce ...
@@ -21,19 +22,26 @@ import logging
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from gateway.domain.errors import GatewayError
+from gateway.db.availability import DatabaseAvailability, is_unreachable
+from gateway.domain.errors import GatewayError, ServiceUnavailable
 
 log = logging.getLogger("gateway.graphql")
 
 
-def present(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
-    return [_present(error, request_id) for error in errors]
+def present(
+    errors: list[GraphQLError], request_id: str, database: DatabaseAvailability
+) -> list[GraphQLError]:
+    return [_present(error, request_id, database) for error in errors]
 
 
-def _present(error: GraphQLError, request_id: str) -> GraphQLError:
+def _present(error: GraphQLError, request_id: str, database: DatabaseAvailability) -> GraphQLError:
     original = error.original_error
     if isinstance(original, GatewayError):
         return _copy(error, error.message, {"code": original.code})
+    if original is not None and is_unreachable(original):
+        database.report_failure(original)  # one log line per outage, not per field
+        unavailable = ServiceUnavailable()
+        return _copy(error, unavailable.message, {"code": unavailable.code})
     if original is None or isinstance(original, GraphQLError):
         return _copy(error, error.message, {**(error.extensions or {}), "code": _code(error)})
     log.error(

@@ -252,6 +252,10 @@ class ThrowawayPostgres:
         with open(self.datadir / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\n# throwaway test server (tests/servers.py)\n")
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
+        self.launch()
+
+    def launch(self) -> None:
+        """Start the initialised server (again, after stop())."""
         self._run(
             str(self.bindir / "pg_ctl"),
             "start",
@@ -284,6 +288,13 @@ class ThrowawayPostgres:
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[str]:
     """Start a PostgreSQL server from local binaries in a temp dir; yield its DSN."""
+    with throwaway_postgres_server() as server:
+        yield server.dsn
+
+
+@contextlib.contextmanager
+def throwaway_postgres_server() -> Iterator[ThrowawayPostgres]:
+    """Like throwaway_postgres, yielding the server itself (to stop and launch it)."""
     bindir = find_postgres_bindir()
     if bindir is None:
         raise ServerError(
@@ -311,7 +322,7 @@ def throwaway_postgres() -> Iterator[str]:
         try:
             if not postgres_answers(server.dsn + "/postgres", timeout=10):
                 raise ServerError(f"throwaway PostgreSQL at {server.dsn} does not answer")
-            yield server.dsn
+            yield server
         finally:
             try:
                 server.stop()

@@ -10,6 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
+CONNECT_TIMEOUT_SECONDS = 10.0
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -28,8 +30,15 @@ def build_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
         return engine
     # A nested GraphQL page takes several connections at once (auth, the page, loaders
     # running side by side): a pool that keeps them avoids reconnecting per request.
+    # pool_pre_ping drops connections a database restart killed before a request uses
+    # them; the connect timeout bounds a request's wait on a server that does not answer.
+    asyncpg = database_url.partition("://")[0].endswith("+asyncpg")
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=True
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size // 2,
+        pool_pre_ping=True,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS} if asyncpg else {},
     )
 
 

@@ -29,6 +29,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import outbox as outbox_db
 from gateway.db import reads
+from gateway.db.availability import is_unreachable
 from gateway.db.invoice_views import load_invoice_views
 from gateway.db.tables import OutboxMessage
 from gateway.delivery.email import deliver_email
@@ -48,6 +49,8 @@ CONCURRENCY = 10
 SCHEDULER_BATCH = 500
 SCHEDULER_INTERVAL_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 3600.0
+# While the database is unreachable, passes wait doubling from the poll interval to this.
+MAX_OUTAGE_WAIT_SECONDS = 30.0
 _MAX_ERROR = 1000
 
 _OVERDUE_FROM = sorted(
@@ -168,7 +171,10 @@ class OutboxProcessor:
             if isinstance(outcome, BaseException):
                 # Most likely the database went away while writing the outcome: the
                 # lease runs out and another pass retries the message.
-                log.error("could not settle %s", message.id, exc_info=outcome)
+                if is_unreachable(outcome):
+                    self.runtime.database.report_failure(outcome)
+                else:
+                    log.error("could not settle %s", message.id, exc_info=outcome)
                 counts.add(WorkerCounts(lost_leases=1))
             else:
                 counts.add(outcome)
@@ -208,6 +214,9 @@ class OutboxProcessor:
         except DeliveryFailed as failure:
             return failure
         except Exception as exc:
+            if is_unreachable(exc):
+                self.runtime.database.report_failure(exc)
+                return DeliveryFailed("database unreachable", retryable=True)
             # A bug or an outage we did not foresee: log it loudly, but keep the message.
             log.exception("delivering %s failed unexpectedly", message.id)
             return DeliveryFailed(f"unexpected error: {exc!r}", retryable=True)
@@ -280,7 +289,8 @@ async def run_worker(
 
     A pass that is under way when `stop` is set finishes first, so no delivery is cut
     off between sending and recording it. Errors of one pass (the database away, say)
-    are logged and the next pass tries again.
+    are logged and the next pass tries again; while the database is unreachable that is
+    one line per outage, and the passes back off (up to MAX_OUTAGE_WAIT_SECONDS).
     """
     if once:
         return await run_once(runtime)
@@ -290,6 +300,7 @@ async def run_worker(
     next_tick = loop.time()
     async with webhook_client(runtime) as client:
         processor = OutboxProcessor(runtime, client)
+        wait = poll_interval
         while not stop.is_set():
             busy = False
             try:
@@ -301,10 +312,16 @@ async def run_worker(
                 # A full batch: more may be due, so go on without waiting (the scheduler
                 # still gets its turn between batches).
                 busy = claimed == processor.batch_size
-            except Exception:
-                log.exception("worker pass failed; retrying in %.1f s", poll_interval)
+                wait = poll_interval
+            except Exception as exc:
+                if not is_unreachable(exc):
+                    log.exception("worker pass failed; retrying in %.1f s", poll_interval)
+                    wait = poll_interval
+                else:
+                    runtime.database.report_failure(exc)
+                    wait = max(poll_interval, min(wait * 2, MAX_OUTAGE_WAIT_SECONDS))
             if busy:
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=poll_interval)
+                await asyncio.wait_for(stop.wait(), timeout=wait)
     return total

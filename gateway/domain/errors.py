@@ -174,8 +174,14 @@ class IdempotencyKeyReused(GatewayError):
 
 
 class ServiceUnavailable(GatewayError):
+    """The database or the store cannot be reached; nothing was done, retry later."""
+
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
+    retry_after = 5  # seconds, sent as Retry-After
+
+    def __init__(self, message: str = "Service temporarily unavailable; retry later") -> None:
+        super().__init__(message)
 
 
 class InvalidPayment(BusinessRuleViolation):

@@ -8,7 +8,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from gateway.db.availability import is_unreachable
 from gateway.db.invoice_views import InvoiceView
+from gateway.domain.errors import ServiceUnavailable
 from gateway.domain.status import PAYMENT_METHOD_LABELS
 from gateway.runtime import Runtime
 from gateway.services.invoice_queries import invoice_by_payment_token
@@ -28,6 +30,14 @@ def page(title: str, body: str, status: int) -> HTMLResponse:
         f"<body>{body}</body></html>"
     )
     return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
+
+
+def unavailable_page() -> HTMLResponse:
+    """503 while the database is unreachable: the customer may simply reload."""
+    body = "<h1>Temporarily unavailable</h1><p>Please try again in a minute.</p>"
+    response = page("Temporarily unavailable", body, 503)
+    response.headers["Retry-After"] = str(ServiceUnavailable.retry_after)
+    return response
 
 
 def invoice_summary(view: InvoiceView) -> str:
@@ -58,7 +68,13 @@ def invoice_summary(view: InvoiceView) -> str:
 async def payment_page(request: Request) -> HTMLResponse:
     runtime: Runtime = request.state.runtime
     token = request.path_params["token"]
-    view = await invoice_by_payment_token(runtime, token) if len(token) <= 64 else None
+    try:
+        view = await invoice_by_payment_token(runtime, token) if len(token) <= 64 else None
+    except Exception as exc:
+        if not is_unreachable(exc):
+            raise
+        runtime.database.report_failure(exc)
+        return unavailable_page()
     if view is None:
         return page("Payment link not found", "<h1>Payment link not found</h1>", 404)
     invoice = view.invoice

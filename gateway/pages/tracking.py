@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gateway.db.availability import is_unreachable
 from gateway.links import payment_link_url
-from gateway.pages.payment import invoice_summary, page
+from gateway.pages.payment import invoice_summary, page, unavailable_page
 from gateway.runtime import Runtime
 from gateway.services.tracking import record_click, record_open
 
@@ -38,16 +39,27 @@ async def open_pixel(request: Request) -> Response:
     if len(token) <= _MAX_TOKEN_LENGTH:
         try:
             await record_open(runtime, token)
-        except SQLAlchemyError:
+        except Exception as exc:
             # A broken image in the customer's mail is worse than one lost open.
-            log.warning("could not record an email open", exc_info=True)
+            if is_unreachable(exc):
+                runtime.database.report_failure(exc)
+            elif isinstance(exc, SQLAlchemyError):
+                log.warning("could not record an email open", exc_info=True)
+            else:
+                raise
     return Response(PIXEL, 200, headers=_NO_STORE, media_type="image/gif")
 
 
 async def click_through(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
     token = request.path_params["token"]
-    view = await record_click(runtime, token) if len(token) <= _MAX_TOKEN_LENGTH else None
+    try:
+        view = await record_click(runtime, token) if len(token) <= _MAX_TOKEN_LENGTH else None
+    except Exception as exc:
+        if not is_unreachable(exc):
+            raise
+        runtime.database.report_failure(exc)
+        return unavailable_page()
     if view is None:
         return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
     invoice = view.invoice

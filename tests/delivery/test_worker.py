@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -40,6 +41,7 @@ from tests.delivery.harness import (
     settled,
     work_until,
 )
+from tests.servers import free_port
 
 Gateway = tuple[httpx.AsyncClient, Runtime]
 OVERDUE_INVOICES = 100
@@ -384,3 +386,26 @@ async def test_overdue_leaves_paid_draft_and_future_invoices_alone(gateway: Gate
     async with runtime.sessions() as session:
         rows = (await session.exec(select(Invoice.status).order_by(col(Invoice.id)))).all()
     assert list(rows) == ["PAID", "DRAFT", "PASTDUE", "OPEN"]
+
+
+async def test_an_unreachable_database_is_logged_once_and_backed_off_from(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = Settings(database_url=f"postgresql+asyncpg://gateway@127.0.0.1:{free_port()}/x")
+    runtime = Runtime.open(settings)
+    stop = asyncio.Event()
+    try:
+        with caplog.at_level(logging.INFO):
+            task = asyncio.create_task(run_worker(runtime, poll_interval=0.05, stop=stop))
+            await asyncio.sleep(1.5)
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)  # it kept going, and stops when asked
+    finally:
+        await runtime.close()
+    logged = [
+        r for r in caplog.records if r.levelno >= logging.WARNING and r.name != "gateway.store"
+    ]
+    assert [r.getMessage().split(" (")[0] for r in logged] == ["database unreachable"]
+    assert logged[0].exc_info is None
+    # 0.05 s between passes would be ~30 passes; doubling waits make it about six.
+    assert 2 <= runtime.database.failures <= 8

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -48,36 +49,47 @@ def seed(env: dict[str, str]) -> dict[str, str]:
 
 @contextlib.contextmanager
 def gateway_processes(
-    env: dict[str, str], count: int, cwd: Path | None = None
+    env: dict[str, str], count: int, cwd: Path | None = None, log: Path | None = None
 ) -> Iterator[list[str]]:
-    """`count` gateway servers on free ports; yields their base URLs."""
-    procs: list[subprocess.Popen[bytes]] = []
-    urls: list[str] = []
-    try:
-        for _ in range(count):
-            port = free_port()
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-                    env={**_environment(env), "LOG_LEVEL": "warning"},
-                    cwd=cwd,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+    """`count` gateway servers on free ports; yields their base URLs. With `log`, their
+    output (warnings and errors) is appended to that file."""
+    with _output(log) as sink:
+        procs: list[subprocess.Popen[bytes]] = []
+        urls: list[str] = []
+        try:
+            for _ in range(count):
+                port = free_port()
+                procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+                        env={**_environment(env), "LOG_LEVEL": "warning"},
+                        cwd=cwd,
+                        stdout=sink,
+                        stderr=sink,
+                    )
                 )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, proc in zip(urls, procs, strict=True):
-            _wait_healthy(url, proc)
-        yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                urls.append(f"http://127.0.0.1:{port}")
+            for url, proc in zip(urls, procs, strict=True):
+                _wait_healthy(url, proc)
+            yield urls
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+@contextlib.contextmanager
+def _output(log: Path | None) -> Iterator[IO[bytes] | int]:
+    if log is None:
+        yield subprocess.DEVNULL
+        return
+    with open(log, "ab") as sink:
+        yield sink
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:

@@ -75,7 +75,17 @@ def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[str,
                 **rate_limit_headers(),
             },
         },
-        503: _error(503, "Idempotency or rate-limit store unavailable.", limited=False),
+        503: {
+            **_error(
+                503,
+                "The database or the idempotency/rate-limit store is unreachable; nothing "
+                "was done. Retry after Retry-After seconds (with the same idempotency key).",
+                limited=False,
+            ),
+            "headers": {
+                "Retry-After": header("Seconds to wait before retrying.", {"type": "integer"}),
+            },
+        },
     }
     for status, description in (described or {}).items():
         known[status] = {**known[status], "description": description}
