@@ -11,13 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError, ValidationContext, ValidationRule
+from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -26,6 +24,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from schema.context import Context
+from schema.limits import alias_limit, depth_limit
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
@@ -35,23 +34,9 @@ MAX_ALIASES = 30
 MAX_TOKENS = 2000
 CACHE_SIZE = 256
 
-_DepthLimit = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules[0]
-
-
-class DepthLimit(_DepthLimit):  # type: ignore[misc,valid-type]
-    """The depth rule, minus its crash on a spread of an undefined fragment (a KeyError
-    that would surface as an internal error); KnownFragmentNamesRule reports that one."""
-
-    def __init__(self, context: ValidationContext) -> None:
-        try:
-            super().__init__(context)
-        except KeyError:
-            ValidationRule.__init__(self, context)
-
-
 RULES: tuple[type[ASTValidationRule], ...] = (
-    DepthLimit,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    depth_limit(MAX_DEPTH),
+    alias_limit(MAX_ALIASES),
 )
 RULES_WITHOUT_INTROSPECTION = (*RULES, NoSchemaIntrospectionCustomRule)
 
