@@ -24,6 +24,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from schema.context import Context
+from schema.cost_limit import CostLimit
 from schema.limits import alias_limit, depth_limit
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -66,11 +67,14 @@ class GatewaySchema(strawberry.Schema):
 
 
 def _extensions() -> list[Any]:
+    # In this order: the token limit is a parse option, so a document over it is refused
+    # before any rule sees it; the cost is measured only once the document is valid.
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         Guardrails,
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        CostLimit,
     ]
 
 
