@@ -178,3 +178,32 @@ async def test_the_depth_limit_counts_through_fragments(client: httpx.AsyncClien
     assert error["message"] == "'Deep' exceeds maximum operation depth of 10"
     # where it first goes past the limit: the third `customer`, 11 levels down
     assert error["locations"] == [{"line": 1, "column": query.rindex("customer") + 1}]
+
+
+# Each of these names something of the schema that is close to what it asks for.
+MISTAKES = [
+    ("{ invoicez { totalCount } }", None, "Did you mean 'invoice' or 'invoices'?"),
+    ("{ invoices(frst: 1) { totalCount } }", None, "Did you mean 'first'?"),
+    ("{ invoices(status: OPN) { totalCount } }", None, "Did you mean the enum value 'OPEN'?"),
+    ("query { ...F } fragment F on Quer { __typename }", None, "Did you mean 'Query'?"),
+    (
+        "query($s: InvoiceStatus) { invoices(status: $s) { totalCount } }",
+        {"s": "OPN"},
+        "Did you mean the enum value 'OPEN'?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "variables", "suggestion"), MISTAKES)
+async def test_errors_suggest_names_only_with_introspection_on(
+    client: httpx.AsyncClient,
+    closed: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, object] | None,
+    suggestion: str,
+) -> None:
+    opened = (await gql(client, query, variables)).json()["errors"][0]["message"]
+    assert opened.endswith(suggestion)
+    hidden = (await gql(closed, query, variables)).json()["errors"][0]["message"]
+    assert hidden == opened.replace(f" {suggestion}", "")
+    assert "Did you mean" not in hidden
