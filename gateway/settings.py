@@ -69,6 +69,8 @@ class Settings:
     idempotency_lease_seconds: int = 30
     max_body_bytes: int = 256 * 1024
     graphql_introspection: bool = True
+    # The most an operation may cost (schema.cost) before it runs.
+    graphql_max_cost: int = 10_000
     # schema.execution's in-place resolution of plain leaf fields; off runs Strawberry's
     # stock execution (same answers, more CPU), e.g. to rule the override out.
     graphql_execution_shortcut: bool = True
@@ -102,6 +104,7 @@ class Settings:
             ),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             graphql_introspection=_bool(env, "GRAPHQL_INTROSPECTION", True),
+            graphql_max_cost=_int(env, "GRAPHQL_MAX_COST", cls.graphql_max_cost),
             graphql_execution_shortcut=_bool(env, "GRAPHQL_EXECUTION_SHORTCUT", True),
             log_level=env.get("LOG_LEVEL") or cls.log_level,
             allow_private_webhook_urls=_bool(env, "ALLOW_PRIVATE_WEBHOOK_URLS", False),

@@ -137,7 +137,10 @@ def _capped(scope: Scope, receive: Receive, limit: int) -> Receive:
 def graphql_routes(settings: Settings) -> list[BaseRoute]:
     """/graphql (operations over POST, or GET for queries; GET from a browser is GraphiQL)
     and /graphql/assets/ (GraphiQL's scripts and styles, public)."""
-    schema = schema_for(choose_execution_context(settings.graphql_execution_shortcut))
+    schema = schema_for(
+        choose_execution_context(settings.graphql_execution_shortcut),
+        introspection=settings.graphql_introspection,
+    )
     app = GatewayGraphQL(
         schema,
         graphql_ide="graphiql",

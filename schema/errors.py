@@ -8,6 +8,8 @@ else is masked as "Internal server error (request id ...)" and logged with that 
     ├── GRAPHQL_PARSE_FAILED         syntax error, too many tokens
     ├── GRAPHQL_VALIDATION_FAILED    unknown field, depth/alias limit, introspection off,
     │                                a variable the schema cannot coerce ...
+    ├── QUERY_TOO_COSTLY             over the cost budget (schema.cost_limit), with
+    │                                extensions.cost and .budget
     ├── BAD_USER_INPUT               a value rejected during execution
     └── INTERNAL_SERVER_ERROR        everything else (masked)
 
@@ -43,7 +45,8 @@ def _present(error: GraphQLError, request_id: str, database: DatabaseAvailabilit
         unavailable = ServiceUnavailable()
         return _copy(error, unavailable.message, {"code": unavailable.code})
     if original is None or isinstance(original, GraphQLError):
-        return _copy(error, error.message, {**(error.extensions or {}), "code": _code(error)})
+        extensions = error.extensions or {}
+        return _copy(error, error.message, {**extensions, "code": _code(error, extensions)})
     log.error(
         "unhandled error in GraphQL request_id=%s path=%s",
         request_id,
@@ -57,7 +60,10 @@ def _present(error: GraphQLError, request_id: str, database: DatabaseAvailabilit
     )
 
 
-def _code(error: GraphQLError) -> str:
+def _code(error: GraphQLError, extensions: dict[str, object]) -> str:
+    given = extensions.get("code")
+    if isinstance(given, str):
+        return given  # the gateway's own GraphQLErrors name their code
     if isinstance(error, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
     if error.path is None:

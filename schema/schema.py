@@ -11,47 +11,29 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError, ValidationContext, ValidationRule
+from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from schema.context import Context
+from schema.cost_limit import CostLimit
+from schema.limits import alias_limit, depth_limit
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
+from schema.suggestions import Validation, hiding_suggestions
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 CACHE_SIZE = 256
 
-_DepthLimit = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules[0]
-
-
-class DepthLimit(_DepthLimit):  # type: ignore[misc,valid-type]
-    """The depth rule, minus its crash on a spread of an undefined fragment (a KeyError
-    that would surface as an internal error); KnownFragmentNamesRule reports that one."""
-
-    def __init__(self, context: ValidationContext) -> None:
-        try:
-            super().__init__(context)
-        except KeyError:
-            ValidationRule.__init__(self, context)
-
-
 RULES: tuple[type[ASTValidationRule], ...] = (
-    DepthLimit,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    depth_limit(MAX_DEPTH),
+    alias_limit(MAX_ALIASES),
 )
 RULES_WITHOUT_INTROSPECTION = (*RULES, NoSchemaIntrospectionCustomRule)
 
@@ -80,34 +62,46 @@ class GatewaySchema(strawberry.Schema):
         """schema.errors logs what needs logging, with the request id."""
 
 
-def _extensions() -> list[Any]:
+def _extensions(*, hide_suggestions: bool) -> list[Any]:
+    # In this order: the token limit is a parse option, so a document over it is refused
+    # before any rule sees it; the cost is measured only once the document is valid.
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         Guardrails,
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: Validation(maxsize=CACHE_SIZE, hide_suggestions=hide_suggestions),
+        CostLimit,
     ]
 
 
 ExecutionContextClass = type[StrawberryGraphQLCoreExecutionContext]
 
-# One schema per execution context class and process: every app built (tests build many)
-# shares it, so schema.execution's field plans and the validation cache stay bounded.
-_schemas: dict[ExecutionContextClass, GatewaySchema] = {}
+# One schema per execution context class, introspection setting and process: every app
+# built (tests build many) shares it, so schema.execution's field plans and the
+# validation cache stay bounded.
+_schemas: dict[tuple[ExecutionContextClass, bool], GatewaySchema] = {}
 
 
 def schema_for(
     execution_context_class: ExecutionContextClass = StrawberryGraphQLCoreExecutionContext,
+    *,
+    introspection: bool = True,
 ) -> GatewaySchema:
-    """The schema, run with `execution_context_class`."""
-    built = _schemas.get(execution_context_class)
+    """The schema, run with `execution_context_class`. Without `introspection`, its
+    errors suggest no names ("Did you mean ...?"): those would show the schema."""
+    key = (execution_context_class, introspection)
+    built = _schemas.get(key)
     if built is None:
-        built = _schemas[execution_context_class] = GatewaySchema(
+        built = _schemas[key] = GatewaySchema(
             query=Query,
             mutation=Mutation,
-            extensions=_extensions(),
+            extensions=_extensions(hide_suggestions=not introspection),
             config=StrawberryConfig(scalar_map=SCALARS),
-            execution_context_class=execution_context_class,
+            execution_context_class=(
+                execution_context_class
+                if introspection
+                else hiding_suggestions(execution_context_class)
+            ),
         )
     return built
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from strawberry.utils.str_converters import to_camel_case
 
+from gateway.settings import Settings
 from tests.apptest import DEMO_HEADERS, basic_invoice
 
 URL = "/graphql"
@@ -38,6 +39,13 @@ def to_input(body: dict[str, Any]) -> dict[str, Any]:
 
 def invoice_input(**overrides: Any) -> dict[str, Any]:
     return to_input(basic_invoice(**overrides))
+
+
+def answer(data: dict[str, Any], cost: int = 0) -> dict[str, Any]:
+    """A whole answer without errors: its data, and the cost the operation was measured at
+    against the default budget (schema.cost_limit)."""
+    budget = Settings.graphql_max_cost
+    return {"data": data, "extensions": {"cost": {"requested": cost, "budget": budget}}}
 
 
 async def gql(

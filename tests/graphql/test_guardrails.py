@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from graphql import ASTValidationRule, parse, validate
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from gateway.db.statements import count_statements
 from gateway.settings import Settings
 from schema import schema as schema_module
 from tests.apptest import seeded_gateway
-from tests.graphql.helpers import gql
+from tests.graphql.helpers import answer, gql
 
 
 async def refused(client: httpx.AsyncClient, query: str) -> list[dict[str, object]]:
@@ -126,4 +128,82 @@ async def test_introspection_can_be_switched_off(closed: httpx.AsyncClient) -> N
     assert "introspection" in str(errors[0]["message"]).lower()
     errors = await refused(closed, '{ __type(name: "Invoice") { name } invoices { totalCount } }')
     assert "introspection" in str(errors[0]["message"]).lower()
-    assert (await gql(closed, "{ __typename }")).json() == {"data": {"__typename": "Query"}}
+    assert (await gql(closed, "{ __typename }")).json() == answer({"__typename": "Query"})
+
+
+DEEP = nested(3)[1:-1].strip()  # 12 levels
+
+
+def doubling(count: int, leaf: str) -> str:
+    """`...F0`, where each fragment spreads the next one twice, down to `leaf`: under 2 KB,
+    2^count selections once expanded."""
+    fragments = " ".join(
+        f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(count)
+    )
+    return f"query {{ ...F0 }} {fragments} fragment F{count} on Query {{ {leaf} }}"
+
+
+@pytest.mark.parametrize("rule", schema_module.RULES, ids=lambda rule: rule.__name__)
+def test_each_rule_measures_a_fragment_once(rule: type[ASTValidationRule]) -> None:
+    # Both limits are exceeded 2^40 times over, so each rule has to measure the whole shape.
+    document = parse(doubling(40, f"a: __typename {DEEP}"))
+    started = time.monotonic()
+    [error] = validate(schema_module.schema._schema, document, [rule])
+    assert time.monotonic() - started < 1
+    assert error.message in (
+        f"{2**40} aliases found. Allowed: 30",
+        "'anonymous' exceeds maximum operation depth of 10",
+    )
+
+
+async def test_a_doubling_fragment_document_is_refused_quickly(client: httpx.AsyncClient) -> None:
+    started = time.monotonic()
+    errors = await refused(client, doubling(40, "a: __typename"))
+    assert time.monotonic() - started < 5
+    assert [e["message"] for e in errors] == [f"{2**40} aliases found. Allowed: 30"]
+    started = time.monotonic()
+    harmless = await gql(client, doubling(40, "__typename"))  # executing merges the spreads
+    assert time.monotonic() - started < 5
+    assert harmless.json()["data"] == {"__typename": "Query"}
+
+
+async def test_the_depth_limit_counts_through_fragments(client: httpx.AsyncClient) -> None:
+    errors = await refused(client, doubling(30, f"a: __typename {DEEP}"))
+    assert [e["message"] for e in errors] == [
+        "'anonymous' exceeds maximum operation depth of 10",
+        f"{2**30} aliases found. Allowed: 30",
+    ]
+    query = f"query Deep {{ ...A }} fragment A on Query {{ ...B }} fragment B on Query {{ {DEEP} }}"
+    [error] = await refused(client, query)
+    assert error["message"] == "'Deep' exceeds maximum operation depth of 10"
+    # where it first goes past the limit: the third `customer`, 11 levels down
+    assert error["locations"] == [{"line": 1, "column": query.rindex("customer") + 1}]
+
+
+# Each of these names something of the schema that is close to what it asks for.
+MISTAKES = [
+    ("{ invoicez { totalCount } }", None, "Did you mean 'invoice' or 'invoices'?"),
+    ("{ invoices(frst: 1) { totalCount } }", None, "Did you mean 'first'?"),
+    ("{ invoices(status: OPN) { totalCount } }", None, "Did you mean the enum value 'OPEN'?"),
+    ("query { ...F } fragment F on Quer { __typename }", None, "Did you mean 'Query'?"),
+    (
+        "query($s: InvoiceStatus) { invoices(status: $s) { totalCount } }",
+        {"s": "OPN"},
+        "Did you mean the enum value 'OPEN'?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "variables", "suggestion"), MISTAKES)
+async def test_errors_suggest_names_only_with_introspection_on(
+    client: httpx.AsyncClient,
+    closed: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, object] | None,
+    suggestion: str,
+) -> None:
+    opened = (await gql(client, query, variables)).json()["errors"][0]["message"]
+    assert opened.endswith(suggestion)
+    hidden = (await gql(closed, query, variables)).json()["errors"][0]["message"]
+    assert hidden == opened.replace(f" {suggestion}", "")
+    assert "Did you mean" not in hidden
