@@ -1,5 +1,6 @@
 """The baseline's nested page: the gateway's six SELECTs on one connection, then the
-GraphQL-shaped JSON of INVOICES_QUERY (bench/workload.py) built by hand."""
+GraphQL-shaped JSON of INVOICES_QUERY (bench/workload.py) built by hand, with the cost
+the gateway reports in its extensions."""
 
 from __future__ import annotations
 
@@ -49,4 +50,8 @@ async def list_invoices(bare: Bare, app_id: str, first: int) -> bytes:
         },
         "edges": [{"node": graphql_node(row, related, base_url)} for row in shown],
     }
-    return dumps({"data": {"invoices": data}})
+    # The page's static cost, as the gateway states it (schema/cost.py): the connection,
+    # pageInfo, and per edge the edge, its node and its customer, wallet, tax and items
+    # (a list of 10 items with a product each, as the cost rule counts unknown lists).
+    cost = {"requested": 2 + 25 * first, "budget": bare.settings.graphql_max_cost}
+    return dumps({"data": {"invoices": data}, "extensions": {"cost": cost}})
