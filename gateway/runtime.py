@@ -29,7 +29,7 @@ class Runtime:
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
-        engine = build_engine(settings.database_url)
+        engine = build_engine(settings.database_url, settings.database_pool)
         install_statement_counter(engine)
         return cls(
             settings=settings,

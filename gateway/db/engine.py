@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.settings import DatabasePool
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -21,15 +24,45 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def build_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
+def _unique_statement_name() -> str:
+    return f"__igw_{uuid.uuid4().hex}__"
+
+
+def _connect_args(pool: DatabasePool) -> dict[str, Any]:
+    """What asyncpg (and SQLAlchemy's asyncpg adapter) get on every new connection."""
+    args: dict[str, Any] = {
+        "statement_cache_size": pool.statement_cache_size,  # asyncpg's own cache
+        "prepared_statement_cache_size": pool.statement_cache_size,  # SQLAlchemy's
+    }
+    if pool.pgbouncer:
+        # asyncpg numbers its statements per client connection; behind transaction
+        # pooling two clients share a server connection, so the names must be unique.
+        args["prepared_statement_name_func"] = _unique_statement_name
+    elif pool.idle_timeout_seconds:
+        # PgBouncer refuses unknown startup parameters; PostgreSQL takes milliseconds.
+        args["server_settings"] = {"idle_session_timeout": str(pool.idle_timeout_seconds * 1000)}
+    return args
+
+
+def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    pool = pool or DatabasePool()
     # A nested GraphQL page takes several connections at once (auth, the page, loaders
     # running side by side): a pool that keeps them avoids reconnecting per request.
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=True
+        database_url,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout_seconds,
+        pool_recycle=pool.recycle_seconds or -1,
+        # Most recently used first: the surplus of a burst stays idle at the back until
+        # the server's idle_session_timeout closes it; pre-ping notices and replaces it.
+        pool_use_lifo=True,
+        pool_pre_ping=True,
+        connect_args=_connect_args(pool),
     )
 
 

@@ -18,12 +18,21 @@ from tests.servers import free_port
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+# The suite shares its PostgreSQL (100 connections) with whoever else uses it: each
+# gateway process it starts keeps at most 2 connections, 4 under a burst.
+SMALL_POOL = {"DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "2"}
+
+
 def _environment(env: dict[str, str]) -> dict[str, str]:
-    """The test's environment without gateway settings, plus `env`."""
-    inherited = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    """The test's environment without gateway settings, plus a small pool and `env`."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_CLUSTER") and not k.startswith("DB_")
+    }
     # The project importable from any working directory, installed or not.
     path = os.pathsep.join(filter(None, [str(REPO_ROOT), inherited.get("PYTHONPATH")]))
-    return {**inherited, "PYTHONPATH": path, **env}
+    return {**inherited, "PYTHONPATH": path, **SMALL_POOL, **env}
 
 
 def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
