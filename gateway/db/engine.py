@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -38,10 +39,18 @@ def _connect_args(pool: DatabasePool) -> dict[str, Any]:
         # asyncpg numbers its statements per client connection; behind transaction
         # pooling two clients share a server connection, so the names must be unique.
         args["prepared_statement_name_func"] = _unique_statement_name
-    elif pool.idle_timeout_seconds:
-        # PgBouncer refuses unknown startup parameters; PostgreSQL takes milliseconds.
-        args["server_settings"] = {"idle_session_timeout": str(pool.idle_timeout_seconds * 1000)}
     return args
+
+
+def _idle_session_timeout(seconds: int) -> Callable[[Any, Any], None]:
+    statement = f"SET idle_session_timeout = {seconds * 1000}"  # milliseconds
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # A SET rather than a startup parameter, which PgBouncer (any mode) refuses;
+        # on the driver's connection, outside any transaction that could undo it.
+        dbapi_connection.run_async(lambda connection: connection.execute(statement))
+
+    return on_connect
 
 
 def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEngine:
@@ -52,7 +61,7 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
     pool = pool or DatabasePool()
     # A nested GraphQL page takes several connections at once (auth, the page, loaders
     # running side by side): a pool that keeps them avoids reconnecting per request.
-    return create_async_engine(
+    engine = create_async_engine(
         database_url,
         pool_size=pool.size,
         max_overflow=pool.max_overflow,
@@ -64,6 +73,11 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
         pool_pre_ping=True,
         connect_args=_connect_args(pool),
     )
+    # Not behind transaction pooling: the setting would stay on a shared server connection.
+    if pool.idle_timeout_seconds and not pool.pgbouncer:
+        on_connect = _idle_session_timeout(pool.idle_timeout_seconds)
+        event.listen(engine.sync_engine, "connect", on_connect)
+    return engine
 
 
 def build_session_factory(engine: AsyncEngine) -> SessionFactory:
