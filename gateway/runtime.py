@@ -35,7 +35,7 @@ class Runtime:
             settings=settings,
             engine=engine,
             sessions=build_session_factory(engine),
-            store=open_store(settings.redis_url),
+            store=open_store(settings.redis_url, cluster=settings.redis_cluster),
             clock=clock,
         )
 

@@ -124,6 +124,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     database_pool: DatabasePool = DatabasePool()
     redis_url: str | None = None
+    # REDIS_URL names one node of a Redis Cluster; the client discovers the rest.
+    redis_cluster: bool = False
     public_base_url: str = "http://127.0.0.1:8000"
     smtp_url: str | None = None
     rate_limit_per_minute: int = 100
@@ -152,6 +154,7 @@ class Settings:
             database_url=normalize_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             database_pool=DatabasePool.from_env(env),
             redis_url=env.get("REDIS_URL") or None,
+            redis_cluster=_bool(env, "REDIS_CLUSTER", False),
             public_base_url=(env.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/"),
             smtp_url=env.get("SMTP_URL") or None,
             rate_limit_per_minute=_int(env, "RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute),

@@ -13,7 +13,8 @@ Servers (session scope), in order of preference:
 running local server; point them at a dead port (``=1``) to force the throwaway servers.
 
 ``pgbouncer_server`` is a throwaway PgBouncer (transaction pooling) in front of the
-PostgreSQL server, started on first use.
+PostgreSQL server, ``redis_cluster_nodes`` a throwaway three-node Redis Cluster; both
+started on first use. ``redis_cluster_url`` is a node of it, all nodes flushed.
 
 Per test: ``postgres_url`` is a fresh database (dropped afterwards), ``redis_url`` is
 database 14 (reserved for this suite) flushed before the test, ``sqlite_url`` a file in
@@ -34,9 +35,10 @@ import pytest
 import redis
 
 try:  # tests/ as a package (tests/__init__.py present, rootdir on sys.path) ...
-    from tests import pgbouncer, servers
+    from tests import pgbouncer, redis_cluster, servers
 except ImportError:  # ... or as a plain directory, which pytest puts on sys.path itself
     import pgbouncer  # type: ignore[no-redef,import-not-found,unused-ignore]
+    import redis_cluster  # type: ignore[no-redef,import-not-found,unused-ignore]
     import servers  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 POSTGRES_DEFAULT_PORT = 5432
@@ -122,6 +124,24 @@ def redis_url(redis_server: str) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def redis_cluster_nodes() -> Iterator[list[str]]:
+    """URLs of the nodes of a throwaway three-node Redis Cluster, started on first use."""
+    with contextlib.ExitStack() as stack:
+        try:
+            nodes = stack.enter_context(redis_cluster.throwaway_redis_cluster())
+        except servers.ServerError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield nodes
+
+
+@pytest.fixture
+def redis_cluster_url(redis_cluster_nodes: list[str]) -> str:
+    """One node's URL (the cluster client finds the others); all nodes flushed first."""
+    redis_cluster.flush(redis_cluster_nodes)
+    return redis_cluster_nodes[0]
+
+
 # --------------------------------------------------------------------------- SQL databases
 
 
@@ -164,5 +184,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = set(getattr(item, "fixturenames", ()))
         if names & {"postgres_server", "postgres_url", "pgbouncer_server"}:
             item.add_marker(pytest.mark.postgres)
-        if names & {"redis_server", "redis_url"}:
+        if names & {"redis_server", "redis_url", "redis_cluster_nodes", "redis_cluster_url"}:
             item.add_marker(pytest.mark.redis)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -13,7 +12,11 @@ from pathlib import Path
 
 import httpx
 
-from tests.servers import free_port
+from gateway.db.migrate import upgrade
+from gateway.runtime import Runtime
+from gateway.services.demo import DemoCredentials, seed_demo
+from gateway.settings import DatabasePool, Settings
+from tests.servers import free_port, run_coroutine, run_in_thread
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,10 +52,21 @@ def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
     return result.stdout
 
 
-def seed(env: dict[str, str]) -> dict[str, str]:
-    cli(env, "migrate")
-    credentials: dict[str, str] = json.loads(cli(env, "seed-demo", "--json"))
-    return credentials
+def seed_in_process(database_url: str) -> dict[str, str]:
+    """`invoice-gateway migrate` and `seed-demo --json`, without starting two interpreters
+    (seconds each on a busy machine); tests/e2e/test_cli_embedded.py runs the commands."""
+    settings = Settings(database_url=database_url, database_pool=DatabasePool(size=1))
+    run_in_thread(upgrade, database_url)
+
+    async def seeded() -> DemoCredentials:
+        runtime = Runtime.open(settings)
+        try:
+            return await seed_demo(runtime)
+        finally:
+            await runtime.close()
+
+    demo = run_coroutine(seeded)
+    return {"client_key": demo.client_key, "client_secret": demo.client_secret}
 
 
 @contextlib.contextmanager
