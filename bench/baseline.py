@@ -141,7 +141,8 @@ def create_bare_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Bare]]:
-        bare = Bare(settings, build_engine(settings.database_url), RedisStore.from_url(redis_url))
+        engine = build_engine(settings.database_url, settings.database_pool)
+        bare = Bare(settings, engine, RedisStore.from_url(redis_url))
         try:
             yield {"bare": bare}
         finally:

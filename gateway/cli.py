@@ -40,7 +40,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     if args.migrate:
-        upgrade(settings.database_url)
+        upgrade(settings.database_url, pool=settings.database_pool)
     uvicorn.run(
         "gateway.asgi:app_from_env",
         factory=True,
@@ -56,7 +56,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, pool=settings.database_pool)
     print("database migrated to head")
     return 0
 

@@ -31,7 +31,7 @@ class Runtime:
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
-        engine = build_engine(settings.database_url)
+        engine = build_engine(settings.database_url, settings.database_pool)
         install_statement_counter(engine)
         database = DatabaseAvailability()
         database.watch(engine)
@@ -39,7 +39,7 @@ class Runtime:
             settings=settings,
             engine=engine,
             sessions=build_session_factory(engine),
-            store=open_store(settings.redis_url),
+            store=open_store(settings.redis_url, cluster=settings.redis_cluster),
             clock=clock,
             database=database,
         )

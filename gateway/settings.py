@@ -26,6 +26,20 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A non-negative integer: 0 is meaningful (no overflow, no cache, off)."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 or more, got {value}")
+    return value
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -58,9 +72,60 @@ def normalize_database_url(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class DatabasePool:
+    """The PostgreSQL connection pool of one process (SQLite ignores it).
+
+    One process opens at most `size + max_overflow` connections, so the sizing rule is
+    replicas x workers x (size + max_overflow) + worker processes x the same
+    <= the server's max_connections minus its reserved ones and some room for psql and
+    migrations. The defaults (15 per process) let 2 replicas x 2 workers plus 1 worker
+    process fit PostgreSQL's default of 100 with room to spare.
+    """
+
+    # A uvloop worker on one core rarely has more than ~10 requests inside the
+    # database at once; the overflow absorbs bursts and is closed when returned.
+    size: int = 10
+    max_overflow: int = 5
+    # How long a request waits for a free connection before failing.
+    timeout_seconds: float = 10.0
+    # Connections older than this are replaced when next checked out (0: never).
+    recycle_seconds: int = 1800
+    # PostgreSQL closes a session idle this long (idle_session_timeout, PostgreSQL 14+),
+    # and the pool hands out its most recently used connection first, so connections a
+    # burst opened die off when the load drops (0: keep them). Not sent to PgBouncer,
+    # which closes idle server connections itself (server_idle_timeout).
+    idle_timeout_seconds: int = 300
+    # Prepared statements kept per connection (SQLAlchemy's and asyncpg's caches).
+    statement_cache_size: int = 100
+    # Behind PgBouncer in transaction pooling mode: no statement caches and a unique
+    # name per prepared statement, since consecutive transactions of one client
+    # connection may run on different server connections.
+    pgbouncer: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DatabasePool:
+        pgbouncer = _bool(env, "DB_PGBOUNCER", False)
+        cache_size = _count(env, "DB_STATEMENT_CACHE_SIZE", cls.statement_cache_size)
+        if pgbouncer and env.get("DB_STATEMENT_CACHE_SIZE") and cache_size:
+            raise SettingsError("DB_STATEMENT_CACHE_SIZE must be 0 with DB_PGBOUNCER=true")
+        return cls(
+            size=_int(env, "DB_POOL_SIZE", cls.size),
+            max_overflow=_count(env, "DB_MAX_OVERFLOW", cls.max_overflow),
+            timeout_seconds=_float(env, "DB_POOL_TIMEOUT_SECONDS", cls.timeout_seconds),
+            recycle_seconds=_count(env, "DB_POOL_RECYCLE_SECONDS", cls.recycle_seconds),
+            idle_timeout_seconds=_count(env, "DB_IDLE_TIMEOUT_SECONDS", cls.idle_timeout_seconds),
+            statement_cache_size=0 if pgbouncer else cache_size,
+            pgbouncer=pgbouncer,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    database_pool: DatabasePool = DatabasePool()
     redis_url: str | None = None
+    # REDIS_URL names one node of a Redis Cluster; the client discovers the rest.
+    redis_cluster: bool = False
     public_base_url: str = "http://127.0.0.1:8000"
     smtp_url: str | None = None
     rate_limit_per_minute: int = 100
@@ -89,7 +154,9 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             database_url=normalize_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            database_pool=DatabasePool.from_env(env),
             redis_url=env.get("REDIS_URL") or None,
+            redis_cluster=_bool(env, "REDIS_CLUSTER", False),
             public_base_url=(env.get("PUBLIC_BASE_URL") or cls.public_base_url).rstrip("/"),
             smtp_url=env.get("SMTP_URL") or None,
             rate_limit_per_minute=_int(env, "RATE_LIMIT_PER_MINUTE", cls.rate_limit_per_minute),

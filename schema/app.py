@@ -98,7 +98,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
         runtime: Runtime = state["runtime"]
         limit = runtime.settings.max_body_bytes
         try:
-            async with RequestReads(runtime.engine) as reads:
+            pgbouncer = runtime.settings.database_pool.pgbouncer
+            async with RequestReads(runtime.engine, autocommit=not pgbouncer) as reads:
                 state["reads"] = reads
                 await super().__call__(scope, _capped(scope, receive, limit), send)
         except PayloadTooLarge as exc:

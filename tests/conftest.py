@@ -12,6 +12,10 @@ Servers (session scope), in order of preference:
 ``TEST_POSTGRES_PROBE_PORT`` / ``TEST_REDIS_PROBE_PORT`` change the port probed for a
 running local server; point them at a dead port (``=1``) to force the throwaway servers.
 
+``pgbouncer_server`` is a throwaway PgBouncer (transaction pooling) in front of the
+PostgreSQL server, ``redis_cluster_nodes`` a throwaway three-node Redis Cluster; both
+started on first use. ``redis_cluster_url`` is a node of it, all nodes flushed.
+
 Per test: ``postgres_url`` is a fresh database (dropped afterwards), ``redis_url`` is
 database 14 (reserved for this suite) flushed before the test, ``sqlite_url`` a file in
 ``tmp_path``. ``database_url`` runs a test on both SQLite and PostgreSQL (select one with
@@ -31,8 +35,10 @@ import pytest
 import redis
 
 try:  # tests/ as a package (tests/__init__.py present, rootdir on sys.path) ...
-    from tests import servers
+    from tests import pgbouncer, redis_cluster, servers
 except ImportError:  # ... or as a plain directory, which pytest puts on sys.path itself
+    import pgbouncer  # type: ignore[no-redef,import-not-found,unused-ignore]
+    import redis_cluster  # type: ignore[no-redef,import-not-found,unused-ignore]
     import servers  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 POSTGRES_DEFAULT_PORT = 5432
@@ -75,6 +81,18 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
         servers.postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def pgbouncer_server(postgres_server: str) -> Iterator[str]:
+    """Base DSN of a throwaway PgBouncer in transaction pooling mode in front of
+    ``postgres_server`` (every database forwarded under its own name)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            dsn = stack.enter_context(pgbouncer.throwaway_pgbouncer(postgres_server))
+        except servers.ServerError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield dsn
+
+
 # --------------------------------------------------------------------------- Redis
 
 
@@ -104,6 +122,24 @@ def redis_url(redis_server: str) -> str:
     with redis.Redis.from_url(url) as client:
         client.flushdb()
     return url
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_nodes() -> Iterator[list[str]]:
+    """URLs of the nodes of a throwaway three-node Redis Cluster, started on first use."""
+    with contextlib.ExitStack() as stack:
+        try:
+            nodes = stack.enter_context(redis_cluster.throwaway_redis_cluster())
+        except servers.ServerError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield nodes
+
+
+@pytest.fixture
+def redis_cluster_url(redis_cluster_nodes: list[str]) -> str:
+    """One node's URL (the cluster client finds the others); all nodes flushed first."""
+    redis_cluster.flush(redis_cluster_nodes)
+    return redis_cluster_nodes[0]
 
 
 # --------------------------------------------------------------------------- SQL databases
@@ -146,7 +182,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark tests that use a server directly, so ``-m "not postgres"`` etc. work."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        if names & {"postgres_server", "postgres_url"}:
+        if names & {"postgres_server", "postgres_url", "pgbouncer_server"}:
             item.add_marker(pytest.mark.postgres)
-        if names & {"redis_server", "redis_url"}:
+        if names & {"redis_server", "redis_url", "redis_cluster_nodes", "redis_cluster_url"}:
             item.add_marker(pytest.mark.redis)

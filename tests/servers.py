@@ -154,14 +154,14 @@ def find_postgres_bindir() -> Path | None:
 
 
 @dataclass(frozen=True)
-class _RunAs:
+class RunAs:
     """The OS user the throwaway PostgreSQL runs as (root may not run it)."""
 
     uid: int | None = None
     gid: int | None = None
 
     @classmethod
-    def pick(cls) -> _RunAs:
+    def pick(cls) -> RunAs:
         if os.geteuid() != 0:
             return cls()
         for name in ("postgres", "nobody"):
@@ -184,7 +184,7 @@ class _RunAs:
             os.chown(path, self.uid, self.gid)
 
 
-def _world_traversable(path: Path) -> bool:
+def world_traversable(path: Path) -> bool:
     return all(part.stat().st_mode & 0o001 for part in [path, *path.parents])
 
 
@@ -193,7 +193,7 @@ class ThrowawayPostgres:
     bindir: Path
     root: Path
     port: int
-    run_as: _RunAs
+    run_as: RunAs
 
     @property
     def datadir(self) -> Path:
@@ -302,9 +302,9 @@ def throwaway_postgres_server() -> Iterator[ThrowawayPostgres]:
             "found (PATH, /usr/lib/postgresql/*/bin); run scripts/test, which installs them, "
             "or set TEST_POSTGRES_URL"
         )
-    run_as = _RunAs.pick()
+    run_as = RunAs.pick()
     parent = Path(tempfile.gettempdir())
-    if run_as.uid is not None and not _world_traversable(parent):
+    if run_as.uid is not None and not world_traversable(parent):
         parent = Path("/tmp")
     last_error: ServerError | None = None
     for _attempt in range(3):  # a free port can be taken before the server binds it
@@ -400,13 +400,13 @@ def throwaway_redis() -> Iterator[str]:
                 yield f"redis://{LOCALHOST}:{port}"
                 return
             finally:
-                _stop_process(proc)
+                stop_process(proc)
         raise ServerError(f"could not start a throwaway redis-server:\n{last_output}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _stop_process(proc: subprocess.Popen[bytes]) -> None:
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.settings import DatabasePool
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -23,23 +27,62 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def build_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
+def _unique_statement_name() -> str:
+    return f"__igw_{uuid.uuid4().hex}__"
+
+
+def _connect_args(pool: DatabasePool) -> dict[str, Any]:
+    """What asyncpg (and SQLAlchemy's asyncpg adapter) get on every new connection."""
+    args: dict[str, Any] = {
+        # Bounds a request's wait on a server that does not answer (a restart, a dead host).
+        "timeout": CONNECT_TIMEOUT_SECONDS,
+        "statement_cache_size": pool.statement_cache_size,  # asyncpg's own cache
+        "prepared_statement_cache_size": pool.statement_cache_size,  # SQLAlchemy's
+    }
+    if pool.pgbouncer:
+        # asyncpg numbers its statements per client connection; behind transaction
+        # pooling two clients share a server connection, so the names must be unique.
+        args["prepared_statement_name_func"] = _unique_statement_name
+    return args
+
+
+def _idle_session_timeout(seconds: int) -> Callable[[Any, Any], None]:
+    statement = f"SET idle_session_timeout = {seconds * 1000}"  # milliseconds
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # A SET rather than a startup parameter, which PgBouncer (any mode) refuses;
+        # on the driver's connection, outside any transaction that could undo it.
+        dbapi_connection.run_async(lambda connection: connection.execute(statement))
+
+    return on_connect
+
+
+def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         engine = create_async_engine(database_url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    pool = pool or DatabasePool()
     # A nested GraphQL page takes several connections at once (auth, the page, loaders
     # running side by side): a pool that keeps them avoids reconnecting per request.
-    # pool_pre_ping drops connections a database restart killed before a request uses
-    # them; the connect timeout bounds a request's wait on a server that does not answer.
-    asyncpg = database_url.partition("://")[0].endswith("+asyncpg")
-    return create_async_engine(
+    # pool_pre_ping drops connections a database restart killed before a request uses them.
+    engine = create_async_engine(
         database_url,
-        pool_size=pool_size,
-        max_overflow=pool_size // 2,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout_seconds,
+        pool_recycle=pool.recycle_seconds or -1,
+        # Most recently used first: the surplus of a burst stays idle at the back until
+        # the server's idle_session_timeout closes it; pre-ping notices and replaces it.
+        pool_use_lifo=True,
         pool_pre_ping=True,
-        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS} if asyncpg else {},
+        connect_args=_connect_args(pool),
     )
+    # Not behind transaction pooling: the setting would stay on a shared server connection.
+    if pool.idle_timeout_seconds and not pool.pgbouncer:
+        on_connect = _idle_session_timeout(pool.idle_timeout_seconds)
+        event.listen(engine.sync_engine, "connect", on_connect)
+    return engine
 
 
 def build_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -9,6 +9,11 @@ mutations, which write through their own sessions); every read gets a fresh sess
 that connection, so no identity map outlives its batch; reads take turns, as one
 connection runs one statement at a time. `close()` at the end of the request gives the
 connection back (the pool restores its isolation level).
+
+Behind PgBouncer in transaction pooling mode (`autocommit=False`) each read session is
+its own transaction instead: asyncpg prepares a statement and then runs it in two
+exchanges, and outside a transaction PgBouncer may send the second to another server
+connection, where the statement does not exist.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ class RequestReadsClosedError(RuntimeError):
 
 
 class RequestReads:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, autocommit: bool = True) -> None:
         self._engine = engine
+        self._autocommit = autocommit
         self._connection: AsyncConnection | None = None
         self._lock = asyncio.Lock()
         self._closed = False
@@ -39,11 +45,12 @@ class RequestReads:
                 raise RequestReadsClosedError("the request's reads are closed")
             if self._connection is None:
                 connection = await self._engine.connect()
-                try:
-                    await connection.execution_options(isolation_level="AUTOCOMMIT")
-                except BaseException:
-                    await connection.close()
-                    raise
+                if self._autocommit:
+                    try:
+                        await connection.execution_options(isolation_level="AUTOCOMMIT")
+                    except BaseException:
+                        await connection.close()
+                        raise
                 self._connection = connection
             session = AsyncSession(bind=self._connection, expire_on_commit=False)
             try:

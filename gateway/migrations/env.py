@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import gateway.db.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from gateway.db.engine import build_engine
+from gateway.settings import DatabasePool
 
 target_metadata = SQLModel.metadata
 
@@ -25,8 +26,8 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def _run_async(database_url: str) -> None:
-    engine = build_engine(database_url)
+async def _run_async(database_url: str, pool: DatabasePool | None) -> None:
+    engine = build_engine(database_url, pool)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
@@ -35,10 +36,12 @@ async def _run_async(database_url: str) -> None:
         await engine.dispose()
 
 
-def _in_fresh_loop(database_url: str) -> None:
+def _in_fresh_loop(database_url: str, pool: DatabasePool | None) -> None:
     # Alembic is synchronous; give the async engine its own loop, also when the
     # caller is a thread of a program that already runs one.
-    asyncio.run(_run_async(database_url))
+    asyncio.run(_run_async(database_url, pool))
 
 
-_in_fresh_loop(context.config.attributes["database_url"])
+_in_fresh_loop(
+    context.config.attributes["database_url"], context.config.attributes.get("database_pool")
+)

@@ -1,21 +1,24 @@
 """Redis implementation of the store: shared by every gateway process.
 
-Each operation is one Lua script touching one key (so it works on Redis Cluster) and,
-once the script is cached by the server, one round trip. Any Redis or socket error is
-raised as StoreUnavailableError.
+Each operation is one Lua script touching one key (so it works on Redis Cluster, where
+the key's hash tag picks the node) and, once the script is cached by the server, one
+round trip. Any Redis, cluster or socket error is raised as StoreUnavailableError.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
+from collections.abc import AsyncIterator
 from typing import Any, Final
 
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import BlockingConnectionPool, Redis, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.commands.core import AsyncScript
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 from redis.maint_notifications import MaintNotificationsConfig
 
 from gateway.store.base import (
@@ -116,15 +119,34 @@ def _idem_key(key: str) -> str:
     return f"{KEY_PREFIX}idem:{{{key}}}"
 
 
+# RedisClusterException (no reachable node, say) is not a RedisError.
+_FAILURES: Final = (RedisError, RedisClusterException, OSError)
+
+
 def _unavailable(exc: Exception) -> StoreUnavailableError:
     return StoreUnavailableError(f"redis: {type(exc).__name__}: {exc}")
 
 
-class RedisStore:
-    """Store backed by Redis; safe to share between any number of gateway processes."""
+def _no_retries() -> Retry:
+    # A script may have run before the connection broke, and re-running it would count
+    # a request twice or steal a claim. (Cluster redirections, MOVED and ASK, are
+    # followed all the same: the script did not run on the node that sent them.)
+    return Retry(NoBackoff(), 0)
 
-    def __init__(self, client: Redis) -> None:
+
+class RedisStore:
+    """Store backed by Redis or Redis Cluster; safe to share between any number of
+    gateway processes."""
+
+    def __init__(self, client: Redis | RedisCluster, *, max_in_flight: int | None = None) -> None:
         self._client = client
+        # The cluster client's per-node pools fail at once when exhausted instead of
+        # waiting like BlockingConnectionPool: this bound makes a burst wait the same way.
+        self._in_flight = None if max_in_flight is None else asyncio.Semaphore(max_in_flight)
+        # The cluster client learns the topology on first use; commands that open
+        # connections while it does can fail (redis-py 8.1), so the first use waits here.
+        self._discovered = not isinstance(client, RedisCluster)
+        self._discovery = asyncio.Lock()
         self._rate_limit = client.register_script(_RATE_LIMIT_LUA)
         self._claim = client.register_script(_CLAIM_LUA)
         self._complete = client.register_script(_COMPLETE_LUA)
@@ -139,9 +161,7 @@ class RedisStore:
             timeout=POOL_WAIT_SECONDS,
             socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
             socket_timeout=SOCKET_TIMEOUT_SECONDS,
-            # No retries: a script may have run before the connection broke, and
-            # re-running it would count a request twice or steal a claim.
-            retry=Retry(NoBackoff(), 0),
+            retry=_no_retries(),
             health_check_interval=HEALTH_CHECK_INTERVAL_SECONDS,
             # Off, not "auto": while enabled the pool skips its check for connections
             # the server closed, so after a Redis restart every stale pooled
@@ -150,11 +170,53 @@ class RedisStore:
         )
         return cls(Redis.from_pool(pool))
 
-    async def _run(self, script: AsyncScript, key: str, *args: str | int | bytes) -> Any:
+    @classmethod
+    def from_cluster_url(cls, url: str) -> RedisStore:
+        """Builds a store on a Redis Cluster; `url` names any one of its nodes, the
+        client finds the others. Connects on first use, like `from_url`."""
+        client = RedisCluster.from_url(
+            url,
+            max_connections=POOL_SIZE,  # per node
+            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_timeout=SOCKET_TIMEOUT_SECONDS,
+            retry=_no_retries(),
+            health_check_interval=HEALTH_CHECK_INTERVAL_SECONDS,
+            maint_notifications_config=MaintNotificationsConfig(enabled=False),
+        )
+        return cls(client, max_in_flight=POOL_SIZE)
+
+    async def _discover(self) -> None:
+        async with self._discovery:
+            if not self._discovered and isinstance(self._client, RedisCluster):
+                await self._client.initialize()
+                self._discovered = True
+
+    @contextlib.asynccontextmanager
+    async def _slot(self) -> AsyncIterator[None]:
+        if not self._discovered:
+            try:
+                await self._discover()
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
+        if self._in_flight is None:
+            yield
+            return
         try:
-            return await script(keys=[key], args=args)
-        except (RedisError, OSError) as exc:
-            raise _unavailable(exc) from exc
+            async with asyncio.timeout(POOL_WAIT_SECONDS):
+                await self._in_flight.acquire()
+        except TimeoutError as exc:
+            raise StoreUnavailableError("redis: no connection available") from exc
+        try:
+            yield
+        finally:
+            self._in_flight.release()
+
+    async def _run(self, script: AsyncScript, key: str, *args: str | int | bytes) -> Any:
+        async with self._slot():
+            try:
+                return await script(keys=[key], args=args)
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
 
     async def hit_rate_limit(self, key: str, limit: int, window_seconds: int) -> RateLimitDecision:
         _require_positive("window_seconds", window_seconds)
@@ -211,10 +273,11 @@ class RedisStore:
         await self._run(self._release, _idem_key(key), owner)
 
     async def ping(self) -> None:
-        try:
-            await self._client.ping()
-        except (RedisError, OSError) as exc:
-            raise _unavailable(exc) from exc
+        async with self._slot():
+            try:
+                await self._client.ping()
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
 
     async def close(self) -> None:
         """Closes the client and its connection pool."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -14,17 +13,30 @@ from typing import IO
 
 import httpx
 
-from tests.servers import free_port
+from gateway.db.migrate import upgrade
+from gateway.runtime import Runtime
+from gateway.services.demo import DemoCredentials, seed_demo
+from gateway.settings import DatabasePool, Settings
+from tests.servers import free_port, run_coroutine, run_in_thread
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+# The suite shares its PostgreSQL (100 connections) with whoever else uses it: each
+# gateway process it starts keeps at most 2 connections, 4 under a burst.
+SMALL_POOL = {"DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "2"}
+
+
 def _environment(env: dict[str, str]) -> dict[str, str]:
-    """The test's environment without gateway settings, plus `env`."""
-    inherited = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    """The test's environment without gateway settings, plus a small pool and `env`."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_CLUSTER") and not k.startswith("DB_")
+    }
     # The project importable from any working directory, installed or not.
     path = os.pathsep.join(filter(None, [str(REPO_ROOT), inherited.get("PYTHONPATH")]))
-    return {**inherited, "PYTHONPATH": path, **env}
+    return {**inherited, "PYTHONPATH": path, **SMALL_POOL, **env}
 
 
 def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
@@ -41,10 +53,21 @@ def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
     return result.stdout
 
 
-def seed(env: dict[str, str]) -> dict[str, str]:
-    cli(env, "migrate")
-    credentials: dict[str, str] = json.loads(cli(env, "seed-demo", "--json"))
-    return credentials
+def seed_in_process(database_url: str) -> dict[str, str]:
+    """`invoice-gateway migrate` and `seed-demo --json`, without starting two interpreters
+    (seconds each on a busy machine); tests/e2e/test_cli_embedded.py runs the commands."""
+    settings = Settings(database_url=database_url, database_pool=DatabasePool(size=1))
+    run_in_thread(upgrade, database_url)
+
+    async def seeded() -> DemoCredentials:
+        runtime = Runtime.open(settings)
+        try:
+            return await seed_demo(runtime)
+        finally:
+            await runtime.close()
+
+    demo = run_coroutine(seeded)
+    return {"client_key": demo.client_key, "client_secret": demo.client_secret}
 
 
 @contextlib.contextmanager

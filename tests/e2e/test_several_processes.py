@@ -1,4 +1,5 @@
-"""Two gateway processes sharing PostgreSQL and Redis, as replicas would."""
+"""Two gateway processes sharing PostgreSQL and Redis (one server, or a three-node Redis
+Cluster), as replicas would."""
 
 from __future__ import annotations
 
@@ -9,15 +10,22 @@ import httpx
 import pytest
 
 from tests.apptest import basic_invoice
-from tests.e2e.gateway_process import gateway_processes, seed
+from tests.e2e.gateway_process import gateway_processes, seed_in_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-@pytest.fixture
-def replicas(postgres_url: str, redis_url: str) -> Iterator[tuple[list[str], dict[str, str]]]:
-    env = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url, "RATE_LIMIT_PER_MINUTE": "100"}
-    creds = seed(env)
+@pytest.fixture(params=["redis", "redis-cluster"])
+def replicas(
+    request: pytest.FixtureRequest, postgres_url: str
+) -> Iterator[tuple[list[str], dict[str, str]]]:
+    env = {"DATABASE_URL": postgres_url, "RATE_LIMIT_PER_MINUTE": "100"}
+    if request.param == "redis":
+        env["REDIS_URL"] = request.getfixturevalue("redis_url")
+    else:  # one node's URL: the gateways find the other two
+        env["REDIS_URL"] = request.getfixturevalue("redis_cluster_url")
+        env["REDIS_CLUSTER"] = "true"
+    creds = seed_in_process(postgres_url)
     headers = {"x-client-key": creds["client_key"], "x-client-secret": creds["client_secret"]}
     with gateway_processes(env, 2) as urls:
         yield urls, headers

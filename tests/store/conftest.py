@@ -1,4 +1,5 @@
-"""Store fixtures: every contract test runs against both implementations."""
+"""Store fixtures: every contract test runs on the in-process store, Redis and a
+three-node Redis Cluster."""
 
 from __future__ import annotations
 
@@ -17,13 +18,21 @@ def clean_redis_url(redis_url: str) -> str:
     return redis_url
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(
+    params=[
+        "memory",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-cluster", marks=pytest.mark.redis),
+    ]
+)
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
     impl: Store
     if request.param == "memory":
         impl = MemoryStore()
-    else:
+    elif request.param == "redis":
         impl = RedisStore.from_url(request.getfixturevalue("redis_url"))
+    else:
+        impl = RedisStore.from_cluster_url(request.getfixturevalue("redis_cluster_url"))
     try:
         yield impl
     finally:

@@ -1,4 +1,5 @@
-"""Two OS processes share one Redis sliding log: the limit holds across them."""
+"""Two OS processes share one Redis sliding log: the limit holds across them, on one
+Redis server and on a Redis Cluster."""
 
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HITS_PER_PROCESS = 75
 LIMIT = 100
 
-# argv: url, key, hits, limit. Warms up (connection pool, script cache), prints "ready",
-# waits for "go" on stdin, fires all hits at once and prints how many were allowed.
+# argv: url, cluster (0|1), key, hits, limit. Warms up (connection pool, script cache),
+# prints "ready", waits for "go" on stdin, fires all hits at once and prints how many
+# were allowed.
 CHILD = """
 import asyncio, sys
-from gateway.store.redis_store import RedisStore
+from gateway.store.factory import open_store
 
-async def main(url: str, key: str, hits: int, limit: int) -> None:
-    store = RedisStore.from_url(url)
+async def main(url: str, cluster: bool, key: str, hits: int, limit: int) -> None:
+    store = open_store(url, cluster=cluster)
     try:
         await asyncio.gather(*(store.hit_rate_limit("warm-up", 1, 60) for _ in range(hits)))
         print("ready", flush=True)
@@ -34,16 +36,18 @@ async def main(url: str, key: str, hits: int, limit: int) -> None:
     finally:
         await store.close()
 
-asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
+asyncio.run(
+    main(sys.argv[1], sys.argv[2] == "1", sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+)
 """
 
 
-async def spawn(url: str) -> asyncio.subprocess.Process:
+async def spawn(url: str, cluster: bool) -> asyncio.subprocess.Process:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return await asyncio.create_subprocess_exec(
         sys.executable,
-        *("-c", CHILD, url, "shared", str(HITS_PER_PROCESS), str(LIMIT)),
+        *("-c", CHILD, url, str(int(cluster)), "shared", str(HITS_PER_PROCESS), str(LIMIT)),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         env=env,
@@ -56,8 +60,10 @@ async def read_line(process: asyncio.subprocess.Process) -> str:
     return line.decode().strip()
 
 
-async def test_two_processes_share_the_limit(clean_redis_url: str) -> None:
-    children = [await spawn(clean_redis_url) for _ in range(2)]
+@pytest.mark.parametrize("cluster", [False, True], ids=["redis", "redis-cluster"])
+async def test_two_processes_share_the_limit(cluster: bool, request: pytest.FixtureRequest) -> None:
+    url: str = request.getfixturevalue("redis_cluster_url" if cluster else "clean_redis_url")
+    children = [await spawn(url, cluster) for _ in range(2)]
     try:
         assert [await read_line(child) for child in children] == ["ready", "ready"]
         for child in children:

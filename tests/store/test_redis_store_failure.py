@@ -45,9 +45,11 @@ async def assert_unavailable_fast(store: RedisStore, operation: Operation) -> No
     assert time.monotonic() - started < FAST_FAILURE_SECONDS
 
 
+@pytest.mark.parametrize("cluster", [False, True], ids=["redis", "redis-cluster"])
 @pytest.mark.parametrize("name", OPERATIONS)
-async def test_closed_port_fails_fast(name: str) -> None:
-    store = RedisStore.from_url(f"redis://127.0.0.1:{free_port()}/0")
+async def test_closed_port_fails_fast(name: str, cluster: bool) -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    store = RedisStore.from_cluster_url(url) if cluster else RedisStore.from_url(url)
     try:
         await assert_unavailable_fast(store, OPERATIONS[name])
         await assert_unavailable_fast(store, OPERATIONS[name])  # and again, no state left

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from gateway.settings import Settings
 from gateway.store.base import ClaimState, Store, StoredResponse
 from gateway.store.factory import open_store
 from gateway.store.memory_store import PURGE_INTERVAL_SECONDS, MemoryStore
@@ -290,3 +291,14 @@ async def test_open_store_with_url_uses_redis() -> None:
     store = open_store("redis://127.0.0.1:6379/15")
     assert isinstance(store, RedisStore)
     await store.close()
+
+
+async def test_redis_cluster_setting_opens_a_cluster_store(redis_cluster_url: str) -> None:
+    settings = Settings.from_env({"REDIS_URL": redis_cluster_url, "REDIS_CLUSTER": "true"})
+    store = open_store(settings.redis_url, cluster=settings.redis_cluster)
+    try:
+        # Thirty keys land on all three nodes; a single-node client would get MOVED.
+        decisions = [await store.hit_rate_limit(f"client-{n}", 1, 10) for n in range(30)]
+    finally:
+        await store.close()
+    assert all(decision.allowed for decision in decisions)
