@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -51,6 +52,13 @@ def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def seed(env: dict[str, str]) -> dict[str, str]:
+    """`invoice-gateway migrate` and `seed-demo --json` run as the commands."""
+    cli(env, "migrate")
+    credentials: dict[str, str] = json.loads(cli(env, "seed-demo", "--json"))
+    return credentials
 
 
 def seed_in_process(database_url: str) -> dict[str, str]:
