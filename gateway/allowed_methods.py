@@ -21,7 +21,19 @@ def allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str] | No
     """The methods `routes` take at the request's path when none takes its method (the
     request would be a 405), sorted; None when a route takes it or none knows the path."""
     allowed: set[str] = set()
+    method: str = scope["method"]
+    # Every protected request asks, so a Route is matched as Route.matches does it (its
+    # pattern, then its methods) without building the child scope that costs most of the
+    # time. With a root_path the path a route sees differs: then Route.matches decides.
+    path: str | None = None if scope.get("root_path") else scope["path"]
     for route in routes:
+        if path is not None and isinstance(route, Route):
+            if not route.path_regex.match(path):
+                continue
+            if route.methods is None or method in route.methods:
+                return None
+            allowed |= route.methods
+            continue
         match, _child_scope = route.matches(scope)
         if match is Match.FULL:
             return None
