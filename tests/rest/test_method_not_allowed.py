@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from gateway.allowed_methods import allowed_methods
+from gateway.app import create_app
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from tests.apptest import DEMO_HEADERS, seeded_gateway
@@ -73,3 +75,19 @@ async def test_credentials_are_checked_before_the_method(
     response = await client.delete("/api/v0/invoices/inv_x")
     assert response.status_code == 401
     assert "allow" not in response.headers
+
+
+@pytest.mark.parametrize("root_path", ["", "/gateway"])
+def test_allowed_methods_behind_a_root_path_too(root_path: str) -> None:
+    routes = create_app(Settings(database_url="sqlite+aiosqlite:///unused.db")).routes
+
+    def ask(method: str, path: str) -> list[str] | None:
+        scope = {"type": "http", "method": method, "path": root_path + path}
+        return allowed_methods(routes, {**scope, "root_path": root_path})
+
+    assert ask("DELETE", "/api/v0/invoices/inv_x") == ["GET", "HEAD", "PATCH", "PUT"]
+    assert ask("PATCH", "/api/v0/invoices/inv_x") is None
+    assert ask("PUT", "/graphql") == ["GET", "POST"]
+    assert ask("POST", "/graphql") is None
+    assert ask("POST", "/graphql/assets/graphiql.min.css") is None  # StaticFiles' own 405
+    assert ask("GET", "/nowhere") is None
