@@ -36,7 +36,9 @@ async def _gateway_error(_request: Request, exc: Exception) -> Response:
 
 async def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return json_response(exc.status_code, nest_error_body(exc.status_code, str(exc.detail)))
+    body = nest_error_body(exc.status_code, str(exc.detail))
+    # Allow on a 405, WWW-Authenticate on a 401 ...: the fields are part of the answer.
+    return json_response(exc.status_code, body, exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -63,16 +65,17 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         finally:
             await runtime.close()
 
+    routes = [
+        *health.routes,
+        *invoices.routes,
+        *invoice_actions.routes,
+        *payment.routes,
+        *tracking.routes,
+        *graphql_routes(settings),
+    ]
     return Starlette(
-        routes=[
-            *health.routes,
-            *invoices.routes,
-            *invoice_actions.routes,
-            *payment.routes,
-            *tracking.routes,
-            *graphql_routes(settings),
-        ],
-        middleware=[Middleware(OutageShield), Middleware(ApiGuard)],
+        routes=routes,
+        middleware=[Middleware(OutageShield), Middleware(ApiGuard, routes=routes)],
         exception_handlers={
             GatewayError: _gateway_error,
             HTTPException: _http_error,

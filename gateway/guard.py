@@ -2,16 +2,21 @@
 
 It runs before REST routes and GraphQL operations alike, stores the Caller in the
 request state and puts the rate-limit headers on every response it lets through.
+A request no route takes with its method is answered 405 here, after authentication
+and before the rate limit: it spends no slot.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 
 from starlette.datastructures import Headers, QueryParams
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.allowed_methods import allowed_methods, method_not_allowed
 from gateway.domain.errors import GatewayError
 from gateway.http_errors import error_response
 from gateway.runtime import Runtime
@@ -48,12 +53,18 @@ def rate_limit_headers(
 
 
 class ApiGuard:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
         self.app = app
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_protected(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        allowed = allowed_methods(self.routes, scope)
+        if not is_protected(scope):
+            app = self.app if allowed is None else method_not_allowed(allowed)
+            await app(scope, receive, send)
             return
         runtime: Runtime = scope["state"]["runtime"]
         headers = Headers(scope=scope)
@@ -62,6 +73,9 @@ class ApiGuard:
             caller = await authenticate(
                 runtime, headers.get("x-client-key"), headers.get("x-client-secret")
             )
+            if allowed is not None:
+                await method_not_allowed(allowed)(scope, receive, send)
+                return
             decision = await check_rate_limit(runtime, caller)
         except GatewayError as exc:
             response = error_response(exc)

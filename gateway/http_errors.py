@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -27,7 +28,7 @@ def error_body(exc: GatewayError) -> dict[str, Any]:
     return body
 
 
-def json_response(status: int, content: Any, headers: dict[str, str] | None = None) -> Response:
+def json_response(status: int, content: Any, headers: Mapping[str, str] | None = None) -> Response:
     return Response(dumps(content), status, headers, media_type="application/json")
 
 

@@ -151,7 +151,8 @@ def graphql_routes(settings: Settings) -> list[BaseRoute]:
     )
     # check_dir=False: an install without the assets still serves the API (GraphiQL 404s).
     assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR, check_dir=False))
-    return [
-        Route("/graphql", app, name="graphql"),
-        Mount(ASSETS_PATH, app=assets, name="graphql-assets"),
-    ]
+    endpoint = Route("/graphql", app, methods=["GET", "POST"], name="graphql")
+    # Starlette adds HEAD beside GET; Strawberry answers GET and POST only: a HEAD gets the
+    # gateway's 405 with `Allow` (gateway.allowed_methods), not Strawberry's without it.
+    endpoint.methods = {"GET", "POST"}
+    return [endpoint, Mount(ASSETS_PATH, app=assets, name="graphql-assets")]

@@ -2,6 +2,9 @@
 lines and payments, by token. Every surface reads through here (the GraphQL loaders,
 gateway.db.invoice_views for REST, PDF, email, webhooks and pages).
 
+An id, token or key a database cannot hold (gateway.domain.text) names no row: it is
+answered as missing without being sent, wherever it came from.
+
 The statements are built once with bound parameters: building a statement and its
 cache key per call cost more CPU than running it.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Select, Table, bindparam, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db.binds import APP_ID, IDS, table_of
@@ -26,6 +29,7 @@ from gateway.db.rows import (
     WalletRow,
 )
 from gateway.db.tables import App, Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+from gateway.domain.text import is_storable
 
 RowT = TypeVar("RowT", bound=tuple[Any, ...])
 ById = TypeVar("ById", CustomerRow, WalletRow, ProductRow, TaxRow, InvoiceRow)
@@ -73,8 +77,11 @@ async def rows_by_ids(
     """Rows of one app by id, in the order of `ids`; None where a row is missing."""
     if not ids:
         return []
-    params = {"ids": list(set(ids)), "app_id": app_id}
-    found = {row.id: row for row in await fetch(session, row_type, _BY_IDS[row_type], params)}
+    storable = [key for key in set(ids) if is_storable(key)]
+    found: dict[str, ById] = {}
+    if storable:
+        params = {"ids": storable, "app_id": app_id}
+        found = {row.id: row for row in await fetch(session, row_type, _BY_IDS[row_type], params)}
     return [found.get(key) for key in ids]
 
 
@@ -141,12 +148,11 @@ async def app_row(session: AsyncSession, app_id: str) -> AppRow | None:
 
 
 _INVOICES = TABLES[InvoiceRow]
-_BY_IDEMPOTENCY_KEY = _scoped(InvoiceRow, _INVOICES.c.idempotency_key == bindparam("key"))
+_KEY: BindParameter[str] = bindparam("key")
+_BY_IDEMPOTENCY_KEY = _scoped(InvoiceRow, _INVOICES.c.idempotency_key == _KEY)
 # Not app-scoped: the unguessable token is the credential.
-_BY_PAYMENT_TOKEN = select_rows(InvoiceRow).where(
-    _INVOICES.c.payment_link_token == bindparam("token")
-)
-_BY_TRACKING_TOKEN = select_rows(InvoiceRow).where(_INVOICES.c.tracking_token == bindparam("token"))
+_BY_PAYMENT_TOKEN = select_rows(InvoiceRow).where(_INVOICES.c.payment_link_token == _KEY)
+_BY_TRACKING_TOKEN = select_rows(InvoiceRow).where(_INVOICES.c.tracking_token == _KEY)
 _ANY_APP_BY_IDS = (
     select_rows(InvoiceRow)
     .where(_INVOICES.c.id.in_(IDS))
@@ -154,25 +160,27 @@ _ANY_APP_BY_IDS = (
 )
 
 
-async def _first_invoice(
-    session: AsyncSession, stmt: Select[Any], params: dict[str, Any]
+async def _invoice_by(
+    session: AsyncSession, stmt: Select[Any], key: str, **params: str
 ) -> InvoiceRow | None:
-    rows = await fetch(session, InvoiceRow, stmt, params)
+    if not is_storable(key):
+        return None
+    rows = await fetch(session, InvoiceRow, stmt, {**params, "key": key})
     return rows[0] if rows else None
 
 
 async def invoice_by_idempotency_key(
     session: AsyncSession, app_id: str, key: str
 ) -> InvoiceRow | None:
-    return await _first_invoice(session, _BY_IDEMPOTENCY_KEY, {"app_id": app_id, "key": key})
+    return await _invoice_by(session, _BY_IDEMPOTENCY_KEY, key, app_id=app_id)
 
 
 async def invoice_by_payment_token(session: AsyncSession, token: str) -> InvoiceRow | None:
-    return await _first_invoice(session, _BY_PAYMENT_TOKEN, {"token": token})
+    return await _invoice_by(session, _BY_PAYMENT_TOKEN, token)
 
 
 async def invoice_by_tracking_token(session: AsyncSession, token: str) -> InvoiceRow | None:
-    return await _first_invoice(session, _BY_TRACKING_TOKEN, {"token": token})
+    return await _invoice_by(session, _BY_TRACKING_TOKEN, token)
 
 
 async def invoices_of_any_app(session: AsyncSession, ids: Sequence[str]) -> list[InvoiceRow]:

@@ -3,7 +3,8 @@ write's transaction), the credential of a request, the invoice counter. Reads th
 shown go through gateway.db.reads as typed rows instead.
 
 The statements every request runs are built once with bound parameters: building a
-statement and its cache key per call cost more CPU than running it.
+statement and its cache key per call cost more CPU than running it. As in
+gateway.db.reads, an id or key a database cannot hold names no row and is not sent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from gateway.db.binds import APP_ID, IDS, table_of
 from gateway.db.tables import ApiCredential, App, Customer, Invoice, Product, Tax, Wallet
+from gateway.domain.text import is_storable
 
 Row = TypeVar("Row", Customer, Wallet, Product, Tax, Invoice)
 
@@ -35,9 +37,12 @@ async def get_many(
     """Rows of one app by id, in the order of `ids`; None where a row is missing."""
     if not ids:
         return []
-    stmt: SelectOfScalar[Row] = _BY_IDS[model]
-    result = await session.exec(stmt, params={"ids": list(set(ids)), "app_id": app_id})
-    found = {row.id: row for row in result.all()}
+    storable = [key for key in set(ids) if is_storable(key)]
+    found: dict[str, Row] = {}
+    if storable:
+        stmt: SelectOfScalar[Row] = _BY_IDS[model]
+        result = await session.exec(stmt, params={"ids": storable, "app_id": app_id})
+        found = {row.id: row for row in result.all()}
     return [found.get(key) for key in ids]
 
 
@@ -75,6 +80,8 @@ _CREDENTIAL = (
 async def credential_by_client_key(
     session: AsyncSession, client_key: str
 ) -> CredentialRecord | None:
+    if not is_storable(client_key):
+        return None
     connection = await session.connection()
     row = (await connection.execute(_CREDENTIAL, {"client_key": client_key})).first()
     return None if row is None else CredentialRecord(*row)

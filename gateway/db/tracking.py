@@ -9,9 +9,12 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db.tables import Invoice
+from gateway.domain.text import is_storable
 
 
 async def _record_first(session: AsyncSession, token: str, column: str, now: datetime) -> None:
+    if not is_storable(token):
+        return  # no invoice has it, and the database would refuse it
     # WHERE ... IS NULL: repeated opens and concurrent clicks never move the timestamp.
     target = getattr(Invoice, column)
     stmt = (

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db.tables import WebhookEndpoint
+from gateway.domain.text import is_storable
 
 
 async def webhook_endpoints(session: AsyncSession, app_id: str) -> list[WebhookEndpoint]:
@@ -31,6 +32,8 @@ async def enabled_webhook_endpoints(session: AsyncSession, app_id: str) -> list[
 async def webhook_endpoint(
     session: AsyncSession, app_id: str, endpoint_id: str
 ) -> WebhookEndpoint | None:
+    if not is_storable(endpoint_id):
+        return None
     stmt = select(WebhookEndpoint).where(
         WebhookEndpoint.app_id == app_id, WebhookEndpoint.id == endpoint_id
     )
@@ -41,6 +44,8 @@ async def disable_webhook_endpoint(
     session: AsyncSession, app_id: str, endpoint_id: str, reason: str
 ) -> bool:
     """False if the endpoint is missing or already disabled (its first reason stays)."""
+    if not is_storable(endpoint_id):
+        return False
     stmt = (
         update(WebhookEndpoint)
         .where(

@@ -94,6 +94,8 @@ CONFIG: dict[str, Any] = {
         "response_headers_conformance": {"enabled": True},
         # The document is no looser than the code: what it forbids, the app rejects.
         "negative_data_rejection": {"enabled": True},
+        # A method the document does not list for a path: 405 with `Allow` (RFC 9110).
+        "unsupported_method": {"enabled": True},
     },
     # Most generated ids and dates point at the demo rows and the future, so that
     # valid bodies get past the lookups and actually create invoices.
