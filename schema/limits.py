@@ -1,4 +1,4 @@
-"""The depth and alias limits, as validation rules that run in time linear in the document.
+"""The depth, alias and selection limits: validation rules linear in the document.
 
 Both measure the operation with every fragment spread expanded, as Strawberry's
 QueryDepthLimiter and MaxAliasesLimiter do, but they measure each fragment once and reuse
@@ -92,6 +92,20 @@ def _aliases(selection_set: SelectionSetNode, expanded: Expanded) -> int:
     return count
 
 
+def _fields(selection_set: SelectionSetNode, expanded: Expanded) -> int:
+    count = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            count += 1
+            if selection.selection_set is not None:
+                count += expanded(selection.selection_set)
+        elif isinstance(selection, InlineFragmentNode):
+            count += expanded(selection.selection_set)
+        elif isinstance(selection, FragmentSpreadNode):
+            count += expanded.spread(selection)
+    return count
+
+
 def _operations(context: ValidationContext) -> list[OperationDefinitionNode]:
     return [d for d in context.document.definitions if isinstance(d, OperationDefinitionNode)]
 
@@ -158,3 +172,23 @@ def alias_limit(max_aliases: int) -> type[ValidationRule]:
                 self.report_error(GraphQLError(f"{count} aliases found. Allowed: {max_aliases}"))
 
     return AliasLimit
+
+
+def selection_limit(max_fields: int) -> type[ValidationRule]:
+    class SelectionLimit(ValidationRule):
+        """The document's operations, fragments expanded, select at most `max_fields`
+        fields: a few hundred bytes of fragments that spread each other twice expand to
+        billions of selections, which no client means to send."""
+
+        def enter_document(self, *_args: object) -> None:
+            fields = Expanded(self.context, _fields)
+            count = sum(fields(operation.selection_set) for operation in _operations(self.context))
+            if count > max_fields:
+                self.report_error(
+                    GraphQLError(
+                        f"{count} field selections once fragments are expanded. "
+                        f"Allowed: {max_fields}"
+                    )
+                )
+
+    return SelectionLimit

@@ -20,7 +20,7 @@ from strawberry.types import ExecutionContext
 
 from schema.context import Context
 from schema.cost_limit import CostLimit
-from schema.limits import alias_limit, depth_limit
+from schema.limits import alias_limit, depth_limit, selection_limit
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALARS
@@ -29,11 +29,14 @@ from schema.suggestions import Validation, hiding_suggestions
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+# Fields selected with every fragment spread expanded (GitHub's node limit, per document).
+MAX_SELECTIONS = 5000
 CACHE_SIZE = 256
 
 RULES: tuple[type[ASTValidationRule], ...] = (
     depth_limit(MAX_DEPTH),
     alias_limit(MAX_ALIASES),
+    selection_limit(MAX_SELECTIONS),
 )
 RULES_WITHOUT_INTROSPECTION = (*RULES, NoSchemaIntrospectionCustomRule)
 

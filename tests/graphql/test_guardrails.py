@@ -145,7 +145,7 @@ def doubling(count: int, leaf: str) -> str:
 
 @pytest.mark.parametrize("rule", schema_module.RULES, ids=lambda rule: rule.__name__)
 def test_each_rule_measures_a_fragment_once(rule: type[ASTValidationRule]) -> None:
-    # Both limits are exceeded 2^40 times over, so each rule has to measure the whole shape.
+    # Every limit is exceeded 2^40 times over, so each rule has to measure the whole shape.
     document = parse(doubling(40, f"a: __typename {DEEP}"))
     started = time.monotonic()
     [error] = validate(schema_module.schema._schema, document, [rule])
@@ -153,6 +153,7 @@ def test_each_rule_measures_a_fragment_once(rule: type[ASTValidationRule]) -> No
     assert error.message in (
         f"{2**40} aliases found. Allowed: 30",
         "'anonymous' exceeds maximum operation depth of 10",
+        f"{2**40 * 14} field selections once fragments are expanded. Allowed: 5000",
     )
 
 
@@ -160,11 +161,17 @@ async def test_a_doubling_fragment_document_is_refused_quickly(client: httpx.Asy
     started = time.monotonic()
     errors = await refused(client, doubling(40, "a: __typename"))
     assert time.monotonic() - started < 5
-    assert [e["message"] for e in errors] == [f"{2**40} aliases found. Allowed: 30"]
+    assert [e["message"] for e in errors] == [
+        f"{2**40} aliases found. Allowed: 30",
+        f"{2**40} field selections once fragments are expanded. Allowed: 5000",
+    ]
     started = time.monotonic()
-    harmless = await gql(client, doubling(40, "__typename"))  # executing merges the spreads
+    # Without aliases too: 2^40 selections of one field are refused, not executed.
+    [error] = await refused(client, doubling(40, "__typename"))
     assert time.monotonic() - started < 5
-    assert harmless.json()["data"] == {"__typename": "Query"}
+    assert error["message"] == (
+        f"{2**40} field selections once fragments are expanded. Allowed: 5000"
+    )
 
 
 async def test_the_depth_limit_counts_through_fragments(client: httpx.AsyncClient) -> None:
@@ -172,6 +179,7 @@ async def test_the_depth_limit_counts_through_fragments(client: httpx.AsyncClien
     assert [e["message"] for e in errors] == [
         "'anonymous' exceeds maximum operation depth of 10",
         f"{2**30} aliases found. Allowed: 30",
+        f"{2**30 * 14} field selections once fragments are expanded. Allowed: 5000",
     ]
     query = f"query Deep {{ ...A }} fragment A on Query {{ ...B }} fragment B on Query {{ {DEEP} }}"
     [error] = await refused(client, query)
