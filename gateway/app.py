@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway import health
+from gateway.body_deadline import BodyDeadline
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
@@ -71,7 +72,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             *tracking.routes,
             *graphql_routes(settings),
         ],
-        middleware=[Middleware(ApiGuard)],
+        middleware=[
+            Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),
+            Middleware(ApiGuard),
+        ],
         exception_handlers={
             GatewayError: _gateway_error,
             HTTPException: _http_error,

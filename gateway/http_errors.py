@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from gateway.domain.errors import GatewayError, InvalidInput, RateLimited
+from gateway.domain.errors import GatewayError, InvalidInput, RateLimited, RequestTimeout
 from gateway.encoding import dumps
 
 # Where NestJS names a status differently from the RFC phrase Python knows.
@@ -32,5 +32,10 @@ def json_response(status: int, content: Any, headers: dict[str, str] | None = No
 
 
 def error_response(exc: GatewayError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers: dict[str, str] | None = None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
+    elif isinstance(exc, RequestTimeout):
+        # The rest of the body may still arrive: the connection cannot carry another request.
+        headers = {"Connection": "close"}
     return json_response(exc.status_code, error_body(exc), headers)

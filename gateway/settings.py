@@ -68,6 +68,8 @@ class Settings:
     idempotency_ttl_seconds: int = 24 * 60 * 60
     idempotency_lease_seconds: int = 30
     max_body_bytes: int = 256 * 1024
+    # From the first read of a request body to its last byte; a slower client gets 408.
+    body_read_timeout_seconds: float = 10.0
     graphql_introspection: bool = True
     # schema.execution's in-place resolution of plain leaf fields; off runs Strawberry's
     # stock execution (same answers, more CPU), e.g. to rule the override out.
@@ -101,6 +103,9 @@ class Settings:
                 env, "IDEMPOTENCY_LEASE_SECONDS", cls.idempotency_lease_seconds
             ),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
+            body_read_timeout_seconds=_float(
+                env, "BODY_READ_TIMEOUT_SECONDS", cls.body_read_timeout_seconds
+            ),
             graphql_introspection=_bool(env, "GRAPHQL_INTROSPECTION", True),
             graphql_execution_shortcut=_bool(env, "GRAPHQL_EXECUTION_SHORTCUT", True),
             log_level=env.get("LOG_LEVEL") or cls.log_level,
