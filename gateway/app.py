@@ -20,6 +20,7 @@ from gateway.body_deadline import BodyDeadline
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
+from gateway.log_redaction import install_token_redaction, redact_tokens
 from gateway.pages import payment, tracking
 from gateway.rest import invoice_actions, invoices
 from gateway.runtime import Runtime, utc_now
@@ -45,7 +46,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         "unhandled error request_id=%s %s %s",
         request_id,
         request.method,
-        request.url.path,
+        redact_tokens(request.url.path),
         exc_info=exc,
     )
     body = nest_error_body(500, f"Internal server error (request id {request_id})")
@@ -53,6 +54,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Starlette:
+    # Whoever serves the app (invoice-gateway serve, uvicorn, gunicorn), its access log
+    # shows payment and tracking paths without their tokens.
+    install_token_redaction()
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
         runtime = Runtime.open(settings, clock)
