@@ -22,14 +22,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def build_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
+    # hide_parameters: a failing statement's error (logged, e.g. by the 500 handler)
+    # shows the SQL but not the values bound to it (emails, tokens, secrets).
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            database_url, connect_args={"timeout": 30}, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # A nested GraphQL page takes several connections at once (auth, the page, loaders
     # running side by side): a pool that keeps them avoids reconnecting per request.
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=True
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size // 2,
+        pool_pre_ping=True,
+        hide_parameters=True,
     )
 
 
