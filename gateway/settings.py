@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateway.secret_box import is_fernet_key
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./invoice_gateway.db"
 
 
@@ -46,6 +48,17 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _keys(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of Fernet keys (never echoed back in an error)."""
+    keys = tuple(key.strip() for key in (env.get(name) or "").split(",") if key.strip())
+    for position, key in enumerate(keys, start=1):
+        if not is_fernet_key(key):
+            raise SettingsError(
+                f"{name}: key {position} is not a Fernet key (32 bytes, url-safe base64)"
+            )
+    return keys
+
+
 def normalize_database_url(url: str) -> str:
     """Map plain driver URLs onto the async drivers the gateway uses."""
     if url.startswith("postgres://"):
@@ -79,6 +92,9 @@ class Settings:
     # unless this is set; for local development and tests only.
     allow_private_webhook_urls: bool = False
     webhook_timeout_seconds: float = 10.0
+    # Fernet keys for webhook signing secrets at rest: the first encrypts, all decrypt.
+    # None: the public development key (gateway.secret_box), with a warning.
+    webhook_secret_keys: tuple[str, ...] = ()
     worker_poll_interval_seconds: float = 1.0
     # Outbox retries: base * 2^(attempt - 1), jittered, capped at an hour; then dead.
     outbox_retry_base_seconds: float = 5.0
@@ -113,6 +129,7 @@ class Settings:
             webhook_timeout_seconds=_float(
                 env, "WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds
             ),
+            webhook_secret_keys=_keys(env, "WEBHOOK_SECRET_KEYS"),
             worker_poll_interval_seconds=_float(
                 env, "WORKER_POLL_INTERVAL_SECONDS", cls.worker_poll_interval_seconds
             ),
