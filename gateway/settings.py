@@ -99,6 +99,9 @@ class Settings:
     # Outbox retries: base * 2^(attempt - 1), jittered, capped at an hour; then dead.
     outbox_retry_base_seconds: float = 5.0
     outbox_max_attempts: int = 8
+    # A worker's hold on the messages it delivers, renewed every third of it while it
+    # lives: a dead worker's messages go to another one within about this long.
+    outbox_lease_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -137,6 +140,7 @@ class Settings:
                 env, "OUTBOX_RETRY_BASE_SECONDS", cls.outbox_retry_base_seconds
             ),
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
+            outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
         )
 
     @property
