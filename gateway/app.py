@@ -16,9 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway import health
+from gateway.body_deadline import BodyDeadline
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
+from gateway.log_redaction import install_token_redaction, redact_tokens
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
 from gateway.rest import invoice_actions, invoices
@@ -47,7 +49,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         "unhandled error request_id=%s %s %s",
         request_id,
         request.method,
-        request.url.path,
+        redact_tokens(request.url.path),
         exc_info=exc,
     )
     body = nest_error_body(500, f"Internal server error (request id {request_id})")
@@ -55,6 +57,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Starlette:
+    # Whoever serves the app (invoice-gateway serve, uvicorn, gunicorn), its access log
+    # shows payment and tracking paths without their tokens.
+    install_token_redaction()
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
         runtime = Runtime.open(settings, clock)
@@ -75,7 +81,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(OutageShield), Middleware(ApiGuard, routes=routes)],
+        middleware=[
+            Middleware(OutageShield),
+            Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),
+            Middleware(ApiGuard, routes=routes),
+        ],
         exception_handlers={
             GatewayError: _gateway_error,
             HTTPException: _http_error,

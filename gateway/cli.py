@@ -185,6 +185,12 @@ def _webhooks_disable(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _webhooks_seal_secrets(_args: argparse.Namespace, settings: Settings) -> int:
+    count = _with_runtime(settings, webhook_endpoints.seal_webhook_secrets)
+    print(f"sealed {count} webhook signing secrets under the first WEBHOOK_SECRET_KEYS key")
+    return 0
+
+
 def _add_webhooks_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     webhooks = commands.add_parser("webhooks", help="manage an app's webhook endpoints")
     actions = webhooks.add_subparsers(dest="action", required=True)
@@ -204,6 +210,13 @@ def _add_webhooks_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     disable.add_argument("app_id")
     disable.add_argument("endpoint_id")
     disable.set_defaults(handler=_webhooks_disable)
+
+    seal = actions.add_parser(
+        "seal-secrets",
+        help="encrypt every signing secret under the first WEBHOOK_SECRET_KEYS key "
+        "(after adding a key, before dropping the old one)",
+    )
+    seal.set_defaults(handler=_webhooks_seal_secrets)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,13 @@ from typing import Any
 
 from starlette.responses import Response
 
-from gateway.domain.errors import GatewayError, InvalidInput, RateLimited, ServiceUnavailable
+from gateway.domain.errors import (
+    GatewayError,
+    InvalidInput,
+    RateLimited,
+    RequestTimeout,
+    ServiceUnavailable,
+)
 from gateway.encoding import dumps
 
 # Where NestJS names a status differently from the RFC phrase Python knows.
@@ -33,7 +39,10 @@ def json_response(status: int, content: Any, headers: Mapping[str, str] | None =
 
 
 def error_response(exc: GatewayError) -> Response:
-    headers = None
+    headers: dict[str, str] | None = None
     if isinstance(exc, RateLimited | ServiceUnavailable):
         headers = {"Retry-After": str(exc.retry_after)}
+    elif isinstance(exc, RequestTimeout):
+        # The rest of the body may still arrive: the connection cannot carry another request.
+        headers = {"Connection": "close"}
     return json_response(exc.status_code, error_body(exc), headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,9 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.db.availability import DatabaseAvailability
 from gateway.db.engine import SessionFactory, build_engine, build_session_factory
 from gateway.db.statements import install_statement_counter
+from gateway.secret_box import SecretBox, secret_box
 from gateway.settings import Settings
 from gateway.store.base import Store
 from gateway.store.factory import open_store
+
+log = logging.getLogger("gateway.secrets")
 
 
 def utc_now() -> datetime:
@@ -31,6 +35,11 @@ class Runtime:
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
+        if not settings.webhook_secret_keys:
+            log.warning(
+                "WEBHOOK_SECRET_KEYS is not set: webhook signing secrets are encrypted with "
+                "the public development key; set it in production"
+            )
         engine = build_engine(settings.database_url, settings.database_pool)
         install_statement_counter(engine)
         database = DatabaseAvailability()
@@ -43,6 +52,11 @@ class Runtime:
             clock=clock,
             database=database,
         )
+
+    @property
+    def webhook_secrets(self) -> SecretBox:
+        """Seals and opens webhook signing secrets under WEBHOOK_SECRET_KEYS."""
+        return secret_box(self.settings.webhook_secret_keys)
 
     async def close(self) -> None:
         await self.store.close()

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateway.secret_box import is_fernet_key
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./invoice_gateway.db"
 
 
@@ -58,6 +60,17 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _keys(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of Fernet keys (never echoed back in an error)."""
+    keys = tuple(key.strip() for key in (env.get(name) or "").split(",") if key.strip())
+    for position, key in enumerate(keys, start=1):
+        if not is_fernet_key(key):
+            raise SettingsError(
+                f"{name}: key {position} is not a Fernet key (32 bytes, url-safe base64)"
+            )
+    return keys
 
 
 def normalize_database_url(url: str) -> str:
@@ -133,6 +146,8 @@ class Settings:
     idempotency_ttl_seconds: int = 24 * 60 * 60
     idempotency_lease_seconds: int = 30
     max_body_bytes: int = 256 * 1024
+    # From the first read of a request body to its last byte; a slower client gets 408.
+    body_read_timeout_seconds: float = 10.0
     graphql_introspection: bool = True
     # The most an operation may cost (schema.cost) before it runs.
     graphql_max_cost: int = 10_000
@@ -144,10 +159,16 @@ class Settings:
     # unless this is set; for local development and tests only.
     allow_private_webhook_urls: bool = False
     webhook_timeout_seconds: float = 10.0
+    # Fernet keys for webhook signing secrets at rest: the first encrypts, all decrypt.
+    # None: the public development key (gateway.secret_box), with a warning.
+    webhook_secret_keys: tuple[str, ...] = ()
     worker_poll_interval_seconds: float = 1.0
     # Outbox retries: base * 2^(attempt - 1), jittered, capped at an hour; then dead.
     outbox_retry_base_seconds: float = 5.0
     outbox_max_attempts: int = 8
+    # A worker's hold on the messages it delivers, renewed every third of it while it
+    # lives: a dead worker's messages go to another one within about this long.
+    outbox_lease_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -170,6 +191,9 @@ class Settings:
                 env, "IDEMPOTENCY_LEASE_SECONDS", cls.idempotency_lease_seconds
             ),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
+            body_read_timeout_seconds=_float(
+                env, "BODY_READ_TIMEOUT_SECONDS", cls.body_read_timeout_seconds
+            ),
             graphql_introspection=_bool(env, "GRAPHQL_INTROSPECTION", True),
             graphql_max_cost=_int(env, "GRAPHQL_MAX_COST", cls.graphql_max_cost),
             graphql_execution_shortcut=_bool(env, "GRAPHQL_EXECUTION_SHORTCUT", True),
@@ -178,6 +202,7 @@ class Settings:
             webhook_timeout_seconds=_float(
                 env, "WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds
             ),
+            webhook_secret_keys=_keys(env, "WEBHOOK_SECRET_KEYS"),
             worker_poll_interval_seconds=_float(
                 env, "WORKER_POLL_INTERVAL_SECONDS", cls.worker_poll_interval_seconds
             ),
@@ -185,6 +210,7 @@ class Settings:
                 env, "OUTBOX_RETRY_BASE_SECONDS", cls.outbox_retry_base_seconds
             ),
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
+            outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
         )
 
     @property

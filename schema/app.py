@@ -21,7 +21,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
 from gateway.db.request_reads import RequestReads
-from gateway.domain.errors import PayloadTooLarge, Unauthorized
+from gateway.domain.errors import PayloadTooLarge, RequestTimeout, Unauthorized
 from gateway.encoding import dumps
 from gateway.http_errors import error_response
 from gateway.runtime import Runtime
@@ -102,7 +102,7 @@ class GatewayGraphQL(GraphQL[Context, None]):
             async with RequestReads(runtime.engine, autocommit=not pgbouncer) as reads:
                 state["reads"] = reads
                 await super().__call__(scope, _capped(scope, receive, limit), send)
-        except PayloadTooLarge as exc:
+        except (PayloadTooLarge, RequestTimeout) as exc:
             await error_response(exc)(scope, receive, send)
 
 

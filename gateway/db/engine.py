@@ -58,8 +58,12 @@ def _idle_session_timeout(seconds: int) -> Callable[[Any, Any], None]:
 
 
 def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEngine:
+    # hide_parameters: a failing statement's error (logged, e.g. by the 500 handler)
+    # shows the SQL but not the values bound to it (emails, tokens, secrets).
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            database_url, connect_args={"timeout": 30}, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     pool = pool or DatabasePool()
@@ -76,6 +80,7 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
         # the server's idle_session_timeout closes it; pre-ping notices and replaces it.
         pool_use_lifo=True,
         pool_pre_ping=True,
+        hide_parameters=True,
         connect_args=_connect_args(pool),
     )
     # Not behind transaction pooling: the setting would stay on a shared server connection.

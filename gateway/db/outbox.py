@@ -46,6 +46,27 @@ async def claim_outbox_messages(
     return list((await session.exec(stmt)).scalars().all())
 
 
+async def renew_outbox_leases(
+    session: AsyncSession,
+    message_ids: Sequence[str],
+    lease_until: datetime,
+    renewed_until: datetime,
+) -> list[str]:
+    """Extends the caller's lease (`lease_until`) on these messages to `renewed_until`;
+    returns the ids it still held (a message settled or taken over is left alone)."""
+    stmt = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id).in_(message_ids),
+            col(OutboxMessage.locked_until) == lease_until,
+        )
+        .values(locked_until=renewed_until)
+        .returning(col(OutboxMessage.id))
+        .execution_options(synchronize_session=False)
+    )
+    return [str(message_id) for message_id in (await session.exec(stmt)).scalars().all()]
+
+
 async def settle_outbox_message(
     session: AsyncSession, message_id: str, lease_until: datetime, values: dict[str, Any]
 ) -> bool:

@@ -173,8 +173,9 @@ class WebhookEndpoint(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
     url: str = Field(max_length=2048)
-    # Standard Webhooks signing secret ("whsec_" + base64 of 24 random bytes).
-    secret: str = Field(max_length=128)
+    # Standard Webhooks signing secret ("whsec_" + base64 of 24 random bytes), sealed
+    # ("fernet:...", gateway.secret_box); rows from before encryption hold it plain.
+    secret: str = Field(max_length=256)
     enabled: bool = True
     disabled_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

@@ -60,3 +60,19 @@ async def disable_webhook_endpoint(
 
 
 # The worker serves every app at once, so the functions below are not app-scoped.
+
+
+async def all_webhook_secrets(session: AsyncSession) -> dict[str, str]:
+    """Every endpoint's stored secret by endpoint id (for sealing them again)."""
+    stmt = select(col(WebhookEndpoint.id), col(WebhookEndpoint.secret))
+    return {endpoint_id: secret for endpoint_id, secret in (await session.exec(stmt)).all()}
+
+
+async def set_webhook_secrets(session: AsyncSession, secrets: dict[str, str]) -> None:
+    for endpoint_id, secret in secrets.items():
+        stmt = (
+            update(WebhookEndpoint)
+            .where(col(WebhookEndpoint.id) == endpoint_id)
+            .values(secret=secret)
+        )
+        await session.exec(stmt)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
@@ -37,6 +38,10 @@ log = logging.getLogger("gateway.delivery.email")
 SMTP_TIMEOUT_SECONDS = 10.0
 
 _DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+# Servers often quote the recipient in a refusal ("550 <bob@example.com>: unknown");
+# the reason is logged and kept on the outbox row, the address must not be.
+_ADDRESS = re.compile(r"[^\s<>()\[\]@\"',;:]+@[^\s<>()\[\]@\"',;:]+")
 
 
 @dataclass(frozen=True)
@@ -94,14 +99,17 @@ async def deliver_email(runtime: Runtime, message: OutboxMessage) -> None:
     )
     smtp_url = runtime.settings.smtp_url
     if smtp_url is None:
+        # The outbox message and the invoice identify the email; the address is the
+        # customer's personal data and stays out of the log.
         log.info(
-            "email logged, not sent (no SMTP_URL): to=%s subject=%r",
-            inv.email,
+            "email logged, not sent (no SMTP_URL): message=%s invoice=%s subject=%r",
+            message.id,
+            inv.id,
             email_subject(view, kind),
         )
         return
     await send_email(smtp_url, email)
-    log.info("email sent: message=%s to=%s", message.id, inv.email)
+    log.info("email sent: message=%s invoice=%s", message.id, inv.id)
 
 
 def _kind(message: OutboxMessage) -> EmailKind:
@@ -143,18 +151,25 @@ async def send_email(smtp_url: str, email: EmailMessage) -> None:
         codes = [refused.code for refused in exc.recipients]
         reason = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
         raise DeliveryFailed(
-            f"recipient refused: {reason}", retryable=not all(_permanent(c) for c in codes)
+            f"recipient refused: {_without_addresses(reason)}",
+            retryable=not all(_permanent(c) for c in codes),
         ) from None
     except aiosmtplib.SMTPAuthenticationError as exc:
         # 535 is a 5xx, but it rejects our credentials, not this message.
         raise DeliveryFailed(f"SMTP authentication failed: {exc.code}", retryable=True) from None
     except aiosmtplib.SMTPResponseException as exc:
         raise DeliveryFailed(
-            f"SMTP {exc.code} {exc.message}", retryable=not _permanent(exc.code)
+            _without_addresses(f"SMTP {exc.code} {exc.message}"), retryable=not _permanent(exc.code)
         ) from None
     except (aiosmtplib.SMTPException, OSError) as exc:
         # Connection refused or dropped, timeouts, TLS handshake, STARTTLS not offered.
-        raise DeliveryFailed(f"SMTP unavailable: {exc!r}", retryable=True) from None
+        raise DeliveryFailed(
+            _without_addresses(f"SMTP unavailable: {exc!r}"), retryable=True
+        ) from None
+
+
+def _without_addresses(text: str) -> str:
+    return _ADDRESS.sub("[address]", text)
 
 
 def _permanent(code: int) -> bool:

@@ -35,6 +35,7 @@ from gateway.db.tables import OutboxMessage, WebhookAttempt, WebhookEndpoint
 from gateway.delivery.errors import DeliveryFailed
 from gateway.domain.errors import InvalidWebhookUrl
 from gateway.runtime import Runtime
+from gateway.secret_box import UnreadableSecret
 from gateway.services.webhook_endpoints import (
     Resolver,
     WebhookTarget,
@@ -72,13 +73,14 @@ async def deliver_webhook(
     `resolver` replaces the system's name resolution (tests).
     """
     endpoint = await _endpoint(runtime, message)
+    secret = _signing_secret(runtime, endpoint)
     attempt = message.attempts + 1
     started = time.monotonic()
     try:
         # One deadline for the whole exchange: httpx's timeouts are per phase, so a
         # server dripping bytes could otherwise hold the attempt open for much longer.
         async with asyncio.timeout(runtime.settings.webhook_timeout_seconds):
-            requests = await _requests(runtime, endpoint, message, client, resolver)
+            requests = await _requests(runtime, endpoint, secret, message, client, resolver)
             response = await _send(client, requests)
             await response.aclose()
     except (httpx.HTTPError, InvalidWebhookUrl, TimeoutError) as exc:
@@ -106,9 +108,19 @@ async def _endpoint(runtime: Runtime, message: OutboxMessage) -> WebhookEndpoint
     return endpoint
 
 
+def _signing_secret(runtime: Runtime, endpoint: WebhookEndpoint) -> str:
+    try:
+        return runtime.webhook_secrets.open(endpoint.secret)
+    except UnreadableSecret as exc:
+        # A configuration mistake (a key dropped from WEBHOOK_SECRET_KEYS too early):
+        # once the key is back, the same message goes out, so keep it.
+        raise DeliveryFailed(f"endpoint {endpoint.id}: {exc}", retryable=True) from None
+
+
 async def _requests(
     runtime: Runtime,
     endpoint: WebhookEndpoint,
+    secret: str,
     message: OutboxMessage,
     client: httpx.AsyncClient,
     resolver: Resolver | None,
@@ -124,7 +136,7 @@ async def _requests(
     addresses = await destination_addresses(target, allow_private=allow_private, resolver=resolver)
     # The signature's timestamp is wall-clock time on purpose (not runtime.clock): the
     # receiver compares it with its own clock to refuse replays.
-    headers = signed_headers(endpoint.secret, message.id, message.payload, datetime.now(UTC))
+    headers = signed_headers(secret, message.id, message.payload, datetime.now(UTC))
     headers["host"] = _host_header(target)
     # The client pools connections by address, not by name: a kept-alive connection
     # made (and its certificate checked) for one name must not carry another name's

@@ -4,8 +4,9 @@ Any number of workers may run against one database at once:
 
 * outbox: a worker leases due messages with one UPDATE (claim_outbox_messages), so
   no two workers hold the same message; it delivers them, then writes the outcome
-  and drops the lease. A worker that dies mid-delivery leaves its messages leased
-  until LEASE runs out; then another worker picks them up.
+  and drops the lease. While it delivers, it renews the lease every third of
+  OUTBOX_LEASE_SECONDS, so a delivery may take longer than the lease; a worker that
+  dies stops renewing, and its messages go to another worker once the lease runs out.
 * scheduler: each step is one UPDATE ... RETURNING that changes a row only if it
   still needs the change, so exactly one worker sees each change and writes the
   event or email it causes, in the same transaction.
@@ -41,9 +42,6 @@ from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
 
 log = logging.getLogger("gateway.delivery.worker")
 
-# Longer than any one delivery can take (webhook and SMTP timeouts are ~10 s), so a
-# lease only runs out when its worker is gone.
-LEASE = timedelta(minutes=5)
 BATCH_SIZE = 20
 CONCURRENCY = 10
 SCHEDULER_BATCH = 500
@@ -136,6 +134,17 @@ async def _in_batches(
 
 
 @dataclass
+class _Lease:
+    """One claimed batch: the messages still being delivered and the time their lease
+    runs to, which renewals move on. `lock` keeps a renewal and a settle from crossing
+    (a settle that read the old time after the renewal wrote the new one would fail)."""
+
+    until: datetime
+    message_ids: set[str]
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+@dataclass
 class OutboxProcessor:
     runtime: Runtime
     client: httpx.AsyncClient
@@ -161,12 +170,18 @@ class OutboxProcessor:
     async def process_batch(self, due_at: datetime | None = None) -> tuple[int, WorkerCounts]:
         """Claims one batch of messages due at `due_at` (default: now) and delivers it;
         returns how many it claimed and the outcomes."""
-        lease_until, messages = await self._claim(due_at or self.runtime.clock())
+        lease, messages = await self._claim(due_at or self.runtime.clock())
         counts = WorkerCounts()
-        outcomes = await asyncio.gather(
-            *(self._process(message, lease_until) for message in messages),
-            return_exceptions=True,
-        )
+        renewing = asyncio.create_task(self._keep_leased(lease))
+        try:
+            outcomes = await asyncio.gather(
+                *(self._process(message, lease) for message in messages),
+                return_exceptions=True,
+            )
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
         for message, outcome in zip(messages, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 # Most likely the database went away while writing the outcome: the
@@ -180,24 +195,58 @@ class OutboxProcessor:
                 counts.add(outcome)
         return len(messages), counts
 
-    async def _claim(self, due_at: datetime) -> tuple[datetime, list[OutboxMessage]]:
-        lease_until = self.runtime.clock() + LEASE
+    @property
+    def _lease_length(self) -> timedelta:
+        return timedelta(seconds=self.runtime.settings.outbox_lease_seconds)
+
+    async def _claim(self, due_at: datetime) -> tuple[_Lease, list[OutboxMessage]]:
+        lease_until = self.runtime.clock() + self._lease_length
         async with self.runtime.sessions() as session:
             messages = await outbox_db.claim_outbox_messages(
                 session, due_at, lease_until, self.batch_size
             )
             await session.commit()
-        return lease_until, messages
+        return _Lease(lease_until, {message.id for message in messages}), messages
 
-    async def _process(self, message: OutboxMessage, lease_until: datetime) -> WorkerCounts:
+    async def _keep_leased(self, lease: _Lease) -> None:
+        """Renews the lease every third of its length until cancelled; a renewal that
+        fails (the database away) is logged and tried again at the next turn."""
+        interval = self.runtime.settings.outbox_lease_seconds / 3
+        while lease.message_ids:
+            await asyncio.sleep(interval)
+            async with lease.lock:
+                if not lease.message_ids:
+                    return
+                renewed_until = self.runtime.clock() + self._lease_length
+                try:
+                    async with self.runtime.sessions() as session:
+                        held = await outbox_db.renew_outbox_leases(
+                            session, sorted(lease.message_ids), lease.until, renewed_until
+                        )
+                        await session.commit()
+                except Exception:
+                    log.warning(
+                        "could not renew the lease on %d messages",
+                        len(lease.message_ids),
+                        exc_info=True,
+                    )
+                    continue
+                lease.until = renewed_until
+                # Not held any more: another worker took it over (this lease had run
+                # out); its settle will find out and count it lost.
+                lease.message_ids.intersection_update(held)
+
+    async def _process(self, message: OutboxMessage, lease: _Lease) -> WorkerCounts:
         async with self._slots:
             failure = await self._attempt(message)
         values, counts = self._outcome(message, failure)
-        async with self.runtime.sessions() as session:
-            settled = await outbox_db.settle_outbox_message(
-                session, message.id, lease_until, values
-            )
-            await session.commit()
+        async with lease.lock:
+            lease.message_ids.discard(message.id)
+            async with self.runtime.sessions() as session:
+                settled = await outbox_db.settle_outbox_message(
+                    session, message.id, lease.until, values
+                )
+                await session.commit()
         if not settled:
             log.warning("lease on %s ran out before its outcome was written", message.id)
             return WorkerCounts(lost_leases=1)

@@ -3,6 +3,7 @@
     GatewayError                 status  code
     ├── InvalidInput               400   INVALID_INPUT      (problems: list of Problem)
     ├── PayloadTooLarge            413   PAYLOAD_TOO_LARGE
+    ├── RequestTimeout             408   REQUEST_TIMEOUT
     ├── BusinessRuleViolation      400   (subclass code)
     │   ├── DueDateInPast                DUE_DATE_IN_PAST
     │   ├── SendDateAfterDueDate         SEND_DATE_AFTER_DUE_DATE
@@ -62,6 +63,14 @@ class InvalidInput(GatewayError):
 class PayloadTooLarge(GatewayError):
     status_code = 413
     code = "PAYLOAD_TOO_LARGE"
+
+
+class RequestTimeout(GatewayError):
+    status_code = 408
+    code = "REQUEST_TIMEOUT"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Request body not received within {seconds:g} seconds")
 
 
 class BusinessRuleViolation(GatewayError):

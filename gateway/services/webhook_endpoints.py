@@ -126,22 +126,46 @@ async def check_webhook_url(
 async def add_webhook_endpoint(
     runtime: Runtime, app_id: str, url: str, *, resolver: Resolver | None = None
 ) -> WebhookEndpoint:
-    """The new endpoint; its `secret` is what the app verifies signatures with."""
+    """The new endpoint; its `secret` is what the app verifies signatures with, shown
+    this once: the row stores it sealed (WEBHOOK_SECRET_KEYS)."""
     allow_private = runtime.settings.allow_private_webhook_urls
     await check_webhook_url(url, allow_private=allow_private, resolver=resolver)
-    endpoint = WebhookEndpoint(
+    secret = new_secret()
+    stored = WebhookEndpoint(
         id=f"whep_{uuid.uuid4().hex}",
         app_id=app_id,
         url=url,
-        secret=new_secret(),
+        secret=runtime.webhook_secrets.seal(secret),
         created_at=runtime.clock(),
     )
     async with runtime.sessions() as session:
         if await reads.app_row(session, app_id) is None:
             raise AppNotFound()
-        session.add(endpoint)
+        session.add(stored)
         await session.commit()
-    return endpoint
+    # A copy bound to no session, so the plaintext can never be flushed to the row.
+    return WebhookEndpoint(
+        id=stored.id,
+        app_id=stored.app_id,
+        url=stored.url,
+        secret=secret,
+        enabled=stored.enabled,
+        disabled_reason=stored.disabled_reason,
+        created_at=stored.created_at,
+    )
+
+
+async def seal_webhook_secrets(runtime: Runtime) -> int:
+    """Seals every endpoint's secret under the first key of WEBHOOK_SECRET_KEYS (plaintext
+    rows from before encryption, and rows sealed under an older key); returns how many
+    rows it rewrote. Run after putting a new key first, before dropping the old one."""
+    box = runtime.webhook_secrets
+    async with runtime.sessions() as session:
+        stored = await endpoints_db.all_webhook_secrets(session)
+        sealed = {endpoint_id: box.reseal(secret) for endpoint_id, secret in stored.items()}
+        await endpoints_db.set_webhook_secrets(session, sealed)
+        await session.commit()
+    return len(sealed)
 
 
 async def list_webhook_endpoints(runtime: Runtime, app_id: str) -> list[WebhookEndpoint]:

@@ -60,7 +60,9 @@ class Receiver:
     bad_signatures: list[str] = field(default_factory=list)
     _answers: dict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     _hangs: dict[str, int] = field(default_factory=Counter)
+    _hang_seconds: dict[str, float] = field(default_factory=dict)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _requested: asyncio.Event = field(default_factory=asyncio.Event)
 
     def url(self, name: str) -> str:
         return f"{self.base_url}/hooks/{name}"
@@ -71,14 +73,21 @@ class Receiver:
     def answer(self, name: str, *statuses: int) -> None:
         self._answers[name].extend(statuses)
 
-    def hang(self, name: str, times: int = 1) -> None:
+    def hang(self, name: str, times: int = 1, seconds: float = 1.5) -> None:
         self._hangs[name] += times
+        self._hang_seconds[name] = seconds
 
     async def wait_for(self, accepted: int) -> None:
         """Until `accepted` deliveries have been answered 2xx."""
         while len(self.accepted) < accepted:
             self._arrived.clear()
             await self._arrived.wait()
+
+    async def wait_for_requests(self, count: int) -> None:
+        """Until `count` verified requests have arrived, whatever they are answered."""
+        while len(self.requests) < count:
+            self._requested.clear()
+            await self._requested.wait()
 
     async def handle(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -90,9 +99,11 @@ class Receiver:
             return Response(status_code=400)
         delivery = Delivery(name, request.headers["webhook-id"], parsed, request.headers["host"])
         self.requests.append(delivery)
+        self._requested.set()
         if self._hangs[name] > 0:
             self._hangs[name] -= 1
-            await asyncio.sleep(1.5)  # past the sender's timeout in the timeout test
+            # 1.5 s: past the sender's timeout in the timeout test.
+            await asyncio.sleep(self._hang_seconds.get(name, 1.5))
         status = self._answers[name].popleft() if self._answers[name] else 200
         if 200 <= status < 300:
             self.accepted.append(delivery)

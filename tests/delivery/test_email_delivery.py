@@ -23,6 +23,7 @@ from gateway.db.tables import Invoice, OutboxMessage
 from gateway.delivery.email import deliver_email, parse_smtp_url
 from gateway.delivery.email_message import sender_domain
 from gateway.delivery.errors import DeliveryFailed
+from gateway.delivery.worker import run_once
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from tests.apptest import DEMO_HEADERS, basic_invoice, seeded_gateway
@@ -254,8 +255,32 @@ async def test_without_smtp_url_the_email_is_logged(
     assert collecting.received == []
     logged = [r.getMessage() for r in caplog.records if r.name == "gateway.delivery.email"]
     assert any(
-        "not sent" in line and created["email"] in line and "INV-000001" in line for line in logged
+        "not sent" in line and outbox.id in line and created["id"] in line and "INV-000001" in line
+        for line in logged
     )
+    assert created["email"] not in caplog.text  # the customer's address is not for logs
+
+
+async def test_a_refused_address_stays_out_of_the_log_and_the_outbox(
+    gateway: tuple[httpx.AsyncClient, Runtime], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Servers quote the recipient in a refusal; the worker logs the reason and keeps it."""
+    _client, runtime = gateway
+    created, outbox = await create_and_find_email(gateway, basic_invoice())
+    address = created["email"]
+    refusing = Refusing(f"550 5.1.1 <{address}>: Recipient address rejected: User unknown")
+    caplog.set_level(logging.DEBUG, logger="gateway")
+    with smtp_server(refusing) as url:
+        counts = await run_once(with_smtp(runtime, url))
+    assert counts.dead == 1
+    async with runtime.sessions() as session:
+        row = await session.get(OutboxMessage, outbox.id)
+    assert row is not None and row.status == "dead"
+    assert row.last_error == (
+        "recipient refused: 550 5.1.1 <[address]>: Recipient address rejected: User unknown"
+    )
+    assert "giving up on " + outbox.id in caplog.text
+    assert address not in caplog.text
 
 
 def test_smtp_url_forms() -> None:

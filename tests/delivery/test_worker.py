@@ -409,3 +409,89 @@ async def test_an_unreachable_database_is_logged_once_and_backed_off_from(
     assert logged[0].exc_info is None
     # 0.05 s between passes would be ~30 passes; doubling waits make it about six.
     assert 2 <= runtime.database.failures <= 8
+
+
+async def test_a_live_workers_long_delivery_is_not_taken_over(
+    gateway: Gateway, second_worker: Runtime, receiver: Receiver
+) -> None:
+    """The delivery takes three leases' time; the worker renews its lease meanwhile, so
+    the other worker, polling all along, never claims the message: one request."""
+    client, runtime = gateway
+    short = Settings(
+        **{**vars(runtime.settings), "outbox_lease_seconds": 1.0, "webhook_timeout_seconds": 20.0}
+    )
+    first = Runtime(short, runtime.engine, runtime.sessions, runtime.store, runtime.clock)
+    other = Runtime(
+        short, second_worker.engine, second_worker.sessions, second_worker.store, runtime.clock
+    )
+    await add_endpoint(runtime, receiver, "slow")
+    receiver.hang("slow", seconds=3.0)
+    response = await client.post(
+        "/api/v0/invoices", json=basic_invoice(status="DRAFT"), headers=DEMO_HEADERS
+    )
+    assert response.status_code == 201
+
+    delivering = asyncio.create_task(run_once(first))
+    async with asyncio.timeout(15):
+        await receiver.wait_for_requests(1)  # the first worker holds it; the receiver waits
+    stop = asyncio.Event()
+    polling = asyncio.create_task(run_worker(other, poll_interval=0.05, stop=stop))
+    try:
+        counts = await delivering
+    finally:
+        stop.set()
+        other_counts = await polling
+    assert counts.delivered == 1 and counts.lost_leases == 0
+    assert other_counts.delivered == 0
+    assert len(receiver.requests) == 1
+    [message] = await outbox(runtime, channel="webhook")
+    assert message.status == "delivered" and message.attempts == 1
+
+
+@pytest.mark.postgres
+async def test_a_killed_workers_message_goes_to_another_worker_within_the_lease(
+    postgres_url: str, receiver: Receiver
+) -> None:
+    """A worker process is SIGKILLed while a slow receiver holds its delivery: it stops
+    renewing, and another worker delivers the message once the short lease runs out
+    (not after minutes)."""
+    from gateway.db.migrate import upgrade
+    from tests.servers import run_in_thread
+
+    lease_seconds = 2.0
+    run_in_thread(upgrade, postgres_url)
+    settings = delivery_settings(postgres_url, outbox_lease_seconds=lease_seconds)
+    async with seeded_gateway(settings) as (client, runtime):
+        await add_endpoint(runtime, receiver, "slow")
+        receiver.hang("slow", seconds=120.0)  # the killed worker's request never ends
+        response = await client.post(
+            "/api/v0/invoices", json=basic_invoice(status="DRAFT"), headers=DEMO_HEADERS
+        )
+        assert response.status_code == 201
+        env = {
+            **os.environ,
+            "DATABASE_URL": postgres_url,
+            "ALLOW_PRIVATE_WEBHOOK_URLS": "1",
+            "OUTBOX_LEASE_SECONDS": str(lease_seconds),
+            "WEBHOOK_TIMEOUT_SECONDS": "300",
+            "LOG_LEVEL": "warning",
+        }
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "gateway.cli", "worker", "--poll-interval", "0.1", env=env
+        )
+        try:
+            async with asyncio.timeout(60):
+                await receiver.wait_for_requests(1)  # the worker process is delivering
+        finally:
+            proc.kill()
+            await proc.wait()
+        killed_at = asyncio.get_running_loop().time()
+
+        await work_until(runtime, lambda: settled(runtime))  # fails after 15 s
+        taken_over_after = asyncio.get_running_loop().time() - killed_at
+
+        [message] = await outbox(runtime, channel="webhook")
+    assert message.status == "delivered" and message.attempts == 1  # the kill wrote nothing
+    assert [d.webhook_id for d in receiver.accepted] == [message.id]
+    assert len(receiver.requests) == 2  # the same webhook-id, sent again
+    assert taken_over_after < 15  # the lease (2 s) and a pass, with room; not 5 minutes
