@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from gateway.db.engine import build_engine
+from gateway.settings import DatabasePool
 
 VALUE = "bob.secret@example.com"
 
@@ -17,7 +18,7 @@ VALUE = "bob.secret@example.com"
 async def test_a_failing_statement_logs_without_its_parameters(
     migrated_database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = build_engine(migrated_database_url, pool_size=1)
+    engine = build_engine(migrated_database_url, DatabasePool(size=1))
     try:
         async with engine.connect() as conn:
             with pytest.raises(DBAPIError) as failed:
