@@ -128,14 +128,18 @@ async def add_webhook_endpoint(runtime: Runtime, app_id: str, url: str) -> Webho
     )
     async with runtime.sessions() as session:
         if await reads.app_row(session, app_id) is None:
-            raise AppNotFound()
+            raise AppNotFound(app_id)
         session.add(endpoint)
         await session.commit()
     return endpoint
 
 
 async def list_webhook_endpoints(runtime: Runtime, app_id: str) -> list[WebhookEndpoint]:
+    """The app's endpoints, oldest first; AppNotFound rather than an empty list for an
+    app that does not exist (a mistyped id must not look like an app without webhooks)."""
     async with runtime.sessions() as session:
+        if await reads.app_row(session, app_id) is None:
+            raise AppNotFound(app_id)
         return await endpoints_db.webhook_endpoints(session, app_id)
 
 
