@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,9 +21,10 @@ from gateway.services import webhook_endpoints
 from gateway.services.demo import seed_demo
 from gateway.services.invoice_json import iso_datetime
 from gateway.services.tenants import create_app_with_credential
-from gateway.settings import Settings
+from gateway.settings import Settings, is_loopback_host, local_base_url
 
 T = TypeVar("T")
+log = logging.getLogger("gateway.cli")
 
 
 def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
@@ -36,9 +38,27 @@ def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -
     return asyncio.run(run())
 
 
+def _default_public_base_url(host: str, port: int) -> None:
+    """Links (payment, pdfUrl, tracking) point at this server when PUBLIC_BASE_URL is unset.
+
+    uvicorn's app factory, in each worker process, reads the settings from the
+    environment: that is where the default has to go."""
+    if os.environ.get("PUBLIC_BASE_URL"):
+        return
+    base_url = local_base_url(host, port)
+    os.environ["PUBLIC_BASE_URL"] = base_url
+    if not is_loopback_host(host):
+        log.warning(
+            "PUBLIC_BASE_URL is not set: links point at %s, which other machines cannot "
+            "reach; set it to the address clients use",
+            base_url,
+        )
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    _default_public_base_url(args.host, args.port)
     if args.migrate:
         upgrade(settings.database_url)
     uvicorn.run(

@@ -20,7 +20,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def _environment(env: dict[str, str]) -> dict[str, str]:
     """The test's environment without gateway settings, plus `env`."""
-    inherited = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    settings = ("DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL")
+    inherited = {k: v for k, v in os.environ.items() if k not in settings}
     # The project importable from any working directory, installed or not.
     path = os.pathsep.join(filter(None, [str(REPO_ROOT), inherited.get("PYTHONPATH")]))
     return {**inherited, "PYTHONPATH": path, **env}

@@ -41,6 +41,8 @@ def test_default_run_is_migrated_seeded_and_ready(tmp_path: Path) -> None:
             f"{url}/api/v0/invoices", json=basic_invoice(), headers=headers, timeout=10
         )
         assert response.status_code == 201
+        # PUBLIC_BASE_URL is unset: links point at the port the server listens on.
+        assert response.json()["payment_link_url"].startswith(f"{url}/pay/")
         mine = {"x-client-key": created["client_key"], "x-client-secret": created["client_secret"]}
         assert httpx.get(f"{url}/api/v0/invoices", headers=mine, timeout=5).json() == []
 
