@@ -61,6 +61,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     _default_public_base_url(args.host, args.port)
     if args.migrate:
         upgrade(settings.database_url)
+        log.info("database schema at head")
     uvicorn.run(
         "gateway.asgi:app_from_env",
         factory=True,
@@ -236,7 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--migrate", action="store_true", help="migrate the database first")
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="migrate the database first (under a lock: replicas may start at once)",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")

@@ -1,4 +1,4 @@
-"""/healthz (process alive) and /readyz (database and store reachable)."""
+"""/healthz (process alive) and /readyz (database reachable and migrated, store reachable)."""
 
 from __future__ import annotations
 
@@ -17,20 +17,25 @@ from gateway.store.base import StoreUnavailableError
 log = logging.getLogger("gateway.health")
 
 CHECK_TIMEOUT_SECONDS = 2.0
+UNREACHABLE = "unreachable"
 
 
 async def healthz(_request: Request) -> Response:
     return json_response(200, {"status": "ok"})
 
 
-async def _database_ok(runtime: Runtime) -> bool:
+async def _database_check(runtime: Runtime) -> tuple[str, str | None]:
+    """("ok", None), ("unreachable", None) or ("schema not at head", the difference)."""
     try:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), runtime.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
+            schema_problem = await runtime.schema_check.problem(conn)
     except Exception:
         log.warning("readiness: database unreachable", exc_info=True)
-        return False
-    return True
+        return UNREACHABLE, None
+    if schema_problem is not None:
+        return "schema not at head", schema_problem
+    return "ok", None
 
 
 async def _store_ok(runtime: Runtime) -> bool:
@@ -45,16 +50,18 @@ async def _store_ok(runtime: Runtime) -> bool:
 
 async def readyz(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
-    database, store = await asyncio.gather(_database_ok(runtime), _store_ok(runtime))
-    checks = {
-        "database": "ok" if database else "unreachable",
-        "store": "ok" if store else "unreachable",
-    }
-    if database and store:
+    (database, schema_problem), store = await asyncio.gather(
+        _database_check(runtime), _store_ok(runtime)
+    )
+    checks = {"database": database, "store": "ok" if store else UNREACHABLE}
+    if all(state == "ok" for state in checks.values()):
         return json_response(200, {"status": "ready", "checks": checks})
-    failing = [name for name, ok in (("database", database), ("store", store)) if not ok]
-    reason = f"{' and '.join(failing)} unreachable"
-    return json_response(503, {"status": "unavailable", "reason": reason, "checks": checks})
+    unreachable = [name for name, state in checks.items() if state == UNREACHABLE]
+    reasons = [f"{' and '.join(unreachable)} {UNREACHABLE}"] if unreachable else []
+    if schema_problem is not None:
+        reasons.append(schema_problem)
+    body = {"status": "unavailable", "reason": "; ".join(reasons), "checks": checks}
+    return json_response(503, body)
 
 
 routes = [Route("/healthz", healthz, methods=["GET"]), Route("/readyz", readyz, methods=["GET"])]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.db.engine import SessionFactory, build_engine, build_session_factory
+from gateway.db.schema_revision import SchemaCheck
 from gateway.db.statements import install_statement_counter
 from gateway.settings import Settings
 from gateway.store.base import Store
@@ -26,6 +27,7 @@ class Runtime:
     sessions: SessionFactory
     store: Store
     clock: Callable[[], datetime] = field(default=utc_now)
+    schema_check: SchemaCheck = field(default_factory=SchemaCheck)
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:

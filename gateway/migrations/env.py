@@ -41,4 +41,9 @@ def _in_fresh_loop(database_url: str) -> None:
     asyncio.run(_run_async(database_url))
 
 
-_in_fresh_loop(context.config.attributes["database_url"])
+# gateway.db.migrate hands over the connection it holds the migration lock on.
+_given: Connection | None = context.config.attributes.get("connection")
+if _given is None:
+    _in_fresh_loop(context.config.attributes["database_url"])
+else:
+    _run(_given)

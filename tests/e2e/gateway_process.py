@@ -18,7 +18,7 @@ from tests.servers import free_port
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def _environment(env: dict[str, str]) -> dict[str, str]:
+def process_environment(env: dict[str, str]) -> dict[str, str]:
     """The test's environment without gateway settings, plus `env`."""
     settings = ("DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL")
     inherited = {k: v for k, v in os.environ.items() if k not in settings}
@@ -30,7 +30,7 @@ def _environment(env: dict[str, str]) -> dict[str, str]:
 def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "gateway.cli", *args],
-        env=_environment(env),
+        env=process_environment(env),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -60,7 +60,7 @@ def gateway_processes(
             procs.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-                    env={**_environment(env), "LOG_LEVEL": "warning"},
+                    env={**process_environment(env), "LOG_LEVEL": "warning"},
                     cwd=cwd,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
