@@ -59,6 +59,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     _default_public_base_url(args.host, args.port)
+    log.info(
+        "GraphiQL at %s/graphql, readiness at /readyz; links use %s",
+        local_base_url(args.host, args.port),
+        os.environ["PUBLIC_BASE_URL"],
+    )
     if args.migrate:
         upgrade(settings.database_url)
         log.info("database schema at head")

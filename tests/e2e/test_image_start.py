@@ -122,6 +122,8 @@ def test_the_image_migrates_an_empty_database_and_serves(
     replica.wait_ready()
 
     assert _migrations_run(replica.output()) == 1
+    # It names where it listens (not the image's port: the test moved it).
+    assert f"GraphiQL at {replica.url}/graphql" in replica.output()
     assert _versions(database_url) == [HEAD]
     credentials = json.loads(cli(env, "seed-demo", "--json", cwd=tmp_path))
     headers = {
