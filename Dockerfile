@@ -35,7 +35,12 @@ WORKDIR /app
 
 EXPOSE 8000
 
-HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+# /healthz answers once the server runs, which is after the migration: the start period
+# leaves time for it (and for waiting on another replica's migration).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
-CMD ["invoice-gateway", "serve", "--host", "0.0.0.0", "--port", "8000"]
+# Migrates the database to head first, under a lock (several replicas may start at once;
+# one migrates, the others wait and find nothing to do). PUBLIC_BASE_URL must be set to
+# the address clients reach the gateway on.
+CMD ["invoice-gateway", "serve", "--host", "0.0.0.0", "--port", "8000", "--migrate"]

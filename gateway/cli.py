@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,9 +21,10 @@ from gateway.services import webhook_endpoints
 from gateway.services.demo import seed_demo
 from gateway.services.invoice_json import iso_datetime
 from gateway.services.tenants import create_app_with_credential
-from gateway.settings import Settings
+from gateway.settings import Settings, is_loopback_host, local_base_url
 
 T = TypeVar("T")
+log = logging.getLogger("gateway.cli")
 
 
 def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
@@ -36,11 +38,35 @@ def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -
     return asyncio.run(run())
 
 
+def _default_public_base_url(host: str, port: int) -> None:
+    """Links (payment, pdfUrl, tracking) point at this server when PUBLIC_BASE_URL is unset.
+
+    uvicorn's app factory, in each worker process, reads the settings from the
+    environment: that is where the default has to go."""
+    if os.environ.get("PUBLIC_BASE_URL"):
+        return
+    base_url = local_base_url(host, port)
+    os.environ["PUBLIC_BASE_URL"] = base_url
+    if not is_loopback_host(host):
+        log.warning(
+            "PUBLIC_BASE_URL is not set: links point at %s, which other machines cannot "
+            "reach; set it to the address clients use",
+            base_url,
+        )
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    _default_public_base_url(args.host, args.port)
+    log.info(
+        "GraphiQL at %s/graphql, readiness at /readyz; links use %s",
+        local_base_url(args.host, args.port),
+        os.environ["PUBLIC_BASE_URL"],
+    )
     if args.migrate:
         upgrade(settings.database_url, pool=settings.database_pool)
+        log.info("database schema at head")
     uvicorn.run(
         "gateway.asgi:app_from_env",
         factory=True,
@@ -229,7 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--migrate", action="store_true", help="migrate the database first")
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="migrate the database first (under a lock: replicas may start at once)",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.db.availability import DatabaseAvailability
 from gateway.db.engine import SessionFactory, build_engine, build_session_factory
+from gateway.db.schema_revision import SchemaCheck
 from gateway.db.statements import install_statement_counter
 from gateway.secret_box import SecretBox, secret_box
 from gateway.settings import Settings
@@ -32,6 +33,7 @@ class Runtime:
     store: Store
     clock: Callable[[], datetime] = field(default=utc_now)
     database: DatabaseAvailability = field(default_factory=DatabaseAvailability)
+    schema_check: SchemaCheck = field(default_factory=SchemaCheck)
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:

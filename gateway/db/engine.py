@@ -31,7 +31,7 @@ def _unique_statement_name() -> str:
     return f"__igw_{uuid.uuid4().hex}__"
 
 
-def _connect_args(pool: DatabasePool) -> dict[str, Any]:
+def connect_args(pool: DatabasePool) -> dict[str, Any]:
     """What asyncpg (and SQLAlchemy's asyncpg adapter) get on every new connection."""
     args: dict[str, Any] = {
         # Bounds a request's wait on a server that does not answer (a restart, a dead host).
@@ -81,7 +81,7 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
         pool_use_lifo=True,
         pool_pre_ping=True,
         hide_parameters=True,
-        connect_args=_connect_args(pool),
+        connect_args=connect_args(pool),
     )
     # Not behind transaction pooling: the setting would stay on a shared server connection.
     if pool.idle_timeout_seconds and not pool.pgbouncer:

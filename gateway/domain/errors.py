@@ -20,6 +20,7 @@
     ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
     ├── IdempotencyKeyReused       422   IDEMPOTENCY_KEY_REUSED
     ├── ConcurrentModification     409   CONCURRENT_MODIFICATION
+    ├── AppNameTaken               409   APP_NAME_TAKEN
     └── ServiceUnavailable         503   SERVICE_UNAVAILABLE
 
 Each surface maps this tree once: NestJS-style JSON for REST, error codes for GraphQL.
@@ -222,8 +223,16 @@ class ConcurrentModification(GatewayError):
 class AppNotFound(NotFound):
     code = "APP_NOT_FOUND"
 
-    def __init__(self) -> None:
-        super().__init__("App not found")
+    def __init__(self, app_id: str | None = None) -> None:
+        super().__init__("App not found" if app_id is None else f"App not found: {app_id}")
+
+
+class AppNameTaken(GatewayError):
+    status_code = 409
+    code = "APP_NAME_TAKEN"
+
+    def __init__(self, name: str, app_id: str) -> None:
+        super().__init__(f"An app named {name!r} already exists ({app_id}); choose another name")
 
 
 class WebhookEndpointNotFound(NotFound):

@@ -42,6 +42,12 @@ def _in_fresh_loop(database_url: str, pool: DatabasePool | None) -> None:
     asyncio.run(_run_async(database_url, pool))
 
 
-_in_fresh_loop(
-    context.config.attributes["database_url"], context.config.attributes.get("database_pool")
-)
+# gateway.db.migrate hands over the connection it holds the migration lock on.
+_given: Connection | None = context.config.attributes.get("connection")
+if _given is None:
+    _in_fresh_loop(
+        context.config.attributes["database_url"],
+        context.config.attributes.get("database_pool"),
+    )
+else:
+    _run(_given)

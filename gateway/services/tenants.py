@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlmodel import col, select
+
 from gateway.credentials import IssuedCredential, issue_credential
 from gateway.db.tables import ApiCredential, App
+from gateway.domain.errors import AppNameTaken
 from gateway.domain.numbering import DEFAULT_FORMAT, validate_number_format
 from gateway.runtime import Runtime
 
@@ -21,11 +24,17 @@ class NewApp:
 async def create_app_with_credential(
     runtime: Runtime, name: str, number_format: str = DEFAULT_FORMAT
 ) -> NewApp:
+    """A new app and its first credential; AppNameTaken if an app already has `name`
+    (an operator who reruns the command must not get a second app by accident)."""
     validate_number_format(number_format)
     now = runtime.clock()
     app_id = f"app_{uuid.uuid4().hex}"
     credential = issue_credential()
     async with runtime.sessions() as session:
+        same_name = select(App.id).where(col(App.name) == name).order_by(col(App.created_at))
+        existing = (await session.exec(same_name)).first()
+        if existing is not None:
+            raise AppNameTaken(name, existing)
         session.add(App(id=app_id, name=name, invoice_number_format=number_format, created_at=now))
         await session.flush()
         session.add(

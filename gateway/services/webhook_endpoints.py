@@ -140,7 +140,7 @@ async def add_webhook_endpoint(
     )
     async with runtime.sessions() as session:
         if await reads.app_row(session, app_id) is None:
-            raise AppNotFound()
+            raise AppNotFound(app_id)
         session.add(stored)
         await session.commit()
     # A copy bound to no session, so the plaintext can never be flushed to the row.
@@ -169,7 +169,11 @@ async def seal_webhook_secrets(runtime: Runtime) -> int:
 
 
 async def list_webhook_endpoints(runtime: Runtime, app_id: str) -> list[WebhookEndpoint]:
+    """The app's endpoints, oldest first; AppNotFound rather than an empty list for an
+    app that does not exist (a mistyped id must not look like an app without webhooks)."""
     async with runtime.sessions() as session:
+        if await reads.app_row(session, app_id) is None:
+            raise AppNotFound(app_id)
         return await endpoints_db.webhook_endpoints(session, app_id)
 
 

@@ -169,6 +169,8 @@ async def test_another_apps_endpoint_is_not_found(runtime: Runtime) -> None:
 async def test_unknown_app_and_endpoint(runtime: Runtime) -> None:
     with pytest.raises(AppNotFound):
         await add_webhook_endpoint(runtime, "app_nope", "https://93.184.216.34/x")
+    with pytest.raises(AppNotFound, match="App not found: app_nope"):
+        await list_webhook_endpoints(runtime, "app_nope")
     with pytest.raises(WebhookEndpointNotFound) as missing:
         await disable_webhook_endpoint(runtime, DEMO_APP_ID, "whep_nope")
     assert missing.value.code == "WEBHOOK_ENDPOINT_NOT_FOUND"
@@ -259,6 +261,18 @@ def test_cli_refuses_an_embedded_private_address(
         "invoice-gateway: Webhook host '2002:a9fe:a9fe::' resolves to a non-public address "
         "(2002:a9fe:a9fe::, which reaches 169.254.169.254)\n"
     )
+
+
+def test_cli_webhooks_list_of_an_unknown_app_fails(migrated_database_url: str) -> None:
+    env = {"DATABASE_URL": migrated_database_url}
+    app_id = json.loads(cli(env, "seed-demo", "--json"))["app_id"]
+    assert cli(env, "webhooks", "list", app_id) == ""  # a real app without endpoints
+
+    for json_flag in ([], ["--json"]):
+        unknown = _failing_cli(env, "webhooks", "list", "app_typo", *json_flag)
+        assert unknown.returncode == 2
+        assert unknown.stdout == ""
+        assert unknown.stderr.splitlines()[-1] == "invoice-gateway: App not found: app_typo"
 
 
 @pytest.mark.parametrize(

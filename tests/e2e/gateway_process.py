@@ -28,12 +28,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SMALL_POOL = {"DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "2"}
 
 
-def _environment(env: dict[str, str]) -> dict[str, str]:
+def process_environment(env: dict[str, str]) -> dict[str, str]:
     """The test's environment without gateway settings, plus a small pool and `env`."""
     inherited = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_CLUSTER") and not k.startswith("DB_")
+        if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_CLUSTER", "PUBLIC_BASE_URL")
+        and not k.startswith("DB_")
     }
     # The project importable from any working directory, installed or not.
     path = os.pathsep.join(filter(None, [str(REPO_ROOT), inherited.get("PYTHONPATH")]))
@@ -43,7 +44,7 @@ def _environment(env: dict[str, str]) -> dict[str, str]:
 def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "gateway.cli", *args],
-        env=_environment(env),
+        env=process_environment(env),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -93,7 +94,7 @@ def gateway_processes(
                 procs.append(
                     subprocess.Popen(
                         [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-                        env={**_environment(env), "LOG_LEVEL": "warning"},
+                        env={**process_environment(env), "LOG_LEVEL": "warning"},
                         cwd=cwd,
                         stdout=sink,
                         stderr=sink,

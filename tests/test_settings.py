@@ -1,0 +1,48 @@
+"""Settings.from_env and the default public base URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.settings import Settings, is_loopback_host, local_base_url
+
+ANY_IPV4 = "0.0.0.0"  # noqa: S104  (a host name under test, nothing binds to it)
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        ("127.0.0.1", 8000, "http://127.0.0.1:8000"),
+        ("127.0.0.1", 9000, "http://127.0.0.1:9000"),
+        (ANY_IPV4, 9000, "http://127.0.0.1:9000"),
+        ("", 9000, "http://127.0.0.1:9000"),
+        ("::", 9000, "http://[::1]:9000"),
+        ("::1", 9000, "http://[::1]:9000"),
+        ("localhost", 8080, "http://localhost:8080"),
+        ("gateway.internal", 80, "http://gateway.internal:80"),
+    ],
+)
+def test_local_base_url_follows_host_and_port(host: str, port: int, expected: str) -> None:
+    assert local_base_url(host, port) == expected
+
+
+def test_the_default_base_url_is_the_default_listen_address() -> None:
+    assert Settings.from_env({}).public_base_url == local_base_url("127.0.0.1", 8000)
+    assert Settings.from_env({"PUBLIC_BASE_URL": "https://pay.example/"}).public_base_url == (
+        "https://pay.example"
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        (ANY_IPV4, False),
+        ("10.0.0.5", False),
+        ("gateway.internal", False),
+    ],
+)
+def test_is_loopback_host(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback
