@@ -12,12 +12,13 @@ from gateway.db.tables import Invoice
 
 
 async def _record_first(session: AsyncSession, token: str, column: str, now: datetime) -> None:
-    # WHERE ... IS NULL: repeated opens and concurrent clicks never move the timestamp.
+    # WHERE ... IS NULL: repeated opens and concurrent clicks never move the timestamp
+    # (nor the version, which every change of an invoice increments).
     target = getattr(Invoice, column)
     stmt = (
         update(Invoice)
         .where(col(Invoice.tracking_token) == token, target.is_(None))
-        .values({target: now})
+        .values({target: now, Invoice.version: col(Invoice.version) + 1})
     )
     await session.exec(stmt)
 
