@@ -7,7 +7,6 @@ import json
 import uuid
 from pathlib import Path
 
-import orjson
 from starlette.datastructures import Headers
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -22,7 +21,7 @@ from strawberry.types import ExecutionResult
 
 from gateway.db.request_reads import RequestReads
 from gateway.domain.errors import PayloadTooLarge, RequestTimeout, Unauthorized
-from gateway.encoding import dumps
+from gateway.encoding import dumps, loads_exact
 from gateway.http_errors import error_response
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
@@ -45,7 +44,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
         return dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        value = orjson.loads(data)
+        # Exact numbers: a Decimal variable given as a JSON number keeps all its digits.
+        value = loads_exact(data)
         if not isinstance(value, dict | list):
             # Strawberry would fail on `null` or `"text"` with a 500; this makes it a 400.
             raise json.JSONDecodeError("expected a JSON object", str(value), 0)

@@ -11,6 +11,7 @@ import strawberry
 
 from gateway.domain.invoice_rules import checked_update
 from gateway.domain.payment_rules import checked_payment
+from gateway.domain.versions import Expected
 from gateway.services.invoice_lifecycle import record_payment, send_invoice
 from gateway.services.update_invoice import update_invoice
 from schema.context import Context
@@ -25,6 +26,21 @@ Info = strawberry.Info[Context, None]
 # The argument naming the invoice, where an INVOICE_NOT_FOUND points.
 INVOICE_ID = ("id",)
 PAYMENT_INVOICE_ID = ("input", "invoiceId")
+
+ExpectedVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description=(
+            "The invoice's version you computed the change from (Invoice.version): at any "
+            "other version nothing changes and the answer is a VERSION_MISMATCH userError. "
+            "Omitted: the change applies to the invoice as it is."
+        )
+    ),
+]
+
+
+def _expected(version: int | None) -> Expected:
+    return None if version is None else frozenset({version})
 
 
 @strawberry.type
@@ -48,10 +64,12 @@ class RecordPaymentPayload:
     user_errors: list[UserError]
 
 
-async def resolve_send_invoice(info: Info, id: strawberry.ID) -> SendInvoicePayload:
+async def resolve_send_invoice(
+    info: Info, id: strawberry.ID, expected_version: ExpectedVersion = None
+) -> SendInvoicePayload:
     context = info.context
     try:
-        view = await send_invoice(context.runtime, context.caller, id)
+        view = await send_invoice(context.runtime, context.caller, id, _expected(expected_version))
     except USER_ERRORS as exc:
         return SendInvoicePayload(invoice=None, user_errors=user_errors(exc, not_found=INVOICE_ID))
     invoice = await view_invoice(context, view, under(info, "invoice"))
@@ -61,12 +79,17 @@ async def resolve_send_invoice(info: Info, id: strawberry.ID) -> SendInvoicePayl
 async def resolve_record_payment(
     info: Info,
     payment: Annotated[RecordPaymentInput, strawberry.argument(name="input")],
+    expected_version: ExpectedVersion = None,
 ) -> RecordPaymentPayload:
     context = info.context
     try:
         command = checked_payment(payment.to_command())
         recorded = await record_payment(
-            context.runtime, context.caller, payment.invoice_id, command
+            context.runtime,
+            context.caller,
+            payment.invoice_id,
+            command,
+            _expected(expected_version),
         )
     except USER_ERRORS as exc:
         errors = user_errors(exc, not_found=PAYMENT_INVOICE_ID)
@@ -81,11 +104,14 @@ async def resolve_update_invoice(
     info: Info,
     id: strawberry.ID,
     changes: Annotated[UpdateInvoiceInput, strawberry.argument(name="input")],
+    expected_version: ExpectedVersion = None,
 ) -> UpdateInvoicePayload:
     context = info.context
     try:
         command = checked_update(changes.to_command())
-        view = await update_invoice(context.runtime, context.caller, id, command)
+        view = await update_invoice(
+            context.runtime, context.caller, id, command, _expected(expected_version)
+        )
     except USER_ERRORS as exc:
         errors = user_errors(exc, not_found=INVOICE_ID)
         return UpdateInvoicePayload(invoice=None, user_errors=errors)

@@ -1,11 +1,23 @@
-"""Custom scalars: money and other exact decimals travel as strings, never as floats."""
+"""Custom scalars: money and other exact decimals travel as strings, never as floats.
+
+A Decimal input is read from its digits: a literal in the query from its text (graphql-core
+would make a float of `2712.4999999999999999`), a variable as the request's JSON holds it
+(schema.app reads it with gateway.encoding.loads_exact)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import (
+    FloatValueNode,
+    GraphQLError,
+    IntValueNode,
+    StringValueNode,
+    ValueNode,
+    print_ast,
+)
 from strawberry.types.scalar import ScalarDefinition
 
 from gateway.domain.money import to_decimal
@@ -23,6 +35,12 @@ def _parse(value: object) -> Decimal:
     return number
 
 
+def _parse_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> Decimal:
+    if isinstance(node, IntValueNode | FloatValueNode | StringValueNode):
+        return _parse(node.value)
+    raise GraphQLError(f'Decimal must be a finite number such as "12.50", got {print_ast(node)}')
+
+
 DECIMAL: ScalarDefinition = strawberry.scalar(
     name="Decimal",
     description=(
@@ -31,6 +49,7 @@ DECIMAL: ScalarDefinition = strawberry.scalar(
     ),
     serialize=_serialize,
     parse_value=_parse,
+    parse_literal=_parse_literal,
 )
 
 SCALARS: dict[object, ScalarDefinition] = {Decimal: DECIMAL}

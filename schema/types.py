@@ -160,6 +160,13 @@ class Invoice:
     first_clicked_at: datetime | None = strawberry.field(
         description="When the payment link in the invoice email was first followed, if known."
     )
+    version: int = strawberry.field(
+        description=(
+            "1 when created, one more after every change. Pass it as expectedVersion to "
+            "updateInvoice, sendInvoice or recordPayment to refuse the change "
+            "(VERSION_MISMATCH) if someone changed the invoice since you read it."
+        )
+    )
     app: App | None
     customer: Annotated[Customer, strawberry.lazy("schema.invoices")] | None
     wallet: Wallet | None

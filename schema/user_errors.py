@@ -1,7 +1,7 @@
 """Problems the caller can fix, returned in a payload's `userErrors` instead of failing.
 
-InvalidInput yields one UserError per Problem; business-rule, not-found, idempotency and
-concurrency errors yield one, with their code. A problem's path is in the command's
+InvalidInput yields one UserError per Problem; business-rule, not-found, idempotency,
+concurrency and version errors yield one, with their code. A problem's path is in the command's
 field names; its GraphQL field is that path under the argument it came in (`prefix`,
 createInvoice's input by default), camelCased by Strawberry's own name converter.
 """
@@ -21,6 +21,7 @@ from gateway.domain.errors import (
     IdempotencyKeyReused,
     InvalidInput,
     NotFound,
+    VersionMismatch,
 )
 from gateway.domain.problems import Path
 
@@ -32,10 +33,12 @@ USER_ERRORS = (
     IdempotencyKeyReused,
     IdempotencyInFlight,
     ConcurrentModification,
+    VersionMismatch,
 )
 
 INPUT = ("input",)
 _KEY_ARGUMENT = ["idempotencyKey"]
+_VERSION_ARGUMENT = ["expectedVersion"]
 
 
 @strawberry.type(description="A problem with the request that the caller can fix.")
@@ -51,7 +54,8 @@ class UserError:
             "SEND_DATE_AFTER_DUE_DATE, INVALID_TRANSITION, OVERPAYMENT, "
             "PARTIAL_PAYMENT_NOT_ALLOWED, PAYMENT_METHOD_NOT_ACCEPTED, INVALID_WEBHOOK_URL, "
             "WEBHOOK_ENDPOINT_NOT_FOUND, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_IN_FLIGHT, "
-            "CONCURRENT_MODIFICATION (retry)."
+            "CONCURRENT_MODIFICATION (retry), VERSION_MISMATCH (the invoice is not at "
+            "expectedVersion: read it again)."
         )
     )
 
@@ -89,6 +93,8 @@ def _error_field(
 ) -> list[str] | None:
     if isinstance(exc, IdempotencyKeyReused | IdempotencyInFlight):
         return _KEY_ARGUMENT
+    if isinstance(exc, VersionMismatch):
+        return _VERSION_ARGUMENT
     path: Path = getattr(exc, "path", ())
     if path:
         return field_path(path, prefix)

@@ -1,24 +1,48 @@
-"""Changes to a stored invoice inside a write use case's transaction."""
+"""Changes to a stored invoice inside a write use case's transaction.
+
+A read-modify-write of an invoice reads it with `lock_invoice` (the transaction's first
+statement) and writes it with `compare_and_set`, so concurrent changes queue instead of
+merging into a stale copy: on PostgreSQL the row lock (SELECT ... FOR UPDATE), on SQLite
+the database's write lock taken at BEGIN IMMEDIATE, each held until commit.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, update
-from sqlmodel import col
+from sqlalchemy import bindparam, delete, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db.binds import APP_ID
 from gateway.db.tables import Invoice, InvoiceItem
 from gateway.domain.errors import ConcurrentModification
 
+_LOCKED = (
+    select(Invoice)
+    .where(col(Invoice.id) == bindparam("invoice_id"), col(Invoice.app_id) == APP_ID)
+    .with_for_update()
+)
 
-async def compare_and_set(
-    session: AsyncSession, invoice: Invoice, expected: dict[str, Any], values: dict[str, Any]
-) -> None:
-    """UPDATE only if the row still holds `expected`; else someone else changed it."""
+
+async def lock_invoice(session: AsyncSession, app_id: str, invoice_id: str) -> Invoice | None:
+    """The app's invoice, locked against other writers until this transaction ends."""
+    connection = await session.connection()
+    if connection.dialect.name == "sqlite":
+        # pysqlite opens its transaction lazily at the first write, so two SQLite writers
+        # would both read before either locks. BEGIN IMMEDIATE takes the write lock now
+        # (waiting busy_timeout for it); pysqlite then sees the transaction as its own.
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
+    params = {"invoice_id": invoice_id, "app_id": app_id}
+    return (await session.exec(_LOCKED, params=params)).first()
+
+
+async def compare_and_set(session: AsyncSession, invoice: Invoice, values: dict[str, Any]) -> None:
+    """UPDATE the invoice with `values` and its next version, only if it is still at the
+    version read; else someone else changed it (not possible while it is locked)."""
+    values = {**values, "version": invoice.version + 1}
     stmt = update(Invoice).where(
-        col(Invoice.id) == invoice.id,
-        *(getattr(Invoice, name) == value for name, value in expected.items()),
+        col(Invoice.id) == invoice.id, col(Invoice.version) == invoice.version
     )
     result = await session.exec(stmt.values(**values))
     if result.rowcount != 1:

@@ -123,7 +123,7 @@ async def _mark_batch(
     stmt = (
         update(Invoice)
         .where(col(Invoice.id).in_(batch), *where)
-        .values(**values)
+        .values(**values, version=col(Invoice.version) + 1)
         .returning(col(Invoice.id))
         .execution_options(synchronize_session=False)
     )

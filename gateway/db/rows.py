@@ -98,6 +98,7 @@ class InvoiceRow(NamedTuple):
     tracking_token: str | None
     first_opened_at: datetime | None
     first_clicked_at: datetime | None
+    version: int
 
     @property
     def amount_due(self) -> Decimal:

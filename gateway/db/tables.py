@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gateway.db.types import ExactDecimal, UtcDateTime
+from gateway.domain.versions import FIRST_VERSION
 
 MONEY = ExactDecimal(20, 2)
 RATE = ExactDecimal(12, 4)
@@ -140,6 +141,8 @@ class Invoice(SQLModel, table=True):
     tracking_token: str | None = Field(default=None, max_length=64)
     first_opened_at: datetime | None = _timestamp()
     first_clicked_at: datetime | None = _timestamp()
+    # 1 when created, incremented by every change: ETag / If-Match, expectedVersion.
+    version: int = Field(default=FIRST_VERSION)
 
 
 class InvoiceItem(SQLModel, table=True):

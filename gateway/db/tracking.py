@@ -15,12 +15,13 @@ from gateway.domain.text import is_storable
 async def _record_first(session: AsyncSession, token: str, column: str, now: datetime) -> None:
     if not is_storable(token):
         return  # no invoice has it, and the database would refuse it
-    # WHERE ... IS NULL: repeated opens and concurrent clicks never move the timestamp.
+    # WHERE ... IS NULL: repeated opens and concurrent clicks never move the timestamp
+    # (nor the version, which every change of an invoice increments).
     target = getattr(Invoice, column)
     stmt = (
         update(Invoice)
         .where(col(Invoice.tracking_token) == token, target.is_(None))
-        .values({target: now})
+        .values({target: now, Invoice.version: col(Invoice.version) + 1})
     )
     await session.exec(stmt)
 

@@ -21,6 +21,7 @@
     ├── IdempotencyKeyReused       422   IDEMPOTENCY_KEY_REUSED
     ├── ConcurrentModification     409   CONCURRENT_MODIFICATION
     ├── AppNameTaken               409   APP_NAME_TAKEN
+    ├── VersionMismatch            412   VERSION_MISMATCH   (current: the version it is at)
     └── ServiceUnavailable         503   SERVICE_UNAVAILABLE
 
 Each surface maps this tree once: NestJS-style JSON for REST, error codes for GraphQL.
@@ -218,6 +219,21 @@ class ConcurrentModification(GatewayError):
 
     def __init__(self) -> None:
         super().__init__("The invoice was changed by another request; retry")
+
+
+class VersionMismatch(GatewayError):
+    """The invoice is not at the version the change was computed from (If-Match,
+    expectedVersion): someone changed it since; nothing was changed."""
+
+    status_code = 412
+    code = "VERSION_MISMATCH"
+
+    def __init__(self, current: int) -> None:
+        super().__init__(
+            f"The invoice is at version {current}, not the version expected; "
+            "read it again and retry"
+        )
+        self.current = current
 
 
 class AppNotFound(NotFound):

@@ -71,8 +71,10 @@ def apply_payment(
         raise PartialPaymentNotAllowed(
             f"This invoice does not accept partial payments: pay the amount due of {due}"
         )
-    new_paid = amount_paid + amount
+    # Quantized, so the amounts read "1499.90" wherever they go, as they do once stored
+    # (1499.900 is exact cents too).
+    paid = round_money(amount)
+    new_paid = amount_paid + paid
     target = status_after_payment(total, new_paid)
     ensure_transition(status, target)
-    # Quantized, so the amount reads "1499.90" wherever it goes, as it does once stored.
-    return PaymentOutcome(amount=round_money(amount), amount_paid=new_paid, status=target)
+    return PaymentOutcome(amount=paid, amount_paid=new_paid, status=target)

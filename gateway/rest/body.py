@@ -1,4 +1,5 @@
-"""Reading a JSON request body with a size cap; every failure is a 400 or 413."""
+"""Reading a JSON request body with a size cap and exact numbers (gateway.encoding); every
+failure is a 400 or 413."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import orjson
 from starlette.requests import Request
 
 from gateway.domain.errors import InvalidInput, PayloadTooLarge
+from gateway.encoding import loads_exact
 
 
 async def read_json(request: Request, max_bytes: int) -> tuple[Any, bytes]:
@@ -23,6 +25,6 @@ async def read_json(request: Request, max_bytes: int) -> tuple[Any, bytes]:
         chunks.append(chunk)
     raw = b"".join(chunks)
     try:
-        return orjson.loads(raw), raw
+        return loads_exact(raw), raw
     except orjson.JSONDecodeError:
         raise InvalidInput(["request body must be valid JSON"]) from None

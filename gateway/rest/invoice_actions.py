@@ -1,14 +1,20 @@
-"""The invoice lifecycle over REST: PUT (edit a draft), send, record a payment."""
+"""The invoice lifecycle over REST: PUT (edit a draft), send, record a payment. Each
+honours If-Match and answers with the invoice's new ETag (gateway.rest.etags)."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.db.invoice_views import InvoiceView
-from gateway.http_errors import json_response
+from gateway.domain.errors import VersionMismatch
+from gateway.domain.versions import Expected
+from gateway.http_errors import error_response, json_response
 from gateway.rest.body import read_json
+from gateway.rest.etags import ETAG, etag, if_match
 from gateway.rest.v0_invoice_body import parse_update_invoice
 from gateway.rest.v0_payment_body import parse_payment
 from gateway.runtime import Runtime
@@ -23,7 +29,10 @@ def _context(request: Request) -> tuple[Runtime, Caller, str]:
 
 
 def _rendered(runtime: Runtime, view: InvoiceView, status: int = 200) -> Response:
-    return json_response(status, render_invoice(view, runtime.settings.public_base_url))
+    """The v0 invoice JSON with its ETag."""
+    invoice = view.invoice
+    headers = {ETAG: etag(invoice.id, invoice.version)}
+    return json_response(status, render_invoice(view, runtime.settings.public_base_url), headers)
 
 
 async def _body(request: Request, runtime: Runtime) -> object:
@@ -31,22 +40,43 @@ async def _body(request: Request, runtime: Runtime) -> object:
     return payload
 
 
+async def _changed(
+    request: Request, change: Callable[[Expected], Awaitable[InvoiceView]], status: int = 200
+) -> Response:
+    """`change` under the request's If-Match; a 412 carries the invoice's current ETag."""
+    runtime, _caller, invoice_id = _context(request)
+    try:
+        view = await change(if_match(request.headers, invoice_id))
+    except VersionMismatch as exc:
+        response = error_response(exc)
+        response.headers[ETAG] = etag(invoice_id, exc.current)
+        return response
+    return _rendered(runtime, view, status)
+
+
 async def update(request: Request) -> Response:
     runtime, caller, invoice_id = _context(request)
     changes = parse_update_invoice(await _body(request, runtime))
-    return _rendered(runtime, await update_invoice(runtime, caller, invoice_id, changes))
+    return await _changed(
+        request, lambda expected: update_invoice(runtime, caller, invoice_id, changes, expected)
+    )
 
 
 async def send(request: Request) -> Response:
     runtime, caller, invoice_id = _context(request)
-    return _rendered(runtime, await send_invoice(runtime, caller, invoice_id))
+    return await _changed(
+        request, lambda expected: send_invoice(runtime, caller, invoice_id, expected)
+    )
 
 
 async def pay(request: Request) -> Response:
     runtime, caller, invoice_id = _context(request)
     payment = parse_payment(await _body(request, runtime))
-    recorded = await record_payment(runtime, caller, invoice_id, payment)
-    return _rendered(runtime, recorded.view, 201)
+
+    async def recorded(expected: Expected) -> InvoiceView:
+        return (await record_payment(runtime, caller, invoice_id, payment, expected)).view
+
+    return await _changed(request, recorded, 201)
 
 
 routes = [

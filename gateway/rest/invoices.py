@@ -18,6 +18,7 @@ from gateway.http_errors import json_response
 from gateway.rest import invoice_pdf, openapi
 from gateway.rest.body import read_json
 from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPLAY_HEADER
+from gateway.rest.etags import ETAG, etag
 from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
@@ -125,7 +126,8 @@ async def list_(request: Request) -> Response:
 async def retrieve(request: Request) -> Response:
     runtime, caller = _context(request)
     view = await get_invoice(runtime, caller, request.path_params["invoice_id"])
-    return json_response(200, render_invoice(view, runtime.settings.public_base_url))
+    headers = {ETAG: etag(view.invoice.id, view.invoice.version)}
+    return json_response(200, render_invoice(view, runtime.settings.public_base_url), headers)
 
 
 routes = [

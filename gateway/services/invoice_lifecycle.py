@@ -1,5 +1,7 @@
-"""After creation: send a draft, record payments. Each change is one compare-and-set
-UPDATE (so concurrent requests can't both apply) with its events in the same
+"""After creation: send a draft, record payments. Each change reads the invoice locked
+(gateway.db.invoice_writes), so concurrent changes apply one after the other, each to
+the invoice as the one before left it; it checks the version the caller expects, and
+writes one compare-and-set UPDATE (the next version) with its events in the same
 transaction."""
 
 from __future__ import annotations
@@ -9,15 +11,15 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.db import repositories as repo
 from gateway.db.invoice_views import InvoiceView, load_invoice_views
-from gateway.db.invoice_writes import compare_and_set
+from gateway.db.invoice_writes import compare_and_set, lock_invoice
 from gateway.db.rows import InvoiceRow, TransactionRow, row_of
 from gateway.db.tables import Invoice, Transaction
 from gateway.domain.create_invoice import check_dates
 from gateway.domain.errors import InvoiceNotFound
 from gateway.domain.payments import PaymentRequest, apply_payment
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, ensure_transition
+from gateway.domain.versions import Expected, check_version
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import send_at
@@ -29,10 +31,15 @@ _PAYMENT_EVENTS = {
 }
 
 
-async def load_invoice(session: AsyncSession, caller: Caller, invoice_id: str) -> Invoice:
-    invoice = await repo.get_one(session, Invoice, caller.app_id, invoice_id)
+async def load_invoice(
+    session: AsyncSession, caller: Caller, invoice_id: str, expected: Expected
+) -> Invoice:
+    """The invoice to change, locked until the transaction ends (the session's first
+    statement), at one of the `expected` versions."""
+    invoice = await lock_invoice(session, caller.app_id, invoice_id)
     if invoice is None:
         raise InvoiceNotFound()
+    check_version(invoice.version, expected)
     return invoice
 
 
@@ -43,19 +50,17 @@ async def invoice_view(session: AsyncSession, caller: Caller, invoice: Invoice) 
     return (await load_invoice_views(session, caller.app_id, caller.app_name, [row]))[0]
 
 
-async def send_invoice(runtime: Runtime, caller: Caller, invoice_id: str) -> InvoiceView:
+async def send_invoice(
+    runtime: Runtime, caller: Caller, invoice_id: str, expected: Expected = None
+) -> InvoiceView:
     """DRAFT -> OPEN: emits invoice.sent and queues the email (at send_date) for EMAIL."""
     now = runtime.clock()
     async with runtime.sessions() as session:
-        invoice = await load_invoice(session, caller, invoice_id)
-        current = InvoiceStatus(invoice.status)
-        ensure_transition(current, InvoiceStatus.OPEN)
+        invoice = await load_invoice(session, caller, invoice_id, expected)
+        ensure_transition(InvoiceStatus(invoice.status), InvoiceStatus.OPEN)
         check_dates(invoice.due_date, None, now.date())
         await compare_and_set(
-            session,
-            invoice,
-            {"status": current.value},
-            {"status": InvoiceStatus.OPEN.value, "sent_at": now},
+            session, invoice, {"status": InvoiceStatus.OPEN.value, "sent_at": now}
         )
         view = await invoice_view(session, caller, invoice)
         await emit(session, view, [InvoiceEvent.SENT], now, runtime.settings.public_base_url)
@@ -72,11 +77,15 @@ class RecordedPayment:
 
 
 async def record_payment(
-    runtime: Runtime, caller: Caller, invoice_id: str, payment: PaymentRequest
+    runtime: Runtime,
+    caller: Caller,
+    invoice_id: str,
+    payment: PaymentRequest,
+    expected: Expected = None,
 ) -> RecordedPayment:
     now = runtime.clock()
     async with runtime.sessions() as session:
-        invoice = await load_invoice(session, caller, invoice_id)
+        invoice = await load_invoice(session, caller, invoice_id, expected)
         outcome = apply_payment(
             status=InvoiceStatus(invoice.status),
             total=invoice.total,
@@ -90,7 +99,6 @@ async def record_payment(
         await compare_and_set(
             session,
             invoice,
-            {"status": invoice.status, "amount_paid": invoice.amount_paid},
             {
                 "status": outcome.status.value,
                 "amount_paid": outcome.amount_paid,

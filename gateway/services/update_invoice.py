@@ -11,6 +11,7 @@ from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest, che
 from gateway.domain.errors import InvalidTransition
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 from gateway.domain.update_invoice import UpdateInvoiceCommand
+from gateway.domain.versions import Expected
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.create_invoice import (
@@ -45,11 +46,17 @@ def stored_command(invoice: Invoice, items: list[ItemRow]) -> CreateInvoiceComma
 
 
 async def update_invoice(
-    runtime: Runtime, caller: Caller, invoice_id: str, changes: UpdateInvoiceCommand
+    runtime: Runtime,
+    caller: Caller,
+    invoice_id: str,
+    changes: UpdateInvoiceCommand,
+    expected: Expected = None,
 ) -> InvoiceView:
+    """`changes` applied to the invoice as it is once locked (gateway.db.invoice_writes),
+    so concurrent partial edits each keep their fields."""
     now = runtime.clock()
     async with runtime.sessions() as session:
-        invoice = await load_invoice(session, caller, invoice_id)
+        invoice = await load_invoice(session, caller, invoice_id, expected)
         if invoice.status != InvoiceStatus.DRAFT:
             raise InvalidTransition(
                 f"Only DRAFT invoices can be updated; this one is {invoice.status}"
@@ -65,7 +72,7 @@ async def update_invoice(
         else:
             values["payment_link_token"] = invoice.payment_link_token or new_payment_link_token()
             values["payment_link_expires_at"] = payment_link_expiry(command.due_date)
-        await compare_and_set(session, invoice, {"status": InvoiceStatus.DRAFT.value}, values)
+        await compare_and_set(session, invoice, values)
         await replace_items(session, invoice, invoice_items(invoice, priced.totals))
         view = await invoice_view(session, caller, invoice)
         await session.commit()

@@ -199,6 +199,17 @@ async def test_two_workers_queue_one_reminder_per_overdue_email_invoice(
     assert sum(c.reminders for c in again) == 0
 
 
+async def test_marking_overdue_and_reminding_each_move_the_version(gateway: Gateway) -> None:
+    _client, runtime = gateway
+    ids = await insert_overdue(runtime, 4, email_every=2)
+    await run_scheduler(runtime)
+    await run_scheduler(runtime)  # nothing left to mark: no version moves
+    async with runtime.sessions() as session:
+        rows = (await session.exec(select(Invoice.id, Invoice.version))).all()
+    # PASTDUE: version 2; the EMAIL ones' reminder too: version 3.
+    assert dict(rows) == {invoice_id: 3 if n % 2 == 0 else 2 for n, invoice_id in enumerate(ids)}
+
+
 @pytest.mark.postgres
 async def test_two_worker_processes_on_postgres(postgres_url: str, receiver: Receiver) -> None:
     from gateway.db.migrate import upgrade

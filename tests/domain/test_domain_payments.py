@@ -71,3 +71,10 @@ def test_method_must_be_accepted() -> None:
 def test_amount_must_be_positive_cents(amount: str) -> None:
     with pytest.raises(InvalidInput):
         pay(amount=amount)
+
+
+def test_amounts_come_out_in_cents_however_many_zeros_they_came_with() -> None:
+    outcome = pay(paid="10.00", amount="40.000000000000000000")
+    assert outcome.status is S.PARTIALLYPAID
+    assert str(outcome.amount) == "40.00"
+    assert str(outcome.amount_paid) == "50.00"

@@ -73,6 +73,18 @@ async def test_the_first_open_is_recorded_once(
     assert again.first_clicked_at is None
 
 
+async def test_only_the_first_open_and_click_move_the_version(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    invoice = await create(gateway)
+    assert invoice.version == 1
+    for _ in range(2):
+        await client.get(f"/t/o/{invoice.tracking_token}.gif")
+        await client.get(f"/t/c/{invoice.tracking_token}")
+    assert (await reload(runtime, invoice.id)).version == 3
+
+
 async def test_unknown_tokens_still_get_the_pixel(
     gateway: tuple[httpx.AsyncClient, Runtime],
 ) -> None:

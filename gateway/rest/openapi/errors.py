@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.http_errors import nest_error_body
+from gateway.rest.openapi.formats import ETAG
 from gateway.rest.openapi.fragments import (
     Schema,
     header,
@@ -66,6 +67,17 @@ def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[str,
         401: _error(401, "Missing or invalid x-client-key / x-client-secret.", limited=False),
         404: _error(404, "Customer, wallet, tax or invoice not found (in this app)."),
         409: _error(409, "A request with this idempotency key is still in flight."),
+        412: {
+            **_error(
+                412,
+                "If-Match names no current version of the invoice: it changed since. Nothing"
+                " was changed; the ETag header names the current version.",
+            ),
+            "headers": {
+                "ETag": header("The invoice's current version.", string(pattern=ETAG)),
+                **rate_limit_headers(),
+            },
+        },
         413: _error(413, "Request body too large."),
         422: _error(422, "Idempotency key reused with a different request body."),
         429: {

@@ -30,6 +30,11 @@ POSITIVE_NUMERAL = (
 )
 # gateway.delivery.pdf.invoice_pdf_filename
 PDF_DISPOSITION = '^attachment; filename="invoice-[A-Za-z0-9._-]+\\.pdf"$'
+# gateway.rest.etags.etag: "<invoice id>-<version>"
+ETAG = '^"[A-Za-z0-9_-]+-[0-9]+"$'
+# gateway.rest.etags: `*`, or entity tags separated by commas
+_ENTITY_TAG = '(?:W/)?"[\\u0021\\u0023-\\u007e]*"'
+IF_MATCH = f"^(?:\\*|{_ENTITY_TAG}(?:[ \\t]*,[ \\t]*{_ENTITY_TAG})*)$"
 # What str.isprintable() accepts of the latin-1 range HTTP header values arrive in.
 PRINTABLE_HEADER = f"^[\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u00ff]{{1,{MAX_KEY_LENGTH}}}$"
 

@@ -7,14 +7,24 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.rest.openapi.errors import errors
-from gateway.rest.openapi.formats import PDF_DISPOSITION
+from gateway.rest.openapi.formats import ETAG, PDF_DISPOSITION
 from gateway.rest.openapi.fragments import Schema, header, ref, request_body, string
-from gateway.rest.openapi.parameters import DRAFT_INVOICE_EXAMPLE, OPEN_INVOICE_EXAMPLE, invoice_id
+from gateway.rest.openapi.parameters import (
+    DRAFT_INVOICE_EXAMPLE,
+    OPEN_INVOICE_EXAMPLE,
+    if_match,
+    invoice_id,
+)
 from gateway.rest.openapi.responses import ok, rate_limit_headers
 
 # The wording of the answers every operation on one invoice shares.
 _INVOICE_NOT_FOUND = "Invoice not found (in this app)."
 _INVOICE_CHANGED = "Another request changed the invoice at the same moment; retry."
+_ETAG = header(
+    'The invoice\'s version, `"<id>-<version>"`: send it as If-Match to change the invoice'
+    " only if nobody changed it since.",
+    string(pattern=ETAG),
+)
 
 
 def invoice_paths() -> dict[str, Any]:
@@ -38,7 +48,7 @@ def _changing_errors(
     bad_request: str, *, not_found: str = _INVOICE_NOT_FOUND, body: bool = True
 ) -> dict[str, Schema]:
     """`bad_request` and `not_found` worded for the operation; a 413 where it takes a body."""
-    statuses = (400, 401, 404, 409, *([413] if body else []), 429, 503)
+    statuses = (400, 401, 404, 409, 412, *([413] if body else []), 429, 503)
     described = {400: bad_request, 404: not_found, 409: _INVOICE_CHANGED}
     return errors(*statuses, described=described)
 
@@ -48,7 +58,10 @@ def _get() -> Schema:
         "operationId": "getInvoice",
         "summary": "Get one invoice",
         "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE)],
-        "responses": {"200": ok("The invoice.", ref("Invoice")), **_reading_errors()},
+        "responses": {
+            "200": ok("The invoice.", ref("Invoice"), ETag=_ETAG),
+            **_reading_errors(),
+        },
     }
 
 
@@ -56,11 +69,14 @@ def _update(operation_id: str, summary: str) -> Schema:
     return {
         "operationId": operation_id,
         "summary": summary,
-        "description": "Only a DRAFT can be edited; its items are priced again.",
-        "parameters": [invoice_id(DRAFT_INVOICE_EXAMPLE)],
+        "description": (
+            "Only a DRAFT can be edited; its items are priced again. The fields sent change;"
+            " the others keep the values the invoice has when the edit runs."
+        ),
+        "parameters": [invoice_id(DRAFT_INVOICE_EXAMPLE), if_match()],
         "requestBody": request_body("UpdateInvoiceRequest"),
         "responses": {
-            "200": ok("The edited invoice.", ref("Invoice")),
+            "200": ok("The edited invoice.", ref("Invoice"), ETag=_ETAG),
             **_changing_errors(
                 "Invalid input (message is a list), a broken business rule, or the invoice"
                 " is no longer a DRAFT.",
@@ -78,9 +94,9 @@ def _send() -> Schema:
             "DRAFT to OPEN: the invoice.sent webhook fires and, for EMAIL delivery,"
             " the invoice is emailed (on its send_date)."
         ),
-        "parameters": [invoice_id(DRAFT_INVOICE_EXAMPLE)],
+        "parameters": [invoice_id(DRAFT_INVOICE_EXAMPLE), if_match()],
         "responses": {
-            "200": ok("The invoice, now OPEN.", ref("Invoice")),
+            "200": ok("The invoice, now OPEN.", ref("Invoice"), ETag=_ETAG),
             **_changing_errors(
                 "The invoice is not a DRAFT, or its due date has passed.", body=False
             ),
@@ -96,10 +112,10 @@ def _record_payment() -> Schema:
             "On an OPEN, PASTDUE or PARTIALLYPAID invoice; it becomes PAID once"
             " nothing is due, PARTIALLYPAID before."
         ),
-        "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE)],
+        "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE), if_match()],
         "requestBody": request_body("CreatePaymentRequest"),
         "responses": {
-            "201": ok("The invoice with the payment applied.", ref("Invoice")),
+            "201": ok("The invoice with the payment applied.", ref("Invoice"), ETag=_ETAG),
             **_changing_errors(
                 "Invalid input (message is a list), or a payment the invoice refuses: its"
                 " status, the method, more than is due, or only part of it where partial"

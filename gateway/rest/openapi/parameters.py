@@ -1,11 +1,12 @@
-"""The parameters: the invoice id in the path, the create's idempotency key header and the
-list's paging and filters (gateway.rest.invoices reads them)."""
+"""The parameters: the invoice id in the path, the create's idempotency key header, the
+changes' If-Match header and the list's paging and filters (gateway.rest.invoices and
+gateway.rest.invoice_actions read them)."""
 
 from __future__ import annotations
 
 from gateway.domain.status import InvoiceStatus
 from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from gateway.rest.openapi.formats import DATE, PRINTABLE_HEADER, UUID
+from gateway.rest.openapi.formats import DATE, IF_MATCH, PRINTABLE_HEADER, UUID
 from gateway.rest.openapi.fragments import Schema, enum, string
 
 _MAX_SKIP = 1_000_000  # the bound gateway.rest.invoices.list_ puts on `skip`
@@ -36,6 +37,23 @@ def idempotency_key() -> Schema:
             " `idempotency-key` is read when this header is absent."
         ),
         "schema": string(pattern=PRINTABLE_HEADER),
+    }
+
+
+def if_match() -> Schema:
+    return {
+        "name": "If-Match",
+        "in": "header",
+        "required": False,
+        "description": (
+            "Make the change only if the invoice is still at the version an earlier"
+            ' response\'s ETag named (`"<id>-<version>"`; a `W/` prefix is ignored; several,'
+            " comma-separated, accept any of them). Otherwise nothing changes and the answer"
+            " is 412 with the current ETag. `*` accepts any version. Without If-Match the"
+            " change applies to the invoice as it is when the change runs: concurrent changes"
+            " apply one after the other, none is lost."
+        ),
+        "schema": string(pattern=IF_MATCH),
     }
 
 

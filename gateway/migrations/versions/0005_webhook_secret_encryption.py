@@ -3,8 +3,8 @@
 Existing plaintext secrets stay as they are and keep working (read as legacy rows);
 `invoice-gateway webhooks seal-secrets` encrypts them.
 
-Revision ID: 0004_webhook_secret_encryption
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-08 10:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlmodel
 from alembic import op
 
-revision = "0004_webhook_secret_encryption"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
