@@ -16,7 +16,8 @@ class SettingsError(ValueError):
     """An environment variable holds a value the gateway cannot use."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+    """An integer of at least `minimum` (0 where it is meaningful: no overflow, off)."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -24,23 +25,14 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, got {value}")
+    if value < minimum:
+        bound = "positive" if minimum == 1 else f"{minimum} or more"
+        raise SettingsError(f"{name} must be {bound}, got {value}")
     return value
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:
-    """A non-negative integer: 0 is meaningful (no overflow, no cache, off)."""
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
-    if value < 0:
-        raise SettingsError(f"{name} must be 0 or more, got {value}")
-    return value
+    return _int(env, name, default, minimum=0)
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

@@ -30,6 +30,8 @@ from graphql import (
     ValidationRule,
 )
 
+Measure = Callable[[SelectionSetNode, "Expanded"], int]
+
 
 class Expanded:
     """A measure of selection sets with fragment spreads expanded, computed once per
@@ -78,32 +80,27 @@ def _reach(selection_set: SelectionSetNode, expanded: Expanded) -> int:
     return deepest
 
 
-def _aliases(selection_set: SelectionSetNode, expanded: Expanded) -> int:
-    count = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            count += selection.alias is not None
-            if selection.selection_set is not None:
-                count += expanded(selection.selection_set)
-        elif isinstance(selection, InlineFragmentNode):
-            count += expanded(selection.selection_set)
-        elif isinstance(selection, FragmentSpreadNode):
-            count += expanded.spread(selection)
+def _counting(field_counts: Callable[[FieldNode], int]) -> Measure:
+    """A measure that adds `field_counts` of each field, fragments expanded."""
+
+    def count(selection_set: SelectionSetNode, expanded: Expanded) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += field_counts(selection)
+                if selection.selection_set is not None:
+                    total += expanded(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                total += expanded(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += expanded.spread(selection)
+        return total
+
     return count
 
 
-def _fields(selection_set: SelectionSetNode, expanded: Expanded) -> int:
-    count = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            count += 1
-            if selection.selection_set is not None:
-                count += expanded(selection.selection_set)
-        elif isinstance(selection, InlineFragmentNode):
-            count += expanded(selection.selection_set)
-        elif isinstance(selection, FragmentSpreadNode):
-            count += expanded.spread(selection)
-    return count
+_aliases = _counting(lambda field: field.alias is not None)
+_fields = _counting(lambda _field: 1)
 
 
 def _operations(context: ValidationContext) -> list[OperationDefinitionNode]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from html import escape
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -14,6 +16,8 @@ from gateway.domain.errors import ServiceUnavailable
 from gateway.domain.status import PAYMENT_METHOD_LABELS
 from gateway.runtime import Runtime
 from gateway.services.invoice_queries import invoice_by_payment_token
+
+V = TypeVar("V")
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}"
@@ -65,16 +69,25 @@ def invoice_summary(view: InvoiceView) -> str:
     )
 
 
-async def payment_page(request: Request) -> HTMLResponse:
-    runtime: Runtime = request.state.runtime
-    token = request.path_params["token"]
+async def while_reachable(runtime: Runtime, read: Awaitable[V]) -> V | HTMLResponse:
+    """What `read` answers, or the 503 page when the database cannot be reached."""
     try:
-        view = await invoice_by_payment_token(runtime, token) if len(token) <= 64 else None
+        return await read
     except Exception as exc:
         if not is_unreachable(exc):
             raise
         runtime.database.report_failure(exc)
         return unavailable_page()
+
+
+async def payment_page(request: Request) -> HTMLResponse:
+    runtime: Runtime = request.state.runtime
+    token = request.path_params["token"]
+    if len(token) > 64:
+        return page("Payment link not found", "<h1>Payment link not found</h1>", 404)
+    view = await while_reachable(runtime, invoice_by_payment_token(runtime, token))
+    if isinstance(view, HTMLResponse):
+        return view
     if view is None:
         return page("Payment link not found", "<h1>Payment link not found</h1>", 404)
     invoice = view.invoice

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from gateway.db.availability import is_unreachable
 from gateway.links import payment_link_url
-from gateway.pages.payment import invoice_summary, page, unavailable_page
+from gateway.pages.payment import invoice_summary, page, while_reachable
 from gateway.runtime import Runtime
 from gateway.services.tracking import record_click, record_open
 
@@ -53,13 +53,11 @@ async def open_pixel(request: Request) -> Response:
 async def click_through(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
     token = request.path_params["token"]
-    try:
-        view = await record_click(runtime, token) if len(token) <= _MAX_TOKEN_LENGTH else None
-    except Exception as exc:
-        if not is_unreachable(exc):
-            raise
-        runtime.database.report_failure(exc)
-        return unavailable_page()
+    if len(token) > _MAX_TOKEN_LENGTH:
+        return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
+    view = await while_reachable(runtime, record_click(runtime, token))
+    if isinstance(view, Response):
+        return view
     if view is None:
         return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
     invoice = view.invoice
