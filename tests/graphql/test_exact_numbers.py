@@ -17,7 +17,7 @@ INEXACT_AMOUNT = "2499.9999999999999999"
 INEXACT_QUANTITY = "1.00000000000000000001"
 NOT_CENTS = {
     "field": ["input", "amount"],
-    "message": "amount must be a positive amount with at most 2 decimal places",
+    "message": "amount must have at most 2 decimal places",
     "code": "INVALID_INPUT",
 }
 
