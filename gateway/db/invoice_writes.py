@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.db.binds import APP_ID
 from gateway.db.tables import Invoice, InvoiceItem
 from gateway.domain.errors import ConcurrentModification
+from gateway.domain.text import is_storable
 
 _LOCKED = (
     select(Invoice)
@@ -27,6 +28,8 @@ _LOCKED = (
 
 async def lock_invoice(session: AsyncSession, app_id: str, invoice_id: str) -> Invoice | None:
     """The app's invoice, locked against other writers until this transaction ends."""
+    if not is_storable(invoice_id):
+        return None  # no invoice has it, and PostgreSQL would refuse the value
     connection = await session.connection()
     if connection.dialect.name == "sqlite":
         # pysqlite opens its transaction lazily at the first write, so two SQLite writers
