@@ -24,6 +24,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from gateway.db.tables import OutboxMessage, WebhookAttempt, WebhookEndpoint
 from gateway.delivery.worker import run_once
@@ -112,16 +113,11 @@ class Receiver:
 
 
 @contextlib.asynccontextmanager
-async def running_receiver(certificate: str | None = None) -> AsyncIterator[Receiver]:
-    """A receiver on 127.0.0.1; over HTTPS with `certificate` (a PEM file holding the
-    key and the certificate chain)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    scheme = "http" if certificate is None else "https"
-    receiver = Receiver(f"{scheme}://127.0.0.1:{port}")
-    app = Starlette(routes=[Route("/hooks/{name}", receiver.handle, methods=["POST"])])
+async def serving(
+    app: ASGIApp, sock: socket.socket, certificate: str | None = None
+) -> AsyncIterator[None]:
+    """`app` under uvicorn in this event loop, on the bound `sock`, until the block ends;
+    over HTTPS with `certificate` (a PEM file holding the key and the certificate chain)."""
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -138,11 +134,25 @@ async def running_receiver(certificate: str | None = None) -> AsyncIterator[Rece
             if task.done():
                 task.result()
             await asyncio.sleep(0.01)
-        yield receiver
+        yield
     finally:
         server.should_exit = True
         await task
         sock.close()
+
+
+@contextlib.asynccontextmanager
+async def running_receiver(certificate: str | None = None) -> AsyncIterator[Receiver]:
+    """A receiver on 127.0.0.1; over HTTPS with `certificate`."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    scheme = "http" if certificate is None else "https"
+    receiver = Receiver(f"{scheme}://127.0.0.1:{port}")
+    app = Starlette(routes=[Route("/hooks/{name}", receiver.handle, methods=["POST"])])
+    async with serving(app, sock, certificate):
+        yield receiver
 
 
 def delivery_settings(database_url: str, **overrides: Any) -> Settings:

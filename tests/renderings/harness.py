@@ -17,7 +17,6 @@ worker --once` runs), wrapped in `run_worker_once` below.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
@@ -29,7 +28,6 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import uvicorn
 from pypdf import PdfReader
 from standardwebhooks import Webhook, WebhookVerificationError
 from starlette.applications import Starlette
@@ -41,6 +39,7 @@ from gateway.db.tables import Product
 from gateway.runtime import Runtime
 from gateway.services.demo import DEMO_APP_ID
 from tests.apptest import DEMO_HEADERS
+from tests.delivery.harness import serving
 
 REST_URL = "/api/v0/invoices"
 GRAPHQL_URL = "/graphql"
@@ -256,26 +255,8 @@ async def running_receiver() -> AsyncIterator[Receiver]:
     sock.bind(("127.0.0.1", 0))
     receiver = Receiver(f"http://127.0.0.1:{sock.getsockname()[1]}")
     app = Starlette(routes=[Route("/hooks/invoices", receiver.handle, methods=["POST"])])
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        lifespan="off",
-        loop="asyncio",
-        http="h11",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
+    async with serving(app, sock):
         yield receiver
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 ADD_WEBHOOK_ENDPOINT = """
