@@ -27,11 +27,18 @@ class AppRow(NamedTuple):
 class CustomerRow(NamedTuple):
     id: str
     app_id: str
-    email: str
+    email: str | None
     name: str
     status: str
     address: str | None
     phone_number: str | None
+    first_name: str
+    last_name: str
+    customer_type: str | None
+    last_spent: Decimal
+    last_purchase_date: datetime | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class WalletRow(NamedTuple):
@@ -40,6 +47,8 @@ class WalletRow(NamedTuple):
     address: str
     blockchain: str
     type: str
+    created_at: datetime
+    updated_at: datetime
 
 
 class ProductRow(NamedTuple):
@@ -48,6 +57,18 @@ class ProductRow(NamedTuple):
     name: str
     price: Decimal
     currency: str
+    description: str
+    product_type: str
+    status: str
+    type: str | None
+    weight: Decimal | None
+    quantity: Decimal | None
+    stock_count: int | None
+    unit: str | None
+    images: list[str] | None
+    wallet_id: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class TaxRow(NamedTuple):
@@ -59,6 +80,10 @@ class TaxRow(NamedTuple):
     inclusive: bool
     # [{"name": str, "rate": str, "type": "PERCENTAGE"|"FIXED", "compound": bool}, ...]
     components: list[dict[str, Any]] | None
+    description: str | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
 
 
 class InvoiceRow(NamedTuple):
@@ -99,6 +124,8 @@ class InvoiceRow(NamedTuple):
     first_opened_at: datetime | None
     first_clicked_at: datetime | None
     version: int
+    # The tax as priced (gateway.db.tables.Invoice.tax_snapshot).
+    tax_snapshot: dict[str, Any] | None
 
     @property
     def amount_due(self) -> Decimal:
@@ -114,6 +141,8 @@ class ItemRow(NamedTuple):
     quantity: Decimal
     unit_price: Decimal
     line_total: Decimal
+    # The product's name as priced; None on lines from before it was kept.
+    name: str | None
 
     @property
     def shown_quantity(self) -> Decimal:

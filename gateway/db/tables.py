@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,15 @@ QUANTITY = ExactDecimal(18, 4)
 
 def _money(nullable: bool = False) -> Any:
     return Field(sa_column=Column(MONEY, nullable=nullable))
+
+
+def _stamp() -> Any:
+    """A creation or change time; the use case sets it from its clock (the factory is
+    for rows made outside one, such as fixtures)."""
+    return Field(
+        default_factory=lambda: datetime.now(UTC),
+        sa_column=Column(UtcDateTime(), nullable=False),
+    )
 
 
 def _timestamp(nullable: bool = True) -> Any:
@@ -49,14 +58,32 @@ class ApiCredential(SQLModel, table=True):
 
 class Customer(SQLModel, table=True):
     __tablename__ = "customer"
+    __table_args__ = (
+        # One customer per email address in an app (v0: 409 on a second one).
+        UniqueConstraint("app_id", "email_key", name="uq_customer_app_email"),
+        # Keyset pages ordered by name or by creation.
+        Index("ix_customer_app_name", "app_id", "name", "id"),
+        Index("ix_customer_app_created", "app_id", "created_at", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=64)
     app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
-    email: str = Field(max_length=320)
+    email: str | None = Field(default=None, max_length=320)
+    # first_name and last_name joined by a space: what lists sort and search by.
     name: str = Field(max_length=200)
     status: str = Field(default="ACTIVE", max_length=32)
     address: str | None = Field(default=None, max_length=500)
     phone_number: str | None = Field(default=None, max_length=64)
+    first_name: str = Field(default="", max_length=100)
+    last_name: str = Field(default="", max_length=100)
+    customer_type: str | None = Field(default="Individual", max_length=32)
+    # The email address folded to lower case (None without one): the uniqueness key.
+    email_key: str | None = Field(default=None, max_length=320)
+    # The last payment received on one of the customer's invoices, and when.
+    last_spent: Decimal = Field(default=Decimal("0.00"), sa_column=Column(MONEY, nullable=False))
+    last_purchase_date: datetime | None = _timestamp()
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
 
 
 class Wallet(SQLModel, table=True):
@@ -67,16 +94,31 @@ class Wallet(SQLModel, table=True):
     address: str = Field(max_length=200)
     blockchain: str = Field(max_length=32)
     type: str = Field(default="APP", max_length=32)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
 
 
 class Product(SQLModel, table=True):
     __tablename__ = "product"
+    __table_args__ = (Index("ix_product_app_created", "app_id", "created_at", "id"),)
 
     id: str = Field(primary_key=True, max_length=64)
     app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
     name: str = Field(max_length=200)
     price: Decimal = _money()
     currency: str = Field(default="USD", max_length=12)
+    description: str = Field(default="", max_length=2000)
+    product_type: str = Field(default="PRODUCT", max_length=16)
+    status: str = Field(default="ACTIVE", max_length=16)
+    type: str | None = Field(default=None, max_length=64)
+    weight: Decimal | None = Field(default=None, sa_column=Column(QUANTITY, nullable=True))
+    quantity: Decimal | None = Field(default=None, sa_column=Column(QUANTITY, nullable=True))
+    stock_count: int | None = None
+    unit: str | None = Field(default=None, max_length=32)
+    images: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    wallet_id: str | None = Field(default=None, foreign_key="wallet.id", max_length=64)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
 
 
 class Tax(SQLModel, table=True):
@@ -92,6 +134,10 @@ class Tax(SQLModel, table=True):
     inclusive: bool = Field(default=False)
     # [{"name": str, "rate": str, "type": "PERCENTAGE"|"FIXED", "compound": bool}, ...]
     components: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    description: str | None = Field(default=None, max_length=255)
+    active: bool = Field(default=True)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
 
 
 class Invoice(SQLModel, table=True):
@@ -143,6 +189,10 @@ class Invoice(SQLModel, table=True):
     first_clicked_at: datetime | None = _timestamp()
     # 1 when created, incremented by every change: ETag / If-Match, expectedVersion.
     version: int = Field(default=FIRST_VERSION)
+    # The tax as it was when the invoice was priced (a TaxRow's name, rate, type,
+    # inclusive, components; rates as strings): a later change of the tax row does not
+    # change an issued invoice. None for invoices priced before it was kept.
+    tax_snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class InvoiceItem(SQLModel, table=True):
@@ -156,6 +206,8 @@ class InvoiceItem(SQLModel, table=True):
     quantity: Decimal = Field(sa_column=Column(QUANTITY, nullable=False))
     unit_price: Decimal = _money()
     line_total: Decimal = _money()
+    # The product's name when the line was priced (None on lines from before it was kept).
+    name: str | None = Field(default=None, max_length=200)
 
 
 class Transaction(SQLModel, table=True):
@@ -196,7 +248,13 @@ class OutboxMessage(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=64)
     app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
-    invoice_id: str = Field(foreign_key="invoice.id", index=True, max_length=64)
+    # The invoice an invoice event or email is about; None for other resources' events.
+    invoice_id: str | None = Field(
+        default=None, foreign_key="invoice.id", index=True, max_length=64
+    )
+    # The resource an event is about ("invoice", "customer", "product", "tax", "wallet").
+    resource_type: str | None = Field(default=None, max_length=32)
+    resource_id: str | None = Field(default=None, max_length=64)
     channel: str = Field(max_length=16)
     event_type: str = Field(max_length=64)
     endpoint_id: str | None = Field(default=None, foreign_key="webhook_endpoint.id", max_length=64)

@@ -30,6 +30,12 @@ async def _run_async(database_url: str, pool: DatabasePool | None) -> None:
     engine = build_engine(database_url, pool)
     try:
         async with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                # Batch migrations copy a table, drop it and rename the copy: with foreign
+                # keys enforced, dropping a table other rows point at fails. The pragma
+                # only takes effect outside a transaction, so before the migration's.
+                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                await connection.commit()
             await connection.run_sync(_run)
             await connection.commit()
     finally:

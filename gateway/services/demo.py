@@ -61,8 +61,14 @@ def demo_rows(now: Any) -> list[SQLModel]:
             id=CUSTOMER_ID,
             app_id=app_id,
             email="client@example.com",
+            email_key="client@example.com",
             name="John Doe",
+            first_name="John",
+            last_name="Doe",
+            customer_type="Individual",
             status="ACTIVE",
+            created_at=now,
+            updated_at=now,
             address="123 Business St, City, State",
             phone_number="+1-555-123-4567",
         ),
@@ -72,6 +78,8 @@ def demo_rows(now: Any) -> list[SQLModel]:
             address="0x742d35Cc6635C0532925a3b8d",
             blockchain="ETHEREUM",
             type="APP",
+            created_at=now,
+            updated_at=now,
         ),
         Tax(
             id="tax_550e8400-e29b-41d4-a716-446655440123",
@@ -79,6 +87,8 @@ def demo_rows(now: Any) -> list[SQLModel]:
             name="Standard Sales Tax",
             rate=Decimal("8.5"),
             type="PERCENTAGE",
+            created_at=now,
+            updated_at=now,
         ),
         Tax(
             id="tax_550e8400-e29b-41d4",
@@ -86,6 +96,8 @@ def demo_rows(now: Any) -> list[SQLModel]:
             name="Reduced Sales Tax",
             rate=Decimal("5"),
             type="PERCENTAGE",
+            created_at=now,
+            updated_at=now,
         ),
         Tax(
             id="tax_vat_inclusive_20",
@@ -94,6 +106,8 @@ def demo_rows(now: Any) -> list[SQLModel]:
             rate=Decimal("20"),
             type="PERCENTAGE",
             inclusive=True,
+            created_at=now,
+            updated_at=now,
         ),
         Tax(
             id="tax_compound_gst_pst",
@@ -105,6 +119,8 @@ def demo_rows(now: Any) -> list[SQLModel]:
                 {"name": "GST", "rate": "5", "type": "PERCENTAGE", "compound": False},
                 {"name": "PST", "rate": "9.975", "type": "PERCENTAGE", "compound": True},
             ],
+            created_at=now,
+            updated_at=now,
         ),
         Tax(
             id="tax_fixed_handling",
@@ -112,10 +128,21 @@ def demo_rows(now: Any) -> list[SQLModel]:
             name="Handling Fee",
             rate=Decimal("15.00"),
             type="FIXED",
+            created_at=now,
+            updated_at=now,
         ),
     ]
     rows += [
-        Product(id=pid, app_id=app_id, name=name, price=Decimal(price), currency="USD")
+        Product(
+            id=pid,
+            app_id=app_id,
+            name=name,
+            description=f"{name} (demo catalogue)",
+            price=Decimal(price),
+            currency="USD",
+            created_at=now,
+            updated_at=now,
+        )
         for pid, name, price in PRODUCTS
     ]
     return rows
@@ -128,10 +155,12 @@ async def seed_demo(runtime: Runtime) -> DemoCredentials:
         for row in demo_rows(now):
             if isinstance(row, App) and existing is not None:
                 continue  # keep the invoice counter and creation time
-            if isinstance(row, ApiCredential):
-                old = await session.get(ApiCredential, row.id)
-                if old is not None:
-                    row.created_at = old.created_at
+            if hasattr(row, "created_at"):
+                # A row seeded before keeps its times: seeding again changes nothing.
+                old = await session.get(type(row), row.id)  # type: ignore[attr-defined]
+                for stamp in ("created_at", "updated_at"):
+                    if old is not None and hasattr(row, stamp):
+                        setattr(row, stamp, getattr(old, stamp))
             await session.merge(row)
             await session.flush()
         await session.commit()
