@@ -122,6 +122,8 @@ def _kind(message: OutboxMessage) -> EmailKind:
 
 
 async def _load_view(runtime: Runtime, message: OutboxMessage) -> InvoiceView:
+    if message.invoice_id is None:
+        raise DeliveryFailed(f"email {message.id} names no invoice", retryable=False)
     async with runtime.sessions() as session:
         row = await row_by_id(session, InvoiceRow, message.app_id, message.invoice_id)
         if row is None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.db.invoice_pages import InvoiceFilter
 from gateway.db.invoice_views import InvoiceView
-from gateway.domain.errors import InvalidInput
 from gateway.domain.ids import is_uuid
 from gateway.domain.status import InvoiceStatus
 from gateway.encoding import dumps
@@ -19,6 +16,7 @@ from gateway.rest import invoice_pdf, openapi
 from gateway.rest.body import read_json
 from gateway.rest.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, REPLAY_HEADER
 from gateway.rest.etags import ETAG, etag
+from gateway.rest.query import MAX_SKIP, Query
 from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
@@ -57,63 +55,39 @@ async def create(request: Request) -> Response:
     return Response(response.body, response.status, headers, media_type="application/json")
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    # str.isdigit() alone also passes "²" (int() fails on it) and Arabic-Indic digits.
-    if not (raw.isascii() and raw.isdigit()):
-        raise InvalidInput([f"{name} must be an integer number"])
-    digits = raw.lstrip("0") or "0"
-    # Past int()'s 4300-digit limit for str conversion, and needlessly slow before it.
-    value = int(digits) if len(digits) <= len(str(high)) else high + 1
-    if value < low:
-        raise InvalidInput([f"{name} must not be less than {low}"])
-    if value > high:
-        raise InvalidInput([f"{name} must not be greater than {high}"])
-    return value
+_LIST_PARAMETERS = (
+    *("skip", "take", "status", "customer", "from_date", "to_date", "due_from", "due_to"),
+)
+# Earlier spellings of the documented names, still accepted.
+_LIST_ALIASES = {"customer_id": "customer", "start_date": "from_date", "end_date": "to_date"}
 
 
-def _date_param(request: Request, name: str, problems: list[str]) -> date | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        if len(raw) != 10:
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        problems.append(f"{name} must be a valid date in YYYY-MM-DD format")
-        return None
-
-
-def invoice_filter(request: Request) -> InvoiceFilter:
-    problems: list[str] = []
-    status = request.query_params.get("status") or None
+def invoice_filter(query: Query) -> InvoiceFilter:
+    status = query.text("status")
     if status is not None and status not in InvoiceStatus.__members__:
         allowed = ", ".join(InvoiceStatus.__members__)
-        problems.append(f"status must be one of the following values: {allowed}")
-    customer_id = request.query_params.get("customer_id") or None
+        query.problems.append(f"status must be one of the following values: {allowed}")
+    customer_id = query.text("customer")
     if customer_id is not None and not is_uuid(customer_id):
-        problems.append("customer_id must be a valid UUID")
+        query.problems.append(f"{query.label('customer')} must be a valid UUID")
     filters = InvoiceFilter(
         status=status,
         customer_id=customer_id.lower() if customer_id else None,
-        created_from=_date_param(request, "start_date", problems),
-        created_to=_date_param(request, "end_date", problems),
-        due_from=_date_param(request, "due_from", problems),
-        due_to=_date_param(request, "due_to", problems),
+        created_from=query.day("from_date"),
+        created_to=query.day("to_date"),
+        due_from=query.day("due_from"),
+        due_to=query.day("due_to"),
     )
-    if problems:
-        raise InvalidInput(problems)
+    query.check()
     return filters
 
 
 async def list_(request: Request) -> Response:
     runtime, caller = _context(request)
-    skip = _int_param(request, "skip", 0, 0, 1_000_000)
-    take = _int_param(request, "take", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    filters = invoice_filter(request)
+    query = Query(request, _LIST_PARAMETERS, _LIST_ALIASES)
+    skip = query.integer("skip", default=0, low=0, high=MAX_SKIP)
+    take = query.integer("take", default=DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
+    filters = invoice_filter(query)
     found = await list_invoices(runtime, caller, filters, offset=skip, limit=take)
     base_url = runtime.settings.public_base_url
     return json_response(

@@ -35,6 +35,16 @@ class EmailKind(StrEnum):
     REMINDER = "reminder"
 
 
+class ResourceType(StrEnum):
+    """What an event is about: its type is "<resource>.<action>"."""
+
+    INVOICE = "invoice"
+    CUSTOMER = "customer"
+    PRODUCT = "product"
+    TAX = "tax"
+    WALLET = "wallet"
+
+
 def _message(
     invoice: InvoiceRow,
     channel: str,
@@ -44,10 +54,36 @@ def _message(
     due: datetime,
     endpoint_id: str | None = None,
 ) -> OutboxMessage:
+    return _outbox_row(
+        invoice.app_id,
+        ResourceType.INVOICE,
+        invoice.id,
+        channel,
+        event_type,
+        payload,
+        now,
+        due,
+        endpoint_id,
+    )
+
+
+def _outbox_row(
+    app_id: str,
+    resource_type: ResourceType,
+    resource_id: str,
+    channel: str,
+    event_type: str,
+    payload: str,
+    now: datetime,
+    due: datetime,
+    endpoint_id: str | None,
+) -> OutboxMessage:
     return OutboxMessage(
         id=f"msg_{uuid.uuid4().hex}",
-        app_id=invoice.app_id,
-        invoice_id=invoice.id,
+        app_id=app_id,
+        invoice_id=resource_id if resource_type is ResourceType.INVOICE else None,
+        resource_type=resource_type.value,
+        resource_id=resource_id,
         channel=channel,
         event_type=event_type,
         endpoint_id=endpoint_id,
@@ -75,6 +111,40 @@ async def emit(
         payload = dumps({"type": event.value, "timestamp": timestamp, "data": data}).decode()
         for endpoint in endpoints:
             session.add(_message(invoice, "webhook", event.value, payload, now, now, endpoint.id))
+
+
+async def emit_resource_event(
+    session: AsyncSession,
+    app_id: str,
+    resource_type: ResourceType,
+    resource_id: str,
+    action: str,
+    data: dict[str, object],
+    now: datetime,
+) -> None:
+    """`<resource_type>.<action>` (customer.created, product.updated, tax.deleted, ...)
+    with `data` (the resource as v0 renders it) to every enabled endpoint of the app, in
+    the caller's transaction, as invoice events are."""
+    endpoints = await enabled_webhook_endpoints(session, app_id)
+    if not endpoints:
+        return
+    event_type = f"{resource_type.value}.{action}"
+    timestamp = iso_datetime(now)
+    payload = dumps({"type": event_type, "timestamp": timestamp, "data": data}).decode()
+    for endpoint in endpoints:
+        session.add(
+            _outbox_row(
+                app_id,
+                resource_type,
+                resource_id,
+                "webhook",
+                event_type,
+                payload,
+                now,
+                now,
+                endpoint.id,
+            )
+        )
 
 
 def queue_email(

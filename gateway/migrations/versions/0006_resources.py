@@ -38,7 +38,8 @@ def _timestamps(table: str) -> None:
 def _fill_timestamps(table: str, now: datetime) -> None:
     stamp = sa.bindparam("now", now, type_=UtcDateTime())
     op.get_bind().execute(
-        sa.text(f"UPDATE {table} SET created_at = :now, updated_at = :now").bindparams(stamp)
+        # `table` is one of _STAMPED, never input.
+        sa.text(f"UPDATE {table} SET created_at = :now, updated_at = :now").bindparams(stamp)  # noqa: S608
     )
     with op.batch_alter_table(table, schema=None) as batch_op:
         for column in ("created_at", "updated_at"):
@@ -159,8 +160,16 @@ def downgrade() -> None:
         batch_op.drop_index("ix_product_app_created")
         batch_op.drop_constraint("fk_product_wallet_id", type_="foreignkey")
         for column in (
-            "wallet_id", "images", "unit", "stock_count", "quantity", "weight", "type",
-            "status", "product_type", "description",
+            "wallet_id",
+            "images",
+            "unit",
+            "stock_count",
+            "quantity",
+            "weight",
+            "type",
+            "status",
+            "product_type",
+            "description",
         ):
             batch_op.drop_column(column)
     op.execute("UPDATE customer SET email = '' WHERE email IS NULL")
@@ -169,7 +178,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_customer_app_name")
         batch_op.drop_constraint("uq_customer_app_email", type_="unique")
         for column in (
-            "last_purchase_date", "last_spent", "email_key", "customer_type", "last_name",
+            "last_purchase_date",
+            "last_spent",
+            "email_key",
+            "customer_type",
+            "last_name",
             "first_name",
         ):
             batch_op.drop_column(column)
