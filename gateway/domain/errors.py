@@ -10,11 +10,14 @@
     │   ├── ProductNotFound              PRODUCT_NOT_FOUND
     │   ├── InvalidTransition            INVALID_TRANSITION
     │   ├── InvalidWebhookUrl            INVALID_WEBHOOK_URL
+    │   ├── ForeignAppId                 FOREIGN_APP_ID
+    │   ├── TaxRateFixed                 TAX_RATE_FIXED
     │   └── InvalidPayment               INVALID_PAYMENT
     │       └── Overpayment / PartialPaymentNotAllowed / PaymentMethodNotAccepted
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
-    │   └── AppNotFound / WebhookEndpointNotFound
+    │   ├── AppNotFound / WebhookEndpointNotFound
+    │   └── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
     ├── Unauthorized               401   UNAUTHENTICATED
     ├── RateLimited                429   RATE_LIMITED
     ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
@@ -261,3 +264,36 @@ class WebhookEndpointNotFound(NotFound):
 class InvalidWebhookUrl(BusinessRuleViolation):
     code = "INVALID_WEBHOOK_URL"
     path = ("url",)
+
+
+class TaxIdNotFound(NotFound):
+    """The tax a route or mutation names by its own id (TaxNotFound: an invoice's taxId)."""
+
+    code = "TAX_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Tax not found")
+
+
+class ForeignAppId(BusinessRuleViolation):
+    """A tax belongs to the app that makes it: appIds may name that app only."""
+
+    code = "FOREIGN_APP_ID"
+    path = ("app_ids",)
+
+    def __init__(self, own_app_id: str, other: str) -> None:
+        super().__init__(
+            f"appIds may name only the app making the request ({own_app_id}), not {other}"
+        )
+
+
+class TaxRateFixed(BusinessRuleViolation):
+    """A FIXED amount or a compound tax has no one percentage to change."""
+
+    code = "TAX_RATE_FIXED"
+    path = ("percentage",)
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(
+            f"percentage can be changed only on a tax of one percentage; this tax is {kind}"
+        )

@@ -249,3 +249,39 @@ def decimal_places(number: Decimal) -> int:
     assert isinstance(exponent, int)  # finite
     trailing = len(digits) - len(bytes(digits).rstrip(b"\x00"))
     return max(0, -(exponent + trailing))
+
+
+@dataclass(frozen=True)
+class Between:
+    """A number from `minimum` to `maximum` (both inclusive), with at most `places`
+    decimal places (None: any)."""
+
+    minimum: Decimal
+    maximum: Decimal
+    places: int | None = None
+
+    def check(self, value: Decimal) -> list[Problem]:
+        if value < self.minimum:
+            return [Problem((), "TOO_SMALL", f"must not be less than {self.minimum}")]
+        if value > self.maximum:
+            return [Problem((), "TOO_LARGE", f"must not be greater than {self.maximum}")]
+        if self.places is not None and decimal_places(value) > self.places:
+            message = f"must have at most {self.places} decimal places"
+            return [Problem((), "TOO_PRECISE", message)]
+        return []
+
+
+@dataclass(frozen=True)
+class EachText:
+    """A list of strings: its `count`, then each string by the `entry` rule."""
+
+    count: Count
+    entry: Text
+
+    def check(self, value: Sequence[str]) -> list[Problem]:
+        problems = self.count.check(value)
+        if problems:
+            return problems
+        for index, text in enumerate(value):
+            problems += [problem.under(index) for problem in self.entry.check(text)]
+        return problems

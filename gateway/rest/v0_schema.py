@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from gateway.domain.value_rules import Count, Positive
+from gateway.domain.value_rules import Between, Count, EachText, Positive
 from gateway.rest.v0_fields import DATE_PATTERN, Kind, V0Field
 
 Schema = dict[str, Any]
@@ -26,6 +26,7 @@ _TYPES = {
     Kind.NUMBER: "number",
     Kind.BOOLEAN: "boolean",
     Kind.ENUMS: "array",
+    Kind.TEXTS: "array",
     Kind.RECORDS: "array",
 }
 
@@ -58,6 +59,10 @@ def _typed(spec: V0Field) -> Schema:
         schema.update(_text(spec))
     if isinstance(spec.rule, Positive):
         schema.update(_number(spec.rule))
+    if isinstance(spec.rule, Between):
+        schema.update(_between(spec.rule))
+    if isinstance(spec.rule, EachText):
+        schema["items"] = {"type": "string", **_text_rule(spec.rule.entry)}
     if spec.count is not None:
         schema.update(_count(spec.count))
     return schema
@@ -82,12 +87,16 @@ def _nullable(schema: Schema) -> Schema:
 
 
 def _text(spec: V0Field) -> Schema:
+    return _text_rule(spec.rule)
+
+
+def _text_rule(rule: object) -> Schema:
     constraints = {
         # The rule says "should not be empty" of "" (parse_fields leaves "" text to it).
-        "minLength": 1 if getattr(spec.rule, "required", False) else None,
-        "maxLength": getattr(spec.rule, "max_length", None),
-        "format": getattr(spec.rule, "format", None),
-        "pattern": getattr(spec.rule, "pattern", None),
+        "minLength": 1 if getattr(rule, "required", False) else None,
+        "maxLength": getattr(rule, "max_length", None),
+        "format": getattr(rule, "format", None),
+        "pattern": getattr(rule, "pattern", None),
     }
     return {name: value for name, value in constraints.items() if value is not None}
 
@@ -95,6 +104,13 @@ def _text(spec: V0Field) -> Schema:
 def _number(rule: Positive) -> Schema:
     schema: Schema = {"exclusiveMinimum": 0}
     schema["exclusiveMaximum" if rule.exclusive_maximum else "maximum"] = int(rule.maximum)
+    if rule.places is not None:
+        schema["multipleOf"] = float(Decimal(1).scaleb(-rule.places))
+    return schema
+
+
+def _between(rule: Between) -> Schema:
+    schema: Schema = {"minimum": int(rule.minimum), "maximum": int(rule.maximum)}
     if rule.places is not None:
         schema["multipleOf"] = float(Decimal(1).scaleb(-rule.places))
     return schema
