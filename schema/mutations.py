@@ -26,6 +26,14 @@ from schema.lifecycle import (
     resolve_update_invoice,
 )
 from schema.selection import under
+from schema.taxes import (
+    CreateTaxPayload,
+    DeleteTaxPayload,
+    UpdateTaxPayload,
+    resolve_create_tax,
+    resolve_delete_tax,
+    resolve_update_tax,
+)
 from schema.types import Invoice
 from schema.user_errors import USER_ERRORS, UserError, user_errors
 from schema.webhooks import (
@@ -125,5 +133,20 @@ class Mutation:
         description=(
             "Stop deliveries to one of the app's endpoints (messages queued for it are not "
             "delivered). Disabling it again changes nothing."
+        ),
+    )
+    create_tax: CreateTaxPayload = strawberry.mutation(
+        resolver=resolve_create_tax,
+        description="Create a tax of one percentage, as POST /api/v0/taxes does.",
+    )
+    update_tax: UpdateTaxPayload = strawberry.mutation(
+        resolver=resolve_update_tax,
+        description="Change a tax, as PUT /api/v0/taxes/{id} does.",
+    )
+    delete_tax: DeleteTaxPayload = strawberry.mutation(
+        resolver=resolve_delete_tax,
+        description=(
+            "Delete a tax, as DELETE /api/v0/taxes/{id} does: removed, or archived (active "
+            "false) when invoices use it."
         ),
     )

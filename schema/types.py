@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 
 from gateway.db import tables
 from gateway.db.rows import AppRow, ItemRow, ProductRow, TaxRow, TransactionRow, WalletRow
+from gateway.domain.money import plain_number
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
 from schema.stored import stored_fields
 
@@ -71,10 +72,18 @@ class Tax:
     type: str
     inclusive: bool
     components: list[TaxComponent]
+    description: str | None
+    active: bool = strawberry.field(
+        description="False once archived (deleted while invoices use it); kept and readable."
+    )
+    percentage: Decimal = strawberry.field(description="The rate, as v0 names it.")
+    created_at: datetime
+    updated_at: datetime
 
     @classmethod
     def from_row(cls, row: TaxRow) -> Tax:
-        return cls(**_TAX(row), components=[_component(raw) for raw in row.components or ()])
+        components = [_component(raw) for raw in row.components or ()]
+        return cls(**_TAX(row), components=components, percentage=plain_number(row.rate))
 
 
 def _component(raw: dict[str, Any]) -> TaxComponent:

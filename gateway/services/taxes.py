@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,11 +21,18 @@ from gateway.db.tables import Tax
 from gateway.db.tax_lists import TaxFilter, tax_page
 from gateway.domain.errors import TaxIdNotFound, TaxRateFixed
 from gateway.domain.tax_rules import check_app_ids
-from gateway.domain.taxes import CreateTaxCommand, UpdateTaxCommand
+from gateway.domain.taxes import PERCENTAGE_PLACES, CreateTaxCommand, UpdateTaxCommand
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.events import ResourceType, emit_resource_event
 from gateway.services.tax_json import render_tax
+
+_STORED_PLACES = Decimal(1).scaleb(-PERCENTAGE_PLACES)
+
+
+def _stored_rate(percentage: Decimal) -> Decimal:
+    """The rate as its column gives it back (20.5 -> 20.5000): the same on every read."""
+    return percentage.quantize(_STORED_PLACES)
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,7 @@ async def create_tax(runtime: Runtime, caller: Caller, command: CreateTaxCommand
         id=str(uuid.uuid4()),
         app_id=caller.app_id,
         name=command.name,
-        rate=command.percentage,
+        rate=_stored_rate(command.percentage),
         type="PERCENTAGE",
         inclusive=False,
         components=None,
@@ -100,7 +108,9 @@ async def update_tax(
         if "percentage" in given and (tax.type != "PERCENTAGE" or tax.components):
             raise TaxRateFixed("compound" if tax.components else tax.type)
         if "percentage" in given:
-            given["rate"] = given.pop("percentage")
+            percentage = given.pop("percentage")
+            assert isinstance(percentage, Decimal)
+            given["rate"] = _stored_rate(percentage)
         for name, value in given.items():
             setattr(tax, name, value)
         tax.updated_at = now
