@@ -117,6 +117,7 @@ CONFIG: dict[str, Any] = {
         "body.send_date": {"dictionary": "send_dates", "probability": 0.9},
         # The rest are ids of no invoice: the 404s.
         "path.invoice_id": {"dictionary": "invoices", "probability": 0.75},
+        "path.tax_id": {"dictionary": "taxes", "probability": 0.75},
     },
 }
 
@@ -211,6 +212,14 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/invoices/{invoice_id}/send",
         "POST /api/v0/invoices/{invoice_id}/payments",
         "GET /api/v0/invoices/{invoice_id}/pdf",
+        "POST /api/v0/taxes",
+        "GET /api/v0/taxes",
+        "PUT /api/v0/taxes",
+        "DELETE /api/v0/taxes",
+        "GET /api/v0/taxes/{tax_id}",
+        "PUT /api/v0/taxes/{tax_id}",
+        "PATCH /api/v0/taxes/{tax_id}",
+        "DELETE /api/v0/taxes/{tax_id}",
     }
 
 

@@ -57,7 +57,7 @@ def if_match() -> Schema:
     }
 
 
-def _query(name: str, schema: Schema, description: str) -> Schema:
+def query_parameter(name: str, schema: Schema, description: str) -> Schema:
     return {
         "name": name,
         "in": "query",
@@ -69,17 +69,15 @@ def _query(name: str, schema: Schema, description: str) -> Schema:
     }
 
 
-def list_query() -> list[Schema]:
-    """The page and the filters of the invoice list."""
-
-    date_filter = string(format="date", pattern=DATE)
+def paging(rows: str) -> list[Schema]:
+    """`skip` and `take` of an offset-paged list of `rows` ("Invoices", "Taxes")."""
     return [
-        _query(
+        query_parameter(
             "skip",
             {"type": "integer", "minimum": 0, "maximum": _MAX_SKIP, "default": 0},
-            "Invoices to pass over.",
+            f"{rows} to pass over.",
         ),
-        _query(
+        query_parameter(
             "take",
             {
                 "type": "integer",
@@ -89,17 +87,26 @@ def list_query() -> list[Schema]:
             },
             "Page size.",
         ),
-        _query("status", enum(InvoiceStatus), "Only this status."),
-        _query("customer", string(format="uuid", pattern=UUID), "Customer id."),
-        _query("from_date", date_filter, "Created on or after (UTC date)."),
-        _query("to_date", date_filter, "Created on or before (UTC date)."),
-        _query(
+    ]
+
+
+def list_query() -> list[Schema]:
+    """The page and the filters of the invoice list."""
+
+    date_filter = string(format="date", pattern=DATE)
+    return [
+        *paging("Invoices"),
+        query_parameter("status", enum(InvoiceStatus), "Only this status."),
+        query_parameter("customer", string(format="uuid", pattern=UUID), "Customer id."),
+        query_parameter("from_date", date_filter, "Created on or after (UTC date)."),
+        query_parameter("to_date", date_filter, "Created on or before (UTC date)."),
+        query_parameter(
             "customer_id",
             string(format="uuid", pattern=UUID),
             "Earlier name of `customer`, still accepted.",
         ),
-        _query("start_date", date_filter, "Earlier name of `from_date`, still accepted."),
-        _query("end_date", date_filter, "Earlier name of `to_date`, still accepted."),
-        _query("due_from", date_filter, "Due on or after."),
-        _query("due_to", date_filter, "Due on or before."),
+        query_parameter("start_date", date_filter, "Earlier name of `from_date`, still accepted."),
+        query_parameter("end_date", date_filter, "Earlier name of `to_date`, still accepted."),
+        query_parameter("due_from", date_filter, "Due on or after."),
+        query_parameter("due_to", date_filter, "Due on or before."),
     ]
