@@ -11,12 +11,14 @@ from gateway.rest.openapi.fragments import Schema, header, ref, request_body
 from gateway.rest.openapi.invoice_paths import invoice_paths
 from gateway.rest.openapi.parameters import idempotency_key, list_query
 from gateway.rest.openapi.responses import ok
+from gateway.rest.openapi.wallet_paths import wallet_paths
 
 
 def paths() -> dict[str, Any]:
     return {
         "/api/v0/invoices": {"post": _create(), "get": _list()},
         **invoice_paths(),
+        **wallet_paths(),
     }
 
 
