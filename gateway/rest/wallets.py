@@ -14,7 +14,7 @@ from gateway.services.wallets import list_wallets
 
 async def list_(request: Request) -> Response:
     runtime, caller = request.state.runtime, request.state.caller
-    Query(request, accepted=())
+    Query(request, accepted=())  # v0 documents none: any parameter is a 400 naming it
     wallets = await list_wallets(runtime, caller)
     return json_response(200, {"data": [render_wallet(row, caller.app_name) for row in wallets]})
 

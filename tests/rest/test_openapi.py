@@ -211,6 +211,7 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/invoices/{invoice_id}/send",
         "POST /api/v0/invoices/{invoice_id}/payments",
         "GET /api/v0/invoices/{invoice_id}/pdf",
+        "GET /api/v0/wallets",
     }
 
 
