@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.domain.resource_enums import Chain
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 
-for _enum in (InvoiceStatus, DeliveryMethod, PaymentMethod):
+for _enum in (InvoiceStatus, DeliveryMethod, PaymentMethod, Chain):
     strawberry.enum(_enum)
 
-__all__ = ["DeliveryMethod", "InvoiceStatus", "PaymentMethod"]
+__all__ = ["Chain", "DeliveryMethod", "InvoiceStatus", "PaymentMethod"]

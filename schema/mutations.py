@@ -36,6 +36,12 @@ from schema.taxes import (
 )
 from schema.types import Invoice
 from schema.user_errors import USER_ERRORS, UserError, user_errors
+from schema.wallets import (
+    CreateWalletPayload,
+    DeleteWalletPayload,
+    resolve_create_wallet,
+    resolve_delete_wallet,
+)
 from schema.webhooks import (
     AddWebhookEndpointPayload,
     DisableWebhookEndpointPayload,
@@ -126,6 +132,21 @@ class Mutation:
         description=(
             "Add an http(s) URL to POST the app's invoice events to. A URL whose host is or "
             "resolves to a private, loopback or link-local address is INVALID_WEBHOOK_URL."
+        ),
+    )
+    create_wallet: CreateWalletPayload = strawberry.mutation(
+        resolver=resolve_create_wallet,
+        description=(
+            "Add a wallet: its address must be one of its chain's (INVALID_WALLET_ADDRESS) "
+            "and new to the app on that chain (WALLET_ALREADY_EXISTS). The same idempotency "
+            "key with the same input returns the same wallet."
+        ),
+    )
+    delete_wallet: DeleteWalletPayload = strawberry.mutation(
+        resolver=resolve_delete_wallet,
+        description=(
+            "Remove a wallet. One that invoices or products use cannot be removed "
+            "(WALLET_IN_USE): a wallet has no archived state."
         ),
     )
     disable_webhook_endpoint: DisableWebhookEndpointPayload = strawberry.mutation(

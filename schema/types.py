@@ -38,10 +38,15 @@ class Wallet:
     address: str
     blockchain: str
     type: str
+    chain: str = strawberry.field(
+        description='The chain in lower case, as the v0 API spells it ("ethereum").'
+    )
+    created_at: datetime
+    updated_at: datetime
 
     @classmethod
     def from_row(cls, row: WalletRow) -> Wallet:
-        return cls(**_WALLET(row))
+        return cls(**_WALLET(row), chain=row.blockchain.lower())
 
 
 @strawberry.type

@@ -12,6 +12,9 @@
     │   ├── InvalidWebhookUrl            INVALID_WEBHOOK_URL
     │   ├── ForeignAppId                 FOREIGN_APP_ID
     │   ├── TaxRateFixed                 TAX_RATE_FIXED
+    │   ├── InvalidWalletAddress         INVALID_WALLET_ADDRESS
+    │   ├── WalletAlreadyExists    409   WALLET_ALREADY_EXISTS
+    │   ├── WalletInUse            409   WALLET_IN_USE
     │   └── InvalidPayment               INVALID_PAYMENT
     │       └── Overpayment / PartialPaymentNotAllowed / PaymentMethodNotAccepted
     ├── NotFound                   404   (subclass code)
@@ -297,3 +300,32 @@ class TaxRateFixed(BusinessRuleViolation):
         super().__init__(
             f"percentage can be changed only on a tax of one percentage; this tax is {kind}"
         )
+
+
+class InvalidWalletAddress(BusinessRuleViolation):
+    """The address is not one of its chain's (gateway.domain.wallet_rules)."""
+
+    code = "INVALID_WALLET_ADDRESS"
+    path = ("address",)
+
+
+class WalletAlreadyExists(BusinessRuleViolation):
+    """The app has a wallet with this address on this chain (EVM addresses compared
+    without case)."""
+
+    status_code = 409
+    code = "WALLET_ALREADY_EXISTS"
+    path = ("address",)
+
+    def __init__(self, chain: str) -> None:
+        super().__init__(f"This app already has a wallet with this address on {chain}")
+
+
+class WalletInUse(BusinessRuleViolation):
+    """Invoices or products name the wallet: it stays (a wallet has no archived state)."""
+
+    status_code = 409
+    code = "WALLET_IN_USE"
+
+    def __init__(self) -> None:
+        super().__init__("Wallet cannot be deleted: invoices or products use it")

@@ -34,7 +34,7 @@ class Query:
         params = request.query_params
         unknown = [name for name in dict.fromkeys(params.keys()) if name not in names]
         if unknown:
-            listed = ", ".join(names)
+            listed = ", ".join(names) or "none"
             raise InvalidInput(
                 [
                     Problem(

@@ -220,6 +220,7 @@ def test_document_is_valid_openapi_3_1() -> None:
         "PUT /api/v0/taxes/{tax_id}",
         "PATCH /api/v0/taxes/{tax_id}",
         "DELETE /api/v0/taxes/{tax_id}",
+        "GET /api/v0/wallets",
     }
 
 

@@ -12,6 +12,7 @@ from gateway.rest.openapi.invoice_paths import invoice_paths
 from gateway.rest.openapi.parameters import idempotency_key, list_query
 from gateway.rest.openapi.responses import ok
 from gateway.rest.openapi.tax_paths import tax_paths
+from gateway.rest.openapi.wallet_paths import wallet_paths
 
 
 def paths() -> dict[str, Any]:
@@ -19,6 +20,7 @@ def paths() -> dict[str, Any]:
         "/api/v0/invoices": {"post": _create(), "get": _list()},
         **invoice_paths(),
         **tax_paths(),
+        **wallet_paths(),
     }
 
 
