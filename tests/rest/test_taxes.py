@@ -220,7 +220,7 @@ async def test_list_pages_and_filters(client: httpx.AsyncClient) -> None:
         ("name=a%00b", ["name must not contain null or surrogate characters"]),
         (
             "page=2",
-            ["page query parameter page is not accepted; accepted: skip, take, name, active"],
+            ["page is not an accepted query parameter; accepted: skip, take, name, active"],
         ),
     ],
 )

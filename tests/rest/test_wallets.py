@@ -127,9 +127,7 @@ async def test_any_query_parameter_is_a_400_naming_it(
     assert response.status_code == 400
     assert response.json() == {
         "statusCode": 400,
-        "message": [
-            f"{name} query parameter {name} is not accepted; accepted: none" for name in names
-        ],
+        "message": [f"{name} is not an accepted query parameter; accepted: none" for name in names],
         "error": "Bad Request",
     }
 
