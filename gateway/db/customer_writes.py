@@ -27,9 +27,10 @@ _LOCKED = (
 _HOLDER = select(_CUSTOMERS.c.id).where(
     _CUSTOMERS.c.app_id == APP_ID, _CUSTOMERS.c.email_key == _KEY
 )
+# An UPDATE keeps the column names for its SET values: the app is bound as "tenant".
 _PURCHASE = (
     update(_CUSTOMERS)
-    .where(_CUSTOMERS.c.app_id == APP_ID, _CUSTOMERS.c.id == _ID)
+    .where(_CUSTOMERS.c.app_id == bindparam("tenant"), _CUSTOMERS.c.id == _ID)
     .values(last_spent=bindparam("amount"), last_purchase_date=bindparam("paid_at"))
 )
 
@@ -60,5 +61,5 @@ async def record_purchase(
     """The customer's last_spent and last_purchase_date become this payment's, in the
     payment's transaction."""
     connection = await session.connection()
-    params = {"app_id": app_id, "customer_id": customer_id, "amount": amount, "paid_at": paid_at}
+    params = {"tenant": app_id, "customer_id": customer_id, "amount": amount, "paid_at": paid_at}
     await connection.execute(_PURCHASE, params)

@@ -211,6 +211,11 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/invoices/{invoice_id}/send",
         "POST /api/v0/invoices/{invoice_id}/payments",
         "GET /api/v0/invoices/{invoice_id}/pdf",
+        "POST /api/v0/customers",
+        "GET /api/v0/customers",
+        "GET /api/v0/customers/{customer_id}",
+        "PATCH /api/v0/customers/{customer_id}",
+        "DELETE /api/v0/customers/{customer_id}",
     }
 
 
