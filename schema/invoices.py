@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from typing import TypeVar
 
 import strawberry
@@ -25,6 +27,7 @@ from gateway.db.invoice_views import InvoiceView
 from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, TransactionRow
 from gateway.links import invoice_pdf_url, payment_link_url
 from schema.context import Context
+from schema.customer_enums import CustomerStatus, CustomerType
 from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
 from schema.loaders import CustomerPage, Loaders
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Window, connection, window
@@ -38,15 +41,27 @@ V = TypeVar("V")
 @strawberry.type
 class Customer:
     id: strawberry.ID
-    email: str
-    name: str
-    status: str
+    email: str | None
+    name: str = strawberry.field(description='firstName and lastName: "Jane Doe".')
+    status: CustomerStatus
     address: str | None
     phone_number: str | None
+    first_name: str
+    last_name: str
+    customer_type: CustomerType | None
+    last_spent: Decimal = strawberry.field(
+        description="The last payment recorded on one of the customer's invoices; 0 before any."
+    )
+    last_purchase_date: datetime | None = strawberry.field(
+        description="When that payment was recorded; null before any."
+    )
+    created_at: datetime
+    updated_at: datetime
 
     @classmethod
     def from_row(cls, row: CustomerRow) -> Customer:
-        return cls(**_CUSTOMER(row))
+        customer_type = None if row.customer_type is None else CustomerType(row.customer_type)
+        return cls(**_CUSTOMER(row), status=CustomerStatus(row.status), customer_type=customer_type)
 
     @strawberry.field
     async def invoices(
@@ -142,7 +157,7 @@ async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str,
     return dict(zip(keys, await loader.load_many(keys), strict=True))
 
 
-_CUSTOMER = stored_fields(Customer, CustomerRow)
+_CUSTOMER = stored_fields(Customer, CustomerRow, converted={"status", "customer_type"})
 _INVOICE = stored_fields(
     Invoice, InvoiceRow, converted={"status", "payment_methods", "delivery", "payment_metadata"}
 )

@@ -15,6 +15,14 @@ from gateway.services.fingerprint import request_fingerprint
 from gateway.services.idempotency import idempotency_key
 from gateway.store.base import StoredResponse
 from schema.context import Context
+from schema.customers import (
+    CreateCustomerPayload,
+    DeleteCustomerPayload,
+    UpdateCustomerPayload,
+    resolve_create_customer,
+    resolve_delete_customer,
+    resolve_update_customer,
+)
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import build_invoices, prime
 from schema.lifecycle import (
@@ -169,5 +177,24 @@ class Mutation:
         description=(
             "Delete a tax, as DELETE /api/v0/taxes/{id} does: removed, or archived (active "
             "false) when invoices use it."
+        ),
+    )
+    create_customer: CreateCustomerPayload = strawberry.mutation(
+        resolver=resolve_create_customer,
+        description=(
+            "Create a customer, as POST /api/v0/customers does. The same idempotency key "
+            "(argument or x-idempotency-key header) with the same input returns the same "
+            "customer; with other input it is IDEMPOTENCY_KEY_REUSED."
+        ),
+    )
+    update_customer: UpdateCustomerPayload = strawberry.mutation(
+        resolver=resolve_update_customer,
+        description="Change a customer, as PATCH /api/v0/customers/{id} does.",
+    )
+    delete_customer: DeleteCustomerPayload = strawberry.mutation(
+        resolver=resolve_delete_customer,
+        description=(
+            "Delete a customer, as DELETE /api/v0/customers/{id} does: one that invoices "
+            "refer to is archived (status DELETED, archived: true), any other removed."
         ),
     )

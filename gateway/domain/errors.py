@@ -2,6 +2,7 @@
 
     GatewayError                 status  code
     ├── InvalidInput               400   INVALID_INPUT      (problems: list of Problem)
+    ├── MalformedUuid              400   MALFORMED_UUID     (a path id that is no UUID)
     ├── PayloadTooLarge            413   PAYLOAD_TOO_LARGE
     ├── RequestTimeout             408   REQUEST_TIMEOUT
     ├── BusinessRuleViolation      400   (subclass code)
@@ -27,6 +28,7 @@
     ├── IdempotencyKeyReused       422   IDEMPOTENCY_KEY_REUSED
     ├── ConcurrentModification     409   CONCURRENT_MODIFICATION
     ├── AppNameTaken               409   APP_NAME_TAKEN
+    ├── CustomerEmailTaken         409   CUSTOMER_EMAIL_TAKEN
     ├── VersionMismatch            412   VERSION_MISMATCH   (current: the version it is at)
     └── ServiceUnavailable         503   SERVICE_UNAVAILABLE
 
@@ -329,3 +331,24 @@ class WalletInUse(BusinessRuleViolation):
 
     def __init__(self) -> None:
         super().__init__("Wallet cannot be deleted: invoices or products use it")
+
+
+class CustomerEmailTaken(GatewayError):
+    """Another customer of the app has this email address (compared in lower case)."""
+
+    status_code = 409
+    code = "CUSTOMER_EMAIL_TAKEN"
+    path = ("email",)
+
+    def __init__(self) -> None:
+        super().__init__("A customer with this email already exists")
+
+
+class MalformedUuid(GatewayError):
+    """A path segment that must be a UUID is not one (NestJS ParseUUIDPipe's answer)."""
+
+    status_code = 400
+    code = "MALFORMED_UUID"
+
+    def __init__(self) -> None:
+        super().__init__("Validation failed (uuid is expected)")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db.customer_writes import record_purchase
 from gateway.db.invoice_views import InvoiceView, load_invoice_views
 from gateway.db.invoice_writes import compare_and_set, lock_invoice
 from gateway.db.rows import InvoiceRow, TransactionRow, row_of
@@ -117,6 +118,7 @@ async def record_payment(
         )
         session.add(transaction)
         await session.flush()
+        await record_purchase(session, caller.app_id, invoice.customer_id, outcome.amount, now)
         view = await invoice_view(session, caller, invoice)
         event = _PAYMENT_EVENTS[outcome.status]
         await emit(session, view, [event], now, runtime.settings.public_base_url)

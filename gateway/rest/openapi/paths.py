@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.rest.conventions import REPLAY_HEADER
+from gateway.rest.openapi.customer_paths import customer_paths
 from gateway.rest.openapi.errors import errors
 from gateway.rest.openapi.fragments import Schema, header, ref, request_body
 from gateway.rest.openapi.invoice_paths import invoice_paths
@@ -21,6 +22,7 @@ def paths() -> dict[str, Any]:
         **invoice_paths(),
         **tax_paths(),
         **wallet_paths(),
+        **customer_paths(),
     }
 
 

@@ -16,7 +16,7 @@ def response_schemas() -> dict[str, Schema]:
     return {
         "App": response_object({"id": text, "name": text}),
         "Customer": response_object(
-            {"id": string(format="uuid"), "email": text, "name": text, "status": text}
+            {"id": string(format="uuid"), "email": nullable(text), "name": text, "status": text}
         ),
         "Wallet": response_object({"id": text, "address": text, "blockchain": text, "type": text}),
         "Tax": response_object(
