@@ -23,7 +23,7 @@ from gateway.http_errors import error_response, json_response, nest_error_body
 from gateway.log_redaction import install_token_redaction, redact_tokens
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
-from gateway.rest import invoice_actions, invoices
+from gateway.rest import invoice_actions, invoices, products
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
 from schema.app import graphql_routes
@@ -75,6 +75,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *health.routes,
         *invoices.routes,
         *invoice_actions.routes,
+        *products.routes,
         *payment.routes,
         *tracking.routes,
         *graphql_routes(settings),

@@ -3,6 +3,7 @@
     GatewayError                 status  code
     ├── InvalidInput               400   INVALID_INPUT      (problems: list of Problem)
     ├── PayloadTooLarge            413   PAYLOAD_TOO_LARGE
+    ├── UnsupportedMediaType       415   UNSUPPORTED_MEDIA_TYPE
     ├── RequestTimeout             408   REQUEST_TIMEOUT
     ├── BusinessRuleViolation      400   (subclass code)
     │   ├── DueDateInPast                DUE_DATE_IN_PAST
@@ -14,6 +15,7 @@
     │       └── Overpayment / PartialPaymentNotAllowed / PaymentMethodNotAccepted
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
+    │   ├── WalletMissing (a product's walletId) / ProductMissing (a product route)
     │   └── AppNotFound / WebhookEndpointNotFound
     ├── Unauthorized               401   UNAUTHENTICATED
     ├── RateLimited                429   RATE_LIMITED
@@ -261,3 +263,25 @@ class WebhookEndpointNotFound(NotFound):
 class InvalidWebhookUrl(BusinessRuleViolation):
     code = "INVALID_WEBHOOK_URL"
     path = ("url",)
+
+
+class ProductMissing(NotFound):
+    """The product a route or mutation names is not one of the app's (ProductNotFound is
+    an invoice line naming an unknown product: a 400)."""
+
+    code = "PRODUCT_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Product not found.")
+
+
+class WalletMissing(WalletNotFound):
+    """The walletId a product names is not one of the app's wallets."""
+
+    def __init__(self) -> None:
+        NotFound.__init__(self, "Wallet not found")
+
+
+class UnsupportedMediaType(GatewayError):
+    status_code = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"

@@ -219,6 +219,25 @@ class Each:
 
 
 @dataclass(frozen=True)
+class EachValue:
+    """A list of plain values: its `count`, then every value by `rule`; the first value
+    at fault gives the list's one problem, said of each value (class-validator's `each`)."""
+
+    count: Count
+    rule: Rule[Any]
+
+    def check(self, value: Sequence[object]) -> list[Problem]:
+        problems = self.count.check(value)
+        if problems:
+            return problems
+        for entry in value:
+            found = self.rule.check(entry)
+            if found:
+                return [Problem((), found[0].code, found[0].message, each=True)]
+        return []
+
+
+@dataclass(frozen=True)
 class Positive:
     """A number > 0, below `maximum` (inclusive unless `exclusive_maximum`), with at most
     `places` decimal places (None: any)."""
@@ -238,6 +257,31 @@ class Positive:
         if not self.exclusive_maximum and value > self.maximum:
             return [Problem((), "TOO_LARGE", f"must not be greater than {self.maximum}")]
         if self.places is not None and decimal_places(value) > self.places:
+            message = f"must have at most {self.places} decimal places"
+            return [Problem((), "TOO_PRECISE", message)]
+        return []
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """A number from `minimum` to `maximum` (both inclusive) with at most `places` decimal
+    places; `places` 0 is a whole number."""
+
+    minimum: Decimal
+    maximum: Decimal
+    places: int = 0
+
+    def check(self, value: Decimal | int) -> list[Problem]:
+        value = Decimal(value)
+        if not value.is_finite():
+            return [Problem((), "NOT_NUMBER", "must be a number")]
+        if self.places == 0 and value != value.to_integral_value():
+            return [Problem((), "NOT_INTEGER", "must be an integer number")]
+        if value < self.minimum:
+            return [Problem((), "TOO_SMALL", f"must not be less than {self.minimum}")]
+        if value > self.maximum:
+            return [Problem((), "TOO_LARGE", f"must not be greater than {self.maximum}")]
+        if decimal_places(value) > self.places:
             message = f"must have at most {self.places} decimal places"
             return [Problem((), "TOO_PRECISE", message)]
         return []

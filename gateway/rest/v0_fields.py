@@ -39,6 +39,7 @@ class Kind(StrEnum):
     NUMERIC = "numeric"  # a JSON number or a numeral in a string
     BOOLEAN = "boolean"
     ENUMS = "enums"  # an array of `choice` members
+    TEXTS = "texts"  # an array of strings (its rule: an EachValue)
     RECORDS = "records"  # an array of objects, each with `fields`
 
 
@@ -53,6 +54,7 @@ _WRONG_TYPE = {
     Kind.DATE: NOT_DATE,
     Kind.BOOLEAN: NOT_BOOLEAN,
     Kind.ENUMS: NOT_ARRAY,
+    Kind.TEXTS: NOT_ARRAY,
     Kind.RECORDS: NOT_ARRAY,
 }
 
@@ -138,7 +140,7 @@ def parse_fields(
 
 def _convert(spec: V0Field, raw: object, at: Path, problems: list[Problem]) -> object:
     kind = spec.kind
-    if kind in (Kind.ENUMS, Kind.RECORDS):
+    if kind in (Kind.ENUMS, Kind.TEXTS, Kind.RECORDS):
         return _convert_list(spec, raw, at, problems)
     value: object = None
     if kind is Kind.TEXT:
@@ -171,6 +173,8 @@ def _convert_list(spec: V0Field, raw: object, at: Path, problems: list[Problem])
         return _INVALID
     if spec.kind is Kind.ENUMS:
         return _members(spec, raw, at, problems)
+    if spec.kind is Kind.TEXTS:
+        return _texts(spec, raw, at, problems)
     before = len(problems)
     records = [_record(spec, entry, (*at, index), problems) for index, entry in enumerate(raw)]
     return _INVALID if len(problems) > before else tuple(records)
@@ -183,6 +187,16 @@ def _members(spec: V0Field, raw: Sequence[object], at: Path, problems: list[Prob
         problems.append(spec.choice.invalid(each=True).under(*at))
         return _INVALID
     return tuple(members)
+
+
+def _texts(spec: V0Field, raw: Sequence[object], at: Path, problems: list[Problem]) -> object:
+    if not all(isinstance(entry, str) for entry in raw):
+        problems.append(Problem((), NOT_STRING.code, NOT_STRING.message, each=True).under(*at))
+        return _INVALID
+    texts = tuple(raw)
+    found = [] if spec.rule is None else spec.rule.check(texts)
+    problems.extend(problem.under(*at) for problem in found)
+    return _INVALID if found else texts
 
 
 def _record(spec: V0Field, entry: object, at: Path, problems: list[Problem]) -> object:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from gateway.domain.value_rules import Count, Positive
+from gateway.domain.value_rules import Bounded, Count, EachValue, Positive
 from gateway.rest.v0_fields import DATE_PATTERN, Kind, V0Field
 
 Schema = dict[str, Any]
@@ -26,6 +26,7 @@ _TYPES = {
     Kind.NUMBER: "number",
     Kind.BOOLEAN: "boolean",
     Kind.ENUMS: "array",
+    Kind.TEXTS: "array",
     Kind.RECORDS: "array",
 }
 
@@ -56,8 +57,12 @@ def _typed(spec: V0Field) -> Schema:
         schema["items"] = body_schema(spec.fields)
     if spec.kind is Kind.TEXT:
         schema.update(_text(spec))
+    if isinstance(spec.rule, EachValue):
+        schema["items"] = {"type": "string", **_text_rule(spec.rule.rule)}
     if isinstance(spec.rule, Positive):
         schema.update(_number(spec.rule))
+    if isinstance(spec.rule, Bounded):
+        schema.update(_bounded(spec.rule))
     if spec.count is not None:
         schema.update(_count(spec.count))
     return schema
@@ -82,12 +87,16 @@ def _nullable(schema: Schema) -> Schema:
 
 
 def _text(spec: V0Field) -> Schema:
+    return _text_rule(spec.rule)
+
+
+def _text_rule(rule: object) -> Schema:
     constraints = {
         # The rule says "should not be empty" of "" (parse_fields leaves "" text to it).
-        "minLength": 1 if getattr(spec.rule, "required", False) else None,
-        "maxLength": getattr(spec.rule, "max_length", None),
-        "format": getattr(spec.rule, "format", None),
-        "pattern": getattr(spec.rule, "pattern", None),
+        "minLength": 1 if getattr(rule, "required", False) else None,
+        "maxLength": getattr(rule, "max_length", None),
+        "format": getattr(rule, "format", None),
+        "pattern": getattr(rule, "pattern", None),
     }
     return {name: value for name, value in constraints.items() if value is not None}
 
@@ -98,6 +107,19 @@ def _number(rule: Positive) -> Schema:
     if rule.places is not None:
         schema["multipleOf"] = float(Decimal(1).scaleb(-rule.places))
     return schema
+
+
+def _bounded(rule: Bounded) -> Schema:
+    schema: Schema = {"minimum": _plain(rule.minimum), "maximum": _plain(rule.maximum)}
+    if rule.places == 0:
+        schema["type"] = "integer"
+    else:
+        schema["multipleOf"] = float(Decimal(1).scaleb(-rule.places))
+    return schema
+
+
+def _plain(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _count(count: Count) -> Schema:
