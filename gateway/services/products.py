@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +24,7 @@ from gateway.db.references import Referenced, in_use
 from gateway.db.rows import ProductRow, WalletRow, row_of
 from gateway.db.tables import Product
 from gateway.domain.errors import ProductMissing, WalletMissing
+from gateway.domain.money import round_money
 from gateway.domain.products import CreateProductCommand, UpdateProductCommand
 from gateway.domain.resource_enums import ProductStatus
 from gateway.runtime import Runtime
@@ -54,8 +56,10 @@ class DeletedProduct:
     archived: bool
 
 
-def _stored(value: object) -> object:
-    """A command value as its column holds it."""
+def _stored(name: str, value: object) -> object:
+    """A command value as its column holds it (a price with its two places, as read back)."""
+    if name == "price" and isinstance(value, Decimal):
+        return round_money(value)
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, tuple):
@@ -92,7 +96,7 @@ async def create_product(
     runtime: Runtime, caller: Caller, command: CreateProductCommand
 ) -> ProductView:
     now = runtime.clock()
-    values: dict[str, Any] = {name: _stored(value) for name, value in vars(command).items()}
+    values: dict[str, Any] = {name: _stored(name, value) for name, value in vars(command).items()}
     product = Product(
         **values, id=str(uuid.uuid4()), app_id=caller.app_id, created_at=now, updated_at=now
     )
@@ -147,7 +151,7 @@ async def update_product(
         if isinstance(wallet_id, str):
             await _check_wallet(session, caller.app_id, wallet_id)
         for name, value in changes.items():
-            setattr(product, name, _stored(value))
+            setattr(product, name, _stored(name, value))
         product.updated_at = now
         session.add(product)
         await session.flush()

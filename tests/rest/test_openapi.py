@@ -117,6 +117,7 @@ CONFIG: dict[str, Any] = {
         "body.send_date": {"dictionary": "send_dates", "probability": 0.9},
         # The rest are ids of no invoice: the 404s.
         "path.invoice_id": {"dictionary": "invoices", "probability": 0.75},
+        "path.product_id": {"dictionary": "products", "probability": 0.75},
     },
 }
 
@@ -211,6 +212,11 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/invoices/{invoice_id}/send",
         "POST /api/v0/invoices/{invoice_id}/payments",
         "GET /api/v0/invoices/{invoice_id}/pdf",
+        "POST /api/v0/products",
+        "GET /api/v0/products",
+        "GET /api/v0/products/{product_id}",
+        "PUT /api/v0/products/{product_id}",
+        "DELETE /api/v0/products/{product_id}",
     }
 
 

@@ -10,6 +10,7 @@ from gateway.rest.openapi.errors import errors
 from gateway.rest.openapi.fragments import Schema, header, ref, request_body
 from gateway.rest.openapi.invoice_paths import invoice_paths
 from gateway.rest.openapi.parameters import idempotency_key, list_query
+from gateway.rest.openapi.product_paths import product_paths
 from gateway.rest.openapi.responses import ok
 
 
@@ -17,6 +18,7 @@ def paths() -> dict[str, Any]:
     return {
         "/api/v0/invoices": {"post": _create(), "get": _list()},
         **invoice_paths(),
+        **product_paths(),
     }
 
 
