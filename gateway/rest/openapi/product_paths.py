@@ -33,9 +33,7 @@ _JSON_ONLY = (
     "Bodies are application/json only: the API reference's multipart/form-data with image"
     " files is answered 415 by design; `images` takes up to 10 http(s) URLs instead."
 )
-_TEXT: Overlay = {
-    name: {"pattern": NO_NUL} for name in ("name", "description", "type", "unit")
-}
+_TEXT: Overlay = {name: {"pattern": NO_NUL} for name in ("name", "description", "type", "unit")}
 _OVERLAY: Overlay = {
     **_TEXT,
     "description": {"pattern": NO_NUL, "description": "Markdown allowed."},
