@@ -23,7 +23,7 @@ from gateway.http_errors import error_response, json_response, nest_error_body
 from gateway.log_redaction import install_token_redaction, redact_tokens
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
-from gateway.rest import customers, invoice_actions, invoices, taxes, wallets
+from gateway.rest import customers, invoice_actions, invoices, products, taxes, wallets
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
 from schema.app import graphql_routes
@@ -78,6 +78,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *taxes.routes,
         *wallets.routes,
         *customers.routes,
+        *products.routes,
         *payment.routes,
         *tracking.routes,
         *graphql_routes(settings),

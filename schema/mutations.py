@@ -33,6 +33,14 @@ from schema.lifecycle import (
     resolve_send_invoice,
     resolve_update_invoice,
 )
+from schema.products import (
+    CreateProductPayload,
+    DeleteProductPayload,
+    UpdateProductPayload,
+    resolve_create_product,
+    resolve_delete_product,
+    resolve_update_product,
+)
 from schema.selection import under
 from schema.taxes import (
     CreateTaxPayload,
@@ -196,5 +204,23 @@ class Mutation:
         description=(
             "Delete a customer, as DELETE /api/v0/customers/{id} does: one that invoices "
             "refer to is archived (status DELETED, archived: true), any other removed."
+        ),
+    )
+    create_product: CreateProductPayload = strawberry.mutation(
+        resolver=resolve_create_product,
+        description=(
+            "Create a product, as POST /api/v0/products does; once per idempotency key "
+            "(argument or header), as createInvoice."
+        ),
+    )
+    update_product: UpdateProductPayload = strawberry.mutation(
+        resolver=resolve_update_product,
+        description="Change a product, as PUT /api/v0/products/{id} does.",
+    )
+    delete_product: DeleteProductPayload = strawberry.mutation(
+        resolver=resolve_delete_product,
+        description=(
+            "Delete a product, as DELETE /api/v0/products/{id} does: one that invoice lines "
+            "use is archived (INACTIVE) and kept, any other is removed."
         ),
     )

@@ -54,11 +54,34 @@ class Product:
     id: strawberry.ID
     name: str
     price: Decimal
-    currency: str
+    currency: str = strawberry.field(description="USD, EUR, GBP, CAD, AUD or JPY.")
+    description: str
+    product_type: str = strawberry.field(description="PRODUCT or SERVICE.")
+    status: str = strawberry.field(
+        description="ACTIVE or INACTIVE (also what deleting a product invoices use leaves)."
+    )
+    type: str | None = strawberry.field(description="Your own kind, e.g. DIGITAL.")
+    weight: Decimal | None
+    quantity: Decimal | None
+    stock_count: int | None
+    unit: str | None
+    images: list[str] = strawberry.field(description="http(s) URLs of the product's images.")
+    wallet_id: strawberry.ID | None
+    created_at: datetime
+    updated_at: datetime
 
     @classmethod
     def from_row(cls, row: ProductRow) -> Product:
-        return cls(**_PRODUCT(row))
+        return cls(
+            **_PRODUCT(row),
+            weight=_shown(row.weight),
+            quantity=_shown(row.quantity),
+            images=list(row.images or ()),
+        )
+
+
+def _shown(value: Decimal | None) -> Decimal | None:
+    return None if value is None else plain_number(value)
 
 
 @strawberry.type(description="One step of a tax: a percentage or a fixed amount.")
@@ -217,7 +240,7 @@ class WebhookEndpoint:
 
 _APP = stored_fields(App, AppRow)
 _WALLET = stored_fields(Wallet, WalletRow)
-_PRODUCT = stored_fields(Product, ProductRow)
+_PRODUCT = stored_fields(Product, ProductRow, converted={"weight", "quantity", "images"})
 _TAX = stored_fields(Tax, TaxRow, converted={"components"})
 _TRANSACTION = stored_fields(Transaction, TransactionRow)
 _ITEM = stored_fields(InvoiceItem, ItemRow, converted={"quantity"})

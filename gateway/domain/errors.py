@@ -4,6 +4,7 @@
     ├── InvalidInput               400   INVALID_INPUT      (problems: list of Problem)
     ├── MalformedUuid              400   MALFORMED_UUID     (a path id that is no UUID)
     ├── PayloadTooLarge            413   PAYLOAD_TOO_LARGE
+    ├── UnsupportedMediaType       415   UNSUPPORTED_MEDIA_TYPE
     ├── RequestTimeout             408   REQUEST_TIMEOUT
     ├── BusinessRuleViolation      400   (subclass code)
     │   ├── DueDateInPast                DUE_DATE_IN_PAST
@@ -22,6 +23,8 @@
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
     │   ├── AppNotFound / WebhookEndpointNotFound
     │   └── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
+    │   ├── WalletMissing (a product's walletId) / ProductMissing (a product route)
+    │   └── AppNotFound / WebhookEndpointNotFound
     ├── Unauthorized               401   UNAUTHENTICATED
     ├── RateLimited                429   RATE_LIMITED
     ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
@@ -352,3 +355,25 @@ class MalformedUuid(GatewayError):
 
     def __init__(self) -> None:
         super().__init__("Validation failed (uuid is expected)")
+
+
+class ProductMissing(NotFound):
+    """The product a route or mutation names is not one of the app's (ProductNotFound is
+    an invoice line naming an unknown product: a 400)."""
+
+    code = "PRODUCT_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Product not found.")
+
+
+class WalletMissing(WalletNotFound):
+    """The walletId a product names is not one of the app's wallets."""
+
+    def __init__(self) -> None:
+        NotFound.__init__(self, "Wallet not found")
+
+
+class UnsupportedMediaType(GatewayError):
+    status_code = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"

@@ -21,12 +21,12 @@ from gateway.domain.taxes import (
     CreateTaxCommand,
     UpdateTaxCommand,
 )
-from gateway.domain.value_rules import Between, Count, EachText, Rule, Text, field_problems
+from gateway.domain.value_rules import Bounded, Count, EachValue, Rule, Text, field_problems
 
 NAME = Text(MAX_NAME_LENGTH, required=True)
-PERCENTAGE = Between(Decimal(0), MAX_PERCENTAGE, places=PERCENTAGE_PLACES)
+PERCENTAGE = Bounded(Decimal(0), MAX_PERCENTAGE, places=PERCENTAGE_PLACES)
 DESCRIPTION = Text(MAX_DESCRIPTION_LENGTH)
-APP_IDS = EachText(Count(0, MAX_APP_IDS), Text(64, required=True))
+APP_IDS = EachValue(Count(0, MAX_APP_IDS), Text(64, required=True))
 
 RULES: dict[str, Rule[Any]] = {
     "name": NAME,

@@ -219,6 +219,25 @@ class Each:
 
 
 @dataclass(frozen=True)
+class EachValue:
+    """A list of plain values: its `count`, then every value by `rule`; the first value
+    at fault gives the list's one problem, said of each value (class-validator's `each`)."""
+
+    count: Count
+    rule: Rule[Any]
+
+    def check(self, value: Sequence[object]) -> list[Problem]:
+        problems = self.count.check(value)
+        if problems:
+            return problems
+        for entry in value:
+            found = self.rule.check(entry)
+            if found:
+                return [Problem((), found[0].code, found[0].message, each=True)]
+        return []
+
+
+@dataclass(frozen=True)
 class Positive:
     """A number > 0, below `maximum` (inclusive unless `exclusive_maximum`), with at most
     `places` decimal places (None: any)."""
@@ -243,45 +262,34 @@ class Positive:
         return []
 
 
+@dataclass(frozen=True)
+class Bounded:
+    """A number from `minimum` to `maximum` (both inclusive) with at most `places` decimal
+    places; `places` 0 is a whole number."""
+
+    minimum: Decimal
+    maximum: Decimal
+    places: int = 0
+
+    def check(self, value: Decimal | int) -> list[Problem]:
+        value = Decimal(value)
+        if not value.is_finite():
+            return [Problem((), "NOT_NUMBER", "must be a number")]
+        if self.places == 0 and value != value.to_integral_value():
+            return [Problem((), "NOT_INTEGER", "must be an integer number")]
+        if value < self.minimum:
+            return [Problem((), "TOO_SMALL", f"must not be less than {self.minimum}")]
+        if value > self.maximum:
+            return [Problem((), "TOO_LARGE", f"must not be greater than {self.maximum}")]
+        if decimal_places(value) > self.places:
+            message = f"must have at most {self.places} decimal places"
+            return [Problem((), "TOO_PRECISE", message)]
+        return []
+
+
 def decimal_places(number: Decimal) -> int:
     """Places after the point, ignoring trailing zeros (context-free, unlike normalize())."""
     _, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)  # finite
     trailing = len(digits) - len(bytes(digits).rstrip(b"\x00"))
     return max(0, -(exponent + trailing))
-
-
-@dataclass(frozen=True)
-class Between:
-    """A number from `minimum` to `maximum` (both inclusive), with at most `places`
-    decimal places (None: any)."""
-
-    minimum: Decimal
-    maximum: Decimal
-    places: int | None = None
-
-    def check(self, value: Decimal) -> list[Problem]:
-        if value < self.minimum:
-            return [Problem((), "TOO_SMALL", f"must not be less than {self.minimum}")]
-        if value > self.maximum:
-            return [Problem((), "TOO_LARGE", f"must not be greater than {self.maximum}")]
-        if self.places is not None and decimal_places(value) > self.places:
-            message = f"must have at most {self.places} decimal places"
-            return [Problem((), "TOO_PRECISE", message)]
-        return []
-
-
-@dataclass(frozen=True)
-class EachText:
-    """A list of strings: its `count`, then each string by the `entry` rule."""
-
-    count: Count
-    entry: Text
-
-    def check(self, value: Sequence[str]) -> list[Problem]:
-        problems = self.count.check(value)
-        if problems:
-            return problems
-        for index, text in enumerate(value):
-            problems += [problem.under(index) for problem in self.entry.check(text)]
-        return problems

@@ -39,7 +39,7 @@ class Kind(StrEnum):
     NUMERIC = "numeric"  # a JSON number or a numeral in a string
     BOOLEAN = "boolean"
     ENUMS = "enums"  # an array of `choice` members
-    TEXTS = "texts"  # an array of strings
+    TEXTS = "texts"  # an array of strings (its rule: an EachValue)
     RECORDS = "records"  # an array of objects, each with `fields`
 
 
@@ -193,9 +193,10 @@ def _texts(spec: V0Field, raw: Sequence[object], at: Path, problems: list[Proble
     if not all(isinstance(entry, str) for entry in raw):
         problems.append(Problem((), NOT_STRING.code, NOT_STRING.message, each=True).under(*at))
         return _INVALID
-    found = [] if spec.rule is None else spec.rule.check(tuple(raw))
+    texts = tuple(raw)
+    found = [] if spec.rule is None else spec.rule.check(texts)
     problems.extend(problem.under(*at) for problem in found)
-    return _INVALID if found else tuple(raw)
+    return _INVALID if found else texts
 
 
 def _record(spec: V0Field, entry: object, at: Path, problems: list[Problem]) -> object:

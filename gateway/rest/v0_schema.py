@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from gateway.domain.value_rules import Between, Count, EachText, Positive
+from gateway.domain.value_rules import Bounded, Count, EachValue, Positive
 from gateway.rest.v0_fields import DATE_PATTERN, Kind, V0Field
 
 Schema = dict[str, Any]
@@ -57,12 +57,12 @@ def _typed(spec: V0Field) -> Schema:
         schema["items"] = body_schema(spec.fields)
     if spec.kind is Kind.TEXT:
         schema.update(_text(spec))
+    if isinstance(spec.rule, EachValue):
+        schema["items"] = {"type": "string", **_text_rule(spec.rule.rule)}
     if isinstance(spec.rule, Positive):
         schema.update(_number(spec.rule))
-    if isinstance(spec.rule, Between):
-        schema.update(_between(spec.rule))
-    if isinstance(spec.rule, EachText):
-        schema["items"] = {"type": "string", **_text_rule(spec.rule.entry)}
+    if isinstance(spec.rule, Bounded):
+        schema.update(_bounded(spec.rule))
     if spec.count is not None:
         schema.update(_count(spec.count))
     return schema
@@ -109,11 +109,17 @@ def _number(rule: Positive) -> Schema:
     return schema
 
 
-def _between(rule: Between) -> Schema:
-    schema: Schema = {"minimum": int(rule.minimum), "maximum": int(rule.maximum)}
-    if rule.places is not None:
+def _bounded(rule: Bounded) -> Schema:
+    schema: Schema = {"minimum": _plain(rule.minimum), "maximum": _plain(rule.maximum)}
+    if rule.places == 0:
+        schema["type"] = "integer"
+    else:
         schema["multipleOf"] = float(Decimal(1).scaleb(-rule.places))
     return schema
+
+
+def _plain(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _count(count: Count) -> Schema:

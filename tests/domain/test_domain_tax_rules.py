@@ -50,8 +50,8 @@ def test_every_field_problem_at_once() -> None:
         "name should not be empty",
         "percentage must not be less than 0",
         "description must be shorter than or equal to 255 characters",
-        "app_ids.0 should not be empty",
-        "app_ids.1 must be shorter than or equal to 64 characters",
+        # class-validator's `each`: the first value at fault speaks for the list.
+        "each value in app_ids should not be empty",
     ]
     with pytest.raises(InvalidInput) as exc:
         checked_create(CreateTaxCommand(name="T", percentage=Decimal(1), app_ids=("a",) * 11))

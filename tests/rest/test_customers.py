@@ -256,7 +256,7 @@ async def test_list_query_problems(client: httpx.AsyncClient) -> None:
     )
     unknown = await client.get(f"{URL}?customer_type=Individual", headers=DEMO_HEADERS)
     assert unknown.json() == bad_request(
-        "customer_type query parameter customer_type is not accepted; "
+        "customer_type is not an accepted query parameter; "
         "accepted: skip, take, status, name, email"
     )
 

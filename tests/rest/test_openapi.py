@@ -118,6 +118,7 @@ CONFIG: dict[str, Any] = {
         # The rest are ids of no invoice: the 404s.
         "path.invoice_id": {"dictionary": "invoices", "probability": 0.75},
         "path.tax_id": {"dictionary": "taxes", "probability": 0.75},
+        "path.product_id": {"dictionary": "products", "probability": 0.75},
     },
 }
 
@@ -226,6 +227,11 @@ def test_document_is_valid_openapi_3_1() -> None:
         "GET /api/v0/customers/{customer_id}",
         "PATCH /api/v0/customers/{customer_id}",
         "DELETE /api/v0/customers/{customer_id}",
+        "POST /api/v0/products",
+        "GET /api/v0/products",
+        "GET /api/v0/products/{product_id}",
+        "PUT /api/v0/products/{product_id}",
+        "DELETE /api/v0/products/{product_id}",
     }
 
 

@@ -127,14 +127,14 @@ async def test_create_defaults_and_exact_percentage(client: httpx.AsyncClient) -
         ({"name": "T", "percentage": 1, "active": "yes"}, ["active must be a boolean value"]),
         ({"name": "T", "percentage": 1, "appIds": DEMO_APP_ID}, ["appIds must be an array"]),
         ({"name": "T", "percentage": 1, "appIds": [1]}, ["each value in appIds must be a string"]),
-        ({"name": "T", "percentage": 1, "appIds": [""]}, ["appIds.0 should not be empty"]),
+        ({"name": "T", "percentage": 1, "appIds": [""]}, ["each value in appIds should not be empty"]),
         (
             {"name": "T", "percentage": 1, "appIds": [DEMO_APP_ID] * 11},
             ["appIds must contain no more than 10 elements"],
         ),
         (
             {"name": "T", "percentage": 1, "appIds": ["a" * 65]},
-            ["appIds.0 must be shorter than or equal to 64 characters"],
+            ["each value in appIds must be shorter than or equal to 64 characters"],
         ),
         (
             {"name": "T", "percentage": 1, "appIds": [DEMO_APP_ID, "app_other"]},

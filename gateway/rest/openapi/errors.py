@@ -79,6 +79,7 @@ def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[str,
             },
         },
         413: _error(413, "Request body too large."),
+        415: _error(415, "multipart/form-data is not accepted: send application/json."),
         422: _error(422, "Idempotency key reused with a different request body."),
         429: {
             **_error(429, "Rate limit exceeded.", schema="RateLimitError"),
