@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.domain.resource_enums import InvoiceCurrency
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 
-for _enum in (InvoiceStatus, DeliveryMethod, PaymentMethod):
+for _enum in (InvoiceStatus, DeliveryMethod, PaymentMethod, InvoiceCurrency):
     strawberry.enum(_enum)
 
-__all__ = ["DeliveryMethod", "InvoiceStatus", "PaymentMethod"]
+__all__ = ["DeliveryMethod", "InvoiceCurrency", "InvoiceStatus", "PaymentMethod"]
