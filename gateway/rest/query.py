@@ -40,7 +40,7 @@ class Query:
                     Problem(
                         (name,),
                         "UNKNOWN_QUERY_PARAMETER",
-                        f"query parameter {name} is not accepted; accepted: {listed}",
+                        f"is not an accepted query parameter; accepted: {listed}",
                     )
                     for name in unknown
                 ]
