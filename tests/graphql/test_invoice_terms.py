@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import update as sql_update
 
-from gateway.db.tables import Customer, Product, Tax
+from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax
 from gateway.runtime import Runtime
 from gateway.services.demo import CUSTOMER_ID
 from tests.catalogue import add_product, change
@@ -193,3 +194,22 @@ async def test_archived_rows_are_user_errors(
     ):
         assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, code)]
     assert await invoice_count(client) == 1
+
+
+async def test_lines_from_before_names_were_kept_show_the_product_name(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    created = (await create(client, taxId=TAX_ID))["invoice"]
+    async with runtime.sessions() as session:
+        await session.exec(sql_update(InvoiceItem).values(name=None))
+        await session.exec(sql_update(Invoice).values(tax_snapshot=None))
+        await session.commit()
+    await change(runtime, Product, "prod_123456789", name="Website Rebuild")
+    await change(runtime, Tax, TAX_ID, name="New Sales Tax")
+    query = "query R($id: ID!) { invoice(id: $id) { items { name } tax { name } } }"
+    found = await data(client, query, {"id": created["id"]})
+    assert found["invoice"] == {
+        "items": [{"name": "Website Rebuild"}],
+        "tax": {"name": "New Sales Tax"},
+    }
