@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.domain.resource_enums import Chain
+from gateway.domain.resource_enums import Chain, InvoiceCurrency
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 
-for _enum in (InvoiceStatus, DeliveryMethod, PaymentMethod, Chain):
+for _enum in (InvoiceStatus, DeliveryMethod, PaymentMethod, Chain, InvoiceCurrency):
     strawberry.enum(_enum)
 
-__all__ = ["Chain", "DeliveryMethod", "InvoiceStatus", "PaymentMethod"]
+__all__ = ["Chain", "DeliveryMethod", "InvoiceCurrency", "InvoiceStatus", "PaymentMethod"]

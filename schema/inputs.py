@@ -11,9 +11,10 @@ from typing import Any
 import strawberry
 
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.invoice_currency import DEFAULT_CURRENCY
 from gateway.domain.payments import PaymentRequest
 from gateway.domain.update_invoice import UNCHANGED, UpdateInvoiceCommand
-from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
+from schema.enums import DeliveryMethod, InvoiceCurrency, InvoiceStatus, PaymentMethod
 
 
 @strawberry.input
@@ -45,6 +46,10 @@ class CreateInvoiceInput:
     send_date: date | None = None
     logo: str | None = None
     tax_id: strawberry.ID | None = None
+    currency: InvoiceCurrency = strawberry.field(
+        default=DEFAULT_CURRENCY,
+        description="Every product's price must be in it: USD for USDC, EUR for EURC.",
+    )
 
     def to_command(self) -> CreateInvoiceCommand:
         return CreateInvoiceCommand(
@@ -64,6 +69,7 @@ class CreateInvoiceInput:
             send_date=self.send_date,
             logo=self.logo,
             tax_id=self.tax_id,
+            currency=self.currency,
         )
 
 
@@ -92,6 +98,7 @@ class UpdateInvoiceInput:
     send_date: date | None = None
     logo: str | None = None
     tax_id: strawberry.ID | None = None
+    currency: InvoiceCurrency | None = None
 
     def to_command(self) -> UpdateInvoiceCommand:
         """The fields given (not null); the rest UNCHANGED."""
@@ -113,6 +120,7 @@ class UpdateInvoiceInput:
             "send_date": self.send_date,
             "logo": self.logo,
             "tax_id": self.tax_id,
+            "currency": self.currency,
         }
         return UpdateInvoiceCommand(
             **{name: UNCHANGED if value is None else value for name, value in given.items()}

@@ -23,8 +23,10 @@ from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
 from gateway.db import invoice_pages
-from gateway.db.invoice_views import InvoiceView
-from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, TransactionRow
+from gateway.db.invoice_views import InvoiceView, ItemView
+from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, ProductRow, TaxRow, TransactionRow
+from gateway.db.tax_snapshots import tax_as_priced
+from gateway.domain.invoice_currency import invoice_currency
 from gateway.links import invoice_pdf_url, payment_link_url
 from schema.context import Context
 from schema.customer_enums import CustomerStatus, CustomerType
@@ -83,18 +85,22 @@ class Wanted:
     tax: bool = False
     items: bool = False
     products: bool = False
+    # An item's name: its product's for lines priced before the name was kept.
+    item_names: bool = False
     transactions: bool = False
 
     @classmethod
     def of(cls, selected: Sequence[SelectedField]) -> Wanted:
         asked = names(selected)
+        item_fields = names(below(selected, "items"))
         return cls(
             app="app" in asked,
             customer="customer" in asked,
             wallet="wallet" in asked,
             tax="tax" in asked,
             items="items" in asked,
-            products="product" in names(below(selected, "items")),
+            products="product" in item_fields,
+            item_names="name" in item_fields,
             transactions="transactions" in asked,
         )
 
@@ -104,8 +110,9 @@ class _Related:
     app: App | None = None
     customers: dict[str, Customer] = field(default_factory=dict)
     wallets: dict[str, Wallet] = field(default_factory=dict)
-    taxes: dict[str, Tax] = field(default_factory=dict)
-    products: dict[str, Product] = field(default_factory=dict)
+    # The tax rows as they are now; an invoice shows its tax as priced.
+    taxes: dict[str, TaxRow | None] = field(default_factory=dict)
+    products: dict[str, ProductRow | None] = field(default_factory=dict)
     items: dict[str, list[ItemRow]] = field(default_factory=dict)
     transactions: dict[str, list[Transaction]] = field(default_factory=dict)
 
@@ -124,16 +131,21 @@ async def build_invoices(
         _lists(loaders.items, ids if wanted.items else []),
         _lists(loaders.transactions, ids if wanted.transactions else []),
     )
-    product_ids = [item.product_id for group in items.values() for item in group]
-    products = await _rows(loaders.products, product_ids if wanted.products else [])
+    product_ids = [
+        item.product_id
+        for group in items.values()
+        for item in group
+        if wanted.products or (wanted.item_names and item.name is None)
+    ]
+    products = await _rows(loaders.products, product_ids)
     related = _Related(
         app=None if (own := app.get(context.caller.app_id)) is None else App.from_row(own),
         customers={
             key: Customer.from_row(row) for key, row in customers.items() if row is not None
         },
         wallets={key: Wallet.from_row(row) for key, row in wallets.items() if row is not None},
-        taxes={key: Tax.from_row(row) for key, row in taxes.items() if row is not None},
-        products={key: Product.from_row(row) for key, row in products.items() if row is not None},
+        taxes=taxes,
+        products=products,
         items=items,
         transactions={
             key: [Transaction.from_row(txn) for txn in group] for key, group in transactions.items()
@@ -159,7 +171,9 @@ async def _lists(loader: DataLoader[str, list[V]], keys: list[str]) -> dict[str,
 
 _CUSTOMER = stored_fields(Customer, CustomerRow, converted={"status", "customer_type"})
 _INVOICE = stored_fields(
-    Invoice, InvoiceRow, converted={"status", "payment_methods", "delivery", "payment_metadata"}
+    Invoice,
+    InvoiceRow,
+    converted={"status", "payment_methods", "delivery", "payment_metadata", "currency"},
 )
 
 
@@ -170,33 +184,42 @@ def _invoice(row: InvoiceRow, related: _Related, base_url: str) -> Invoice:
         payment_methods=[PaymentMethod(method) for method in row.payment_methods],
         delivery=DeliveryMethod(row.delivery),
         payment_metadata=None if row.payment_metadata is None else JSON(row.payment_metadata),
+        currency=invoice_currency(row.currency),
         amount_due=row.amount_due,
         payment_link_url=payment_link_url(base_url, row.payment_link_token),
         pdf_url=invoice_pdf_url(base_url, row.id),
         app=related.app,
         customer=related.customers.get(row.customer_id),
         wallet=related.wallets.get(row.wallet_id),
-        tax=None if row.tax_id is None else related.taxes.get(row.tax_id),
-        items=[
-            InvoiceItem.from_row(item, related.products.get(item.product_id))
-            for item in related.items.get(row.id, ())
-        ],
+        tax=_tax(row, related),
+        items=[_item(item, related) for item in related.items.get(row.id, ())],
         transactions=related.transactions.get(row.id, []),
     )
+
+
+def _tax(row: InvoiceRow, related: _Related) -> Tax | None:
+    live = None if row.tax_id is None else related.taxes.get(row.tax_id)
+    priced = tax_as_priced(row, live)
+    return None if priced is None else Tax.from_row(priced)
+
+
+def _item(item: ItemRow, related: _Related) -> InvoiceItem:
+    product = related.products.get(item.product_id)
+    shown = None if product is None else Product.from_row(product)
+    return InvoiceItem.from_row(item, ItemView(item, product).name, shown)
 
 
 def prime(loaders: Loaders, view: InvoiceView) -> None:
     """Hand a just-created or just-changed invoice's rows to the loaders, so nothing is
     read twice. They replace whatever the loaders hold already: a mutation earlier in
-    the same operation may have loaded the rows as they were before this change."""
+    the same operation may have loaded the rows as they were before this change. The
+    view's tax is as priced, not the tax row as it is now: that is read, not primed."""
     invoice = view.invoice
     _replace(loaders.invoices, invoice.id, invoice)
     if view.customer is not None:
         _replace(loaders.customers, view.customer.id, view.customer)
     if view.wallet is not None:
         _replace(loaders.wallets, view.wallet.id, view.wallet)
-    if view.tax is not None:
-        _replace(loaders.taxes, view.tax.id, view.tax)
     _replace(loaders.items, invoice.id, [entry.item for entry in view.items])
     for entry in view.items:
         if entry.product is not None:

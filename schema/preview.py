@@ -10,6 +10,7 @@ from gateway.domain.create_invoice import check_dates
 from gateway.domain.invoice_rules import checked_create
 from gateway.services.pricing import price_invoice
 from schema.context import Context
+from schema.enums import InvoiceCurrency
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import Customer
 from schema.types import Product, Tax, Wallet
@@ -19,6 +20,7 @@ from schema.user_errors import USER_ERRORS, UserError, user_errors
 @strawberry.type
 class PreviewLine:
     product_id: strawberry.ID
+    name: str
     quantity: Decimal
     unit_price: Decimal
     line_total: Decimal
@@ -45,6 +47,7 @@ class InvoicePreview:
     tax_amount: Decimal
     taxes: list[TaxLine]
     total: Decimal
+    currency: InvoiceCurrency
     customer: Customer
     wallet: Wallet
     tax: Tax | None
@@ -72,6 +75,7 @@ async def preview_invoice(
         lines=[
             PreviewLine(
                 product_id=strawberry.ID(line.product_id),
+                name=priced.products[line.product_id].name,
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 line_total=line.line_total,
@@ -83,6 +87,7 @@ async def preview_invoice(
         tax_amount=totals.tax_amount,
         taxes=[TaxLine(name=tax.name, amount=tax.amount) for tax in totals.taxes],
         total=totals.total,
+        currency=command.currency,
         customer=Customer.from_row(priced.customer),
         wallet=Wallet.from_row(priced.wallet),
         tax=None if priced.tax is None else Tax.from_row(priced.tax),

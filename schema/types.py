@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 from gateway.db import tables
 from gateway.db.rows import AppRow, ItemRow, ProductRow, TaxRow, TransactionRow, WalletRow
 from gateway.domain.money import plain_number
-from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
+from schema.enums import DeliveryMethod, InvoiceCurrency, InvoiceStatus, PaymentMethod
 from schema.stored import stored_fields
 
 if TYPE_CHECKING:
@@ -142,14 +142,15 @@ class InvoiceItem:
     invoice_id: strawberry.ID
     position: int
     product_id: strawberry.ID
+    name: str = strawberry.field(description="The product's name when the line was priced.")
     quantity: Decimal
-    unit_price: Decimal
+    unit_price: Decimal = strawberry.field(description="The product's price when priced.")
     line_total: Decimal
-    product: Product | None
+    product: Product | None = strawberry.field(description="The product as it is now.")
 
     @classmethod
-    def from_row(cls, row: ItemRow, product: Product | None) -> InvoiceItem:
-        return cls(**_ITEM(row), quantity=row.shown_quantity, product=product)
+    def from_row(cls, row: ItemRow, name: str, product: Product | None) -> InvoiceItem:
+        return cls(**_ITEM(row), name=name, quantity=row.shown_quantity, product=product)
 
 
 @strawberry.type
@@ -177,7 +178,7 @@ class Invoice:
     paid_at: datetime | None
     payment_status: str | None
     payment_metadata: JSON | None
-    currency: str
+    currency: InvoiceCurrency
     subtotal: Decimal
     tax_amount: Decimal
     total: Decimal
@@ -207,7 +208,7 @@ class Invoice:
     app: App | None
     customer: Annotated[Customer, strawberry.lazy("schema.invoices")] | None
     wallet: Wallet | None
-    tax: Tax | None
+    tax: Tax | None = strawberry.field(description="The tax as the invoice was priced with it.")
     items: list[InvoiceItem]
     transactions: list[Transaction]
 
@@ -243,4 +244,4 @@ _WALLET = stored_fields(Wallet, WalletRow)
 _PRODUCT = stored_fields(Product, ProductRow, converted={"weight", "quantity", "images"})
 _TAX = stored_fields(Tax, TaxRow, converted={"components"})
 _TRANSACTION = stored_fields(Transaction, TransactionRow)
-_ITEM = stored_fields(InvoiceItem, ItemRow, converted={"quantity"})
+_ITEM = stored_fields(InvoiceItem, ItemRow, converted={"quantity", "name"})

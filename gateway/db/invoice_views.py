@@ -1,5 +1,8 @@
 """An invoice with everything a document about it shows (the v0 JSON, the PDF, the
-email, a webhook payload, the payment page), read in a fixed number of statements."""
+email, a webhook payload, the payment page), read in a fixed number of statements.
+
+Its lines and its tax are as the invoice was priced (each line's product name, the
+tax's terms): a later change of a product or tax row does not change what it shows."""
 
 from __future__ import annotations
 
@@ -19,12 +22,21 @@ from gateway.db.rows import (
     TransactionRow,
     WalletRow,
 )
+from gateway.db.tax_snapshots import tax_as_priced
 
 
 @dataclass(frozen=True, slots=True)
 class ItemView:
     item: ItemRow
+    # The product as it is now.
     product: ProductRow | None
+
+    @property
+    def name(self) -> str:
+        """The product's name as priced (as it is now for lines from before that was kept)."""
+        if self.item.name is not None:
+            return self.item.name
+        return self.item.product_id if self.product is None else self.product.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +45,7 @@ class InvoiceView:
     app_name: str
     customer: CustomerRow | None
     wallet: WalletRow | None
+    # The tax as priced (gateway.db.tax_snapshots).
     tax: TaxRow | None
     items: tuple[ItemView, ...]
     transactions: tuple[TransactionRow, ...]
@@ -75,7 +88,7 @@ async def load_invoice_views(
             app_name=app_name,
             customer=customers.get(inv.customer_id),
             wallet=wallets.get(inv.wallet_id),
-            tax=taxes.get(inv.tax_id) if inv.tax_id else None,
+            tax=tax_as_priced(inv, taxes.get(inv.tax_id) if inv.tax_id else None),
             items=tuple(ItemView(item, products.get(item.product_id)) for item in group),
             transactions=tuple(txns),
         )

@@ -73,11 +73,12 @@ def _day(value: datetime) -> str:
 
 
 def tax_lines(view: InvoiceView) -> list[tuple[str, Decimal]]:
-    """Each tax component's amount, recomputed from the stored lines and tax row.
+    """Each tax component's amount, recomputed from the stored lines and the tax as
+    priced (gateway.db.tax_snapshots).
 
-    The invoice stores only the summed tax_amount; if the tax row changed since the
-    invoice was created the recomputation no longer adds up, and one line with the
-    stored amount is shown instead of a breakdown that contradicts the total.
+    The invoice stores only the summed tax_amount; for an invoice priced before its tax
+    was kept, whose tax row changed since, the recomputation no longer adds up, and one
+    line with the stored amount is shown instead of a breakdown that contradicts the total.
     """
     inv, tax = view.invoice, view.tax
     if tax is None:
@@ -187,10 +188,9 @@ def _items_table(pdf: _InvoicePdf, view: InvoiceView) -> None:
         table.row(("Product", "Qty", "Unit price", "Amount"))
         for entry in view.items:
             item = entry.item
-            name = entry.product.name if entry.product else item.product_id
             table.row(
                 (
-                    latin1(name[:_MAX_CELL_CHARS]),
+                    latin1(entry.name[:_MAX_CELL_CHARS]),
                     f"{item.shown_quantity}",
                     _money(item.unit_price),
                     _money(item.line_total),

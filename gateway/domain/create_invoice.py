@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from gateway.domain.errors import DueDateInPast, SendDateAfterDueDate
+from gateway.domain.invoice_currency import DEFAULT_CURRENCY
+from gateway.domain.resource_enums import InvoiceCurrency
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 
 MAX_ITEMS = 100
@@ -42,6 +44,7 @@ class CreateInvoiceCommand:
     send_date: date | None = None
     logo: str | None = None
     tax_id: str | None = None
+    currency: InvoiceCurrency = DEFAULT_CURRENCY
 
 
 def check_dates(due_date: date, send_date: date | None, today: date) -> None:

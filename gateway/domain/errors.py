@@ -17,14 +17,17 @@
     │   ├── InvalidWalletAddress         INVALID_WALLET_ADDRESS
     │   ├── WalletAlreadyExists    409   WALLET_ALREADY_EXISTS
     │   ├── WalletInUse            409   WALLET_IN_USE
-    │   └── InvalidPayment               INVALID_PAYMENT
-    │       └── Overpayment / PartialPaymentNotAllowed / PaymentMethodNotAccepted
+    │   ├── InvalidPayment               INVALID_PAYMENT
+    │   │   └── Overpayment / PartialPaymentNotAllowed / PaymentMethodNotAccepted
+    │   ├── CustomerNotInvoiceable       CUSTOMER_NOT_INVOICEABLE
+    │   ├── ProductInactive              PRODUCT_INACTIVE
+    │   ├── TaxInactive                  TAX_INACTIVE
+    │   └── CurrencyMismatch             CURRENCY_MISMATCH
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
     │   ├── AppNotFound / WebhookEndpointNotFound
-    │   └── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
     │   ├── WalletMissing (a product's walletId) / ProductMissing (a product route)
-    │   └── AppNotFound / WebhookEndpointNotFound
+    │   └── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
     ├── Unauthorized               401   UNAUTHENTICATED
     ├── RateLimited                429   RATE_LIMITED
     ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
@@ -377,3 +380,50 @@ class WalletMissing(WalletNotFound):
 class UnsupportedMediaType(GatewayError):
     status_code = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class CustomerNotInvoiceable(BusinessRuleViolation):
+    """A customer that is not ACTIVE gets no new invoice (its invoices stay payable)."""
+
+    code = "CUSTOMER_NOT_INVOICEABLE"
+    path = ("customer_id",)
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"Customer is {status} and cannot be invoiced")
+        self.status = status
+
+
+class ProductInactive(BusinessRuleViolation):
+    code = "PRODUCT_INACTIVE"
+
+    def __init__(self, product_id: str, name: str, index: int) -> None:
+        super().__init__(
+            f"Product '{name}' ({product_id}) at items.{index} is INACTIVE and cannot be invoiced"
+        )
+        self.product_id = product_id
+        self.path = ("items", index, "product_id")
+
+
+class TaxInactive(BusinessRuleViolation):
+    code = "TAX_INACTIVE"
+    path = ("tax_id",)
+
+    def __init__(self, tax_id: str, name: str) -> None:
+        super().__init__(f"Tax '{name}' ({tax_id}) is inactive and cannot be applied")
+        self.tax_id = tax_id
+
+
+class CurrencyMismatch(BusinessRuleViolation):
+    """A product priced in another denomination than the invoice's currency."""
+
+    code = "CURRENCY_MISMATCH"
+
+    def __init__(
+        self, product_id: str, name: str, index: int, product_currency: str, currency: str
+    ) -> None:
+        super().__init__(
+            f"Product '{name}' ({product_id}) at items.{index} is priced in "
+            f"{product_currency} and cannot be invoiced in {currency}"
+        )
+        self.product_id = product_id
+        self.path = ("items", index, "product_id")

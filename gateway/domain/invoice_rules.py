@@ -19,6 +19,7 @@ from gateway.domain.create_invoice import (
     CreateInvoiceCommand,
 )
 from gateway.domain.errors import InvalidInput
+from gateway.domain.resource_enums import InvoiceCurrency
 from gateway.domain.status import CREATABLE_STATUSES, DeliveryMethod, InvoiceStatus, PaymentMethod
 from gateway.domain.update_invoice import UpdateInvoiceCommand
 from gateway.domain.value_rules import (
@@ -51,12 +52,14 @@ ADDRESS = Text(500)
 PHONE_NUMBER = Text(64)
 LOGO = Url()
 TAX_ID = Identifier()
+CURRENCY = Choice(list(InvoiceCurrency))
 
 RULES: dict[str, Rule[Any]] = {
     "name": NAME,
     "email": EMAIL,
     "customer_id": CUSTOMER_ID,
     "wallet_id": WALLET_ID,
+    "currency": CURRENCY,
     "items": ITEMS,
     "delivery": DELIVERY,
     "payment_methods": PAYMENT_METHODS,

@@ -12,6 +12,7 @@ from datetime import date
 from enum import Enum
 
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.resource_enums import InvoiceCurrency
 from gateway.domain.status import DeliveryMethod, PaymentMethod
 
 
@@ -39,6 +40,7 @@ class UpdateInvoiceCommand:
     send_date: date | Unchanged | None = UNCHANGED
     logo: str | Unchanged | None = UNCHANGED
     tax_id: str | Unchanged | None = UNCHANGED
+    currency: InvoiceCurrency | Unchanged = UNCHANGED
 
     def changes(self) -> dict[str, object]:
         """The fields given, by name."""

@@ -47,11 +47,12 @@ def unavailable_page() -> HTMLResponse:
 def invoice_summary(view: InvoiceView) -> str:
     inv = view.invoice
     rows = "".join(
-        f"<tr><td>{escape(entry.product.name if entry.product else entry.item.product_id)}</td>"
+        f"<tr><td>{escape(entry.name)}</td>"
         f'<td class="n">{entry.item.shown_quantity}</td>'
         f'<td class="n">{entry.item.unit_price}</td><td class="n">{entry.item.line_total}</td></tr>'
         for entry in view.items
     )
+    tax = "Tax" if view.tax is None else f"Tax ({escape(view.tax.name)})"
     methods = "".join(
         f"<li>{escape(PAYMENT_METHOD_LABELS.get(m, m))}</li>" for m in inv.payment_methods
     )
@@ -62,7 +63,7 @@ def invoice_summary(view: InvoiceView) -> str:
         f"Status: <strong>{escape(inv.status)}</strong></p>"
         '<table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Unit price</th>'
         f'<th class="n">Amount</th></tr></thead><tbody>{rows}</tbody></table>'
-        f'<p class="n">Subtotal: {inv.subtotal}<br>Tax: {inv.tax_amount}<br>'
+        f'<p class="n">Subtotal: {inv.subtotal}<br>{tax}: {inv.tax_amount}<br>'
         f"<strong>Total: {inv.total} {escape(inv.currency)}</strong><br>"
         f"Paid: {inv.amount_paid}<br><strong>Amount due: {inv.amount_due}</strong></p>"
         f"<h2>Accepted payment methods</h2><ul>{methods}</ul>"

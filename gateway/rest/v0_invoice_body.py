@@ -4,9 +4,12 @@ table is read, and tests/rest/test_v0_invoice_body.py for every message."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from gateway.domain import invoice_rules as rules
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
 from gateway.domain.errors import InvalidInput
+from gateway.domain.invoice_currency import DEFAULT_CURRENCY
 from gateway.domain.problems import Problem
 from gateway.domain.status import InvoiceStatus
 from gateway.domain.update_invoice import UpdateInvoiceCommand
@@ -44,6 +47,7 @@ INVOICE_FIELDS = (
         wrong_type=rules.CUSTOMER_ID.invalid(),
     ),
     V0Field("walletId", "wallet_id", Kind.TEXT, required=True, rule=rules.WALLET_ID),
+    V0Field("currency", "currency", Kind.ENUM, choice=rules.CURRENCY),
     V0Field(
         "items",
         "items",
@@ -75,7 +79,12 @@ INVOICE_FIELDS = (
 
 # An update takes every field but status, which only sending an invoice changes: an
 # update may say DRAFT, nothing else (not null), and is then refused for that alone.
-UPDATE_FIELDS = tuple(spec for spec in INVOICE_FIELDS if spec.name != "status")
+# An invoice always has a currency: an update may change it, not clear it.
+UPDATE_FIELDS = tuple(
+    dataclasses.replace(spec, required=True, not_empty=False) if spec.name == "currency" else spec
+    for spec in INVOICE_FIELDS
+    if spec.name != "status"
+)
 UPDATE_STATUS = V0Field(
     "status",
     "status",
@@ -93,6 +102,7 @@ def parse_create_invoice(payload: object) -> CreateInvoiceCommand:
     values = parse_fields(body, INVOICE_FIELDS, problems)
     if problems:
         raise InvalidInput(problems)
+    values["currency"] = values["currency"] or DEFAULT_CURRENCY
     return rules.canonical_create(CreateInvoiceCommand(**values))
 
 

@@ -21,14 +21,14 @@ from gateway.db.rows import InvoiceRow
 from gateway.db.tables import Invoice
 from gateway.domain.create_invoice import CreateInvoiceCommand, check_dates
 from gateway.domain.errors import IdempotencyKeyReused
+from gateway.domain.invoice_currency import stored_currency
 from gateway.domain.numbering import format_invoice_number
 from gateway.domain.status import DeliveryMethod, InvoiceStatus
-from gateway.domain.totals import Totals
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
 from gateway.services.idempotency import run_idempotent
-from gateway.services.pricing import invoice_items, price_invoice, written_view
+from gateway.services.pricing import PricedInvoice, invoice_items, price_invoice, written_view
 from gateway.store.base import StoredResponse
 
 
@@ -70,10 +70,10 @@ async def create_invoice(
             if existing is not None:
                 return existing
         priced = await price_invoice(session, caller.app_id, command)
-        invoice = _new_invoice(command, caller, priced.totals, idempotency, now)
+        invoice = _new_invoice(command, caller, priced, idempotency, now)
         counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
         invoice.invoice_number = format_invoice_number(number_format, counter)
-        items = invoice_items(invoice, priced.totals)
+        items = invoice_items(invoice, priced)
         view = written_view(invoice, items, caller.app_name, priced)
         try:
             # The first write under the key: a request that raced this one past the store
@@ -161,7 +161,7 @@ async def _existing(
     return CreateResult(views[0], created=False)
 
 
-def invoice_columns(command: CreateInvoiceCommand, totals: Totals) -> dict[str, Any]:
+def invoice_columns(command: CreateInvoiceCommand, priced: PricedInvoice) -> dict[str, Any]:
     """The invoice columns a create or a draft edit sets from the request and its prices."""
     return {
         "name": command.name,
@@ -178,16 +178,15 @@ def invoice_columns(command: CreateInvoiceCommand, totals: Totals) -> dict[str, 
         "delivery": command.delivery.value,
         "payment_link": command.payment_link,
         "partial_payment": command.partial_payment,
-        "subtotal": totals.subtotal,
-        "tax_amount": totals.tax_amount,
-        "total": totals.total,
+        "currency": stored_currency(command.currency),
+        **priced.columns(),
     }
 
 
 def _new_invoice(
     command: CreateInvoiceCommand,
     caller: Caller,
-    totals: Totals,
+    priced: PricedInvoice,
     idempotency: Idempotency | None,
     now: datetime,
 ) -> Invoice:
@@ -199,7 +198,7 @@ def _new_invoice(
         invoice_number="",
         date_created=now,
         status=command.status.value,
-        **invoice_columns(command, totals),
+        **invoice_columns(command, priced),
         amount_paid=Decimal("0.00"),
         payment_link_token=token,
         payment_link_expires_at=payment_link_expiry(command.due_date) if token else None,

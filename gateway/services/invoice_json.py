@@ -85,6 +85,7 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
             {
                 "invoice_id": inv.id,
                 "productId": entry.item.product_id,
+                "name": entry.name,
                 "quantity": entry.item.shown_quantity,
                 "unit_price": entry.item.unit_price,
                 "line_total": entry.item.line_total,

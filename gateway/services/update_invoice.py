@@ -9,6 +9,7 @@ from gateway.db.rows import ItemRow
 from gateway.db.tables import Invoice
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest, check_dates
 from gateway.domain.errors import InvalidTransition
+from gateway.domain.invoice_currency import invoice_currency
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 from gateway.domain.update_invoice import UpdateInvoiceCommand
 from gateway.domain.versions import Expected
@@ -42,6 +43,7 @@ def stored_command(invoice: Invoice, items: list[ItemRow]) -> CreateInvoiceComma
         send_date=invoice.send_date,
         logo=invoice.logo,
         tax_id=invoice.tax_id,
+        currency=invoice_currency(invoice.currency),
     )
 
 
@@ -66,14 +68,14 @@ async def update_invoice(
         command = changes.applied_to(stored)
         check_dates(command.due_date, command.send_date, now.date())
         priced = await price_invoice(session, caller.app_id, command)
-        values = invoice_columns(command, priced.totals)
+        values = invoice_columns(command, priced)
         if not command.payment_link:
             values["payment_link_token"] = values["payment_link_expires_at"] = None
         else:
             values["payment_link_token"] = invoice.payment_link_token or new_payment_link_token()
             values["payment_link_expires_at"] = payment_link_expiry(command.due_date)
         await compare_and_set(session, invoice, values)
-        await replace_items(session, invoice, invoice_items(invoice, priced.totals))
+        await replace_items(session, invoice, invoice_items(invoice, priced))
         view = await invoice_view(session, caller, invoice)
         await session.commit()
     return view

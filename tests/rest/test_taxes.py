@@ -127,7 +127,10 @@ async def test_create_defaults_and_exact_percentage(client: httpx.AsyncClient) -
         ({"name": "T", "percentage": 1, "active": "yes"}, ["active must be a boolean value"]),
         ({"name": "T", "percentage": 1, "appIds": DEMO_APP_ID}, ["appIds must be an array"]),
         ({"name": "T", "percentage": 1, "appIds": [1]}, ["each value in appIds must be a string"]),
-        ({"name": "T", "percentage": 1, "appIds": [""]}, ["each value in appIds should not be empty"]),
+        (
+            {"name": "T", "percentage": 1, "appIds": [""]},
+            ["each value in appIds should not be empty"],
+        ),
         (
             {"name": "T", "percentage": 1, "appIds": [DEMO_APP_ID] * 11},
             ["appIds must contain no more than 10 elements"],

@@ -49,6 +49,7 @@ EDGES: list[object] = [
     *("B4D7FC2F-3D04-4C3C-A1A6-0A9F1A1C8A5E", "b4d7fc2f-3d04-4c3c-a1a6-0a9f1a1c8a5"),
     *("a@example.com", "a@example", "http://example.com/a.png", "ftp://example.com"),
     *("http://e.co/" + "a" * 2036, "http://e.co/" + "a" * 2037),
+    *("usdc", "eurc", "USDC"),
 ]
 
 

@@ -33,6 +33,7 @@ def response_schemas() -> dict[str, Schema]:
             {
                 "invoice_id": text,
                 "productId": text,
+                "name": string(description="The product's name when the line was priced."),
                 "quantity": {"type": "number", "exclusiveMinimum": 0, "multipleOf": QUANTITY_STEP},
                 "unit_price": _MONEY,
                 "line_total": _MONEY,
@@ -80,7 +81,7 @@ def _invoice() -> Schema:
             "paymentMetadata": {"type": ["object", "null"]},
             "paymentStatus": maybe_text,
             "taxId": maybe_text,
-            "currency": text,
+            "currency": {"type": "string", "enum": ["USDC", "EURC"]},
             "app": ref("App"),
             "customer": nullable(ref("Customer")),
             "wallet": nullable(ref("Wallet")),
