@@ -47,9 +47,9 @@ SortValue = str | Decimal | datetime | date
 LIMIT: BindParameter[int] = bindparam("limit", type_=Integer)
 AFTER_ID: BindParameter[str] = bindparam("after_id")
 
-# At most 28 significant digits once quantized to a money column's scale: no decimal
-# context error when it is bound.
-_DECIMAL = re.compile(r"-?\d{1,24}(\.\d{1,4})?")
+# Non-negative (see sortable), and at most 28 significant digits once quantized to a
+# money column's scale: no decimal context error when it is bound.
+_DECIMAL = re.compile(r"\d{1,24}(\.\d{1,4})?")
 _LONGEST_TEXT = 1000
 
 
@@ -97,10 +97,16 @@ class Ordering:
 
 
 class sortable(FunctionElement[Any]):
-    """A column or value as it sorts: itself, except an exact decimal on SQLite, which is
-    kept as text (gateway.db.types.ExactDecimal) and sorts as a number."""
+    """A column or value as it sorts: itself, except an exact decimal on SQLite. There it
+    is text (gateway.db.types.ExactDecimal: digits, a point and the column's scale, never
+    an exponent), right-aligned to one width so that text order is number order. That
+    holds for the non-negative amounts the gateway keeps, and stays exact where a REAL
+    would round."""
 
     inherit_cache = True
+
+
+_DECIMAL_WIDTH = 40  # wider than any ExactDecimal (precision + point)
 
 
 @compiles(sortable)
@@ -111,12 +117,10 @@ def _sortable(element: sortable, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(sortable, "sqlite")
 def _sortable_sqlite(element: sortable, compiler: SQLCompiler, **kw: Any) -> str:
     inner = compiler.process(element.clauses, **kw)
-    return f"CAST({inner} AS REAL)" if _is_numeric(element) else inner
-
-
-def _is_numeric(element: sortable) -> bool:
     [clause] = element.clauses
-    return clause.type.python_type is Decimal
+    if clause.type.python_type is Decimal:
+        return f"printf('%{_DECIMAL_WIDTH}s', {inner})"
+    return inner
 
 
 @dataclass(frozen=True)

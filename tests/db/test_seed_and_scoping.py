@@ -11,9 +11,8 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from gateway.db import invoice_pages as pages
-from gateway.db import reads
+from gateway.db import reads, resource_pages
 from gateway.db import repositories as repo
-from gateway.db import resource_pages
 from gateway.db.rows import CustomerRow, InvoiceRow, ProductRow, TaxRow, WalletRow
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
 from gateway.runtime import Runtime
