@@ -15,7 +15,7 @@ from gateway.domain.errors import CustomerEmailTaken, CustomerNotFound, GatewayE
 from gateway.services.customers import create_customer, delete_customer, update_customer
 from gateway.services.idempotency import idempotency_key
 from schema.context import Context
-from schema.customer_enums import CustomerStatus, CustomerType
+from schema.enums import CustomerStatus, CustomerType
 from schema.invoices import Customer
 from schema.once import create_once
 from schema.user_errors import USER_ERRORS, UserError, user_errors

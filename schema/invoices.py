@@ -24,15 +24,15 @@ from strawberry.types.nodes import SelectedField
 
 from gateway.db import invoice_pages
 from gateway.db.invoice_views import InvoiceView, ItemView
+from gateway.db.keyset import Ordering
 from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, ProductRow, TaxRow, TransactionRow
 from gateway.db.tax_snapshots import tax_as_priced
 from gateway.domain.invoice_currency import invoice_currency
 from gateway.links import invoice_pdf_url, payment_link_url
 from schema.context import Context
-from schema.customer_enums import CustomerStatus, CustomerType
-from schema.enums import DeliveryMethod, InvoiceStatus, PaymentMethod
+from schema.enums import CustomerStatus, CustomerType, DeliveryMethod, InvoiceStatus, PaymentMethod
 from schema.loaders import CustomerPage, Loaders
-from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Window, connection, window
+from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Keyset, connection, window
 from schema.selection import below, names, under
 from schema.stored import stored_fields
 from schema.types import App, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
@@ -244,15 +244,16 @@ async def view_invoice(
 async def invoice_page(
     info: strawberry.Info[Context, None],
     filters: invoice_pages.InvoiceFilter,
+    ordering: Ordering,
     first: int,
     after: str | None,
 ) -> Connection[Invoice]:
     context = info.context
-    page = window(first, after)
+    page = window(first, after, Keyset("invoices", ordering))
     app_id = context.caller.app_id
     async with context.reads.session() as session:
-        rows = await invoice_pages.invoice_page(
-            session, app_id, filters, offset=page.offset, limit=page.limit + 1
+        rows = await invoice_pages.invoices_after(
+            session, app_id, filters, ordering, page.after, page.limit
         )
     fetched = Fetched.of(rows, page)
     for row in fetched.shown:
@@ -263,23 +264,21 @@ async def invoice_page(
             return await invoice_pages.count_invoices(session, app_id, filters)
 
     nodes = await build_invoices(context, fetched.shown, under(info, "edges", "node"))
-    return connection(nodes, page, count, has_next_page=fetched.has_next_page)
+    return connection(fetched, nodes, page, count)
 
 
 async def customer_invoices(
     info: strawberry.Info[Context, None], customer_id: str, first: int, after: str | None
 ) -> Connection[Invoice]:
+    """Newest first; a cursor serves only the customer whose invoices it came from."""
     loaders = info.context.loaders
-    page: Window = window(first, after)
-    fetched = Fetched.of(
-        await loaders.customer_invoices.load(
-            CustomerPage(customer_id, page.offset, page.limit + 1)
-        ),
-        page,
-    )
+    keyset = Keyset(f"Customer.invoices:{customer_id}", invoice_pages.NEWEST_FIRST)
+    page = window(first, after, keyset)
+    rows = await loaders.customer_invoices.load(CustomerPage(customer_id, page.after, page.limit))
+    fetched = Fetched.of(rows, page)
 
     async def count() -> int:
         return await loaders.customer_invoice_counts.load(customer_id)
 
     nodes = await build_invoices(info.context, fetched.shown, under(info, "edges", "node"))
-    return connection(nodes, page, count, has_next_page=fetched.has_next_page)
+    return connection(fetched, nodes, page, count)

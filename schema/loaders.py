@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
 from gateway.db.invoice_pages import count_invoices_of_customers, invoice_pages_of_customers
+from gateway.db.keyset import Position
 from gateway.db.rows import (
     AppRow,
     CustomerRow,
@@ -40,10 +41,10 @@ ById = TypeVar("ById", CustomerRow, WalletRow, ProductRow, TaxRow, InvoiceRow)
 
 @dataclass(frozen=True)
 class CustomerPage:
-    """One page of one customer's invoices."""
+    """One page of one customer's invoices: at most `limit` beyond `after`."""
 
     customer_id: str
-    offset: int
+    after: Position | None
     limit: int
 
 
@@ -119,14 +120,15 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
 async def _customer_pages(
     session: AsyncSession, app_id: str, pages: Sequence[CustomerPage]
 ) -> list[list[InvoiceRow]]:
-    """One query per distinct (offset, limit): usually one for the whole batch."""
+    """One query per distinct (after, limit): one for the whole batch when the customers'
+    pages are all first pages of one size."""
     found: dict[CustomerPage, list[InvoiceRow]] = {}
-    windows = dict.fromkeys((page.offset, page.limit) for page in pages)
-    for offset, limit in windows:
+    windows = dict.fromkeys((page.after, page.limit) for page in pages)
+    for after, limit in windows:
         ids = list(
-            dict.fromkeys(p.customer_id for p in pages if (p.offset, p.limit) == (offset, limit))
+            dict.fromkeys(p.customer_id for p in pages if (p.after, p.limit) == (after, limit))
         )
-        grouped = await invoice_pages_of_customers(session, app_id, ids, offset=offset, limit=limit)
+        grouped = await invoice_pages_of_customers(session, app_id, ids, after, limit)
         for customer_id, invoices in zip(ids, grouped, strict=True):
-            found[CustomerPage(customer_id, offset, limit)] = invoices
+            found[CustomerPage(customer_id, after, limit)] = invoices
     return [found[page] for page in pages]

@@ -12,17 +12,14 @@ import strawberry
 from gateway.domain.errors import ProductMissing
 from gateway.domain.product_rules import checked_create, checked_update
 from gateway.domain.products import CreateProductCommand, UpdateProductCommand
-from gateway.domain.resource_enums import ProductCurrency, ProductStatus, ProductType
 from gateway.services.products import create_product, delete_product, update_product
 from schema.context import Context
+from schema.enums import ProductCurrency, ProductStatus, ProductType
 from schema.once import create_once
 from schema.types import Product
 from schema.user_errors import USER_ERRORS, UserError, user_errors
 
 Info = strawberry.Info[Context, None]
-
-for _enum in (ProductCurrency, ProductType, ProductStatus):
-    strawberry.enum(_enum)
 
 # The argument naming the product, where a PRODUCT_NOT_FOUND points.
 PRODUCT_ID = ("id",)

@@ -3,22 +3,35 @@ app's webhook endpoints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from aiodataloader import DataLoader
 
-from gateway.db.invoice_pages import InvoiceFilter, Listed, count_of, page_of
+from gateway.db.invoice_pages import NEWEST_FIRST as NEWEST_INVOICES
+from gateway.db.invoice_pages import InvoiceFilter
+from gateway.db.keyset import Listing, like_pattern
+from gateway.db.resource_pages import (
+    CUSTOMER_ORDERINGS,
+    CUSTOMERS,
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    PRODUCTS,
+    TAXES,
+    WALLETS,
+)
 from gateway.db.rows import CustomerRow, ProductRow, TaxRow, WalletRow
 from gateway.domain.errors import InvalidInput
 from gateway.domain.ids import is_uuid
+from gateway.domain.text import is_storable
 from schema.context import Context
-from schema.enums import InvoiceStatus
+from schema.enums import CustomerStatus, InvoiceStatus, ProductStatus
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import Customer, build_invoices, invoice_page
-from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, connection, window
+from schema.ordering import CustomerOrder, InvoiceOrder
+from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Keyset, connection, window
 from schema.preview import InvoicePreviewPayload, preview_invoice
 from schema.selection import under
 from schema.types import App, Invoice, Product, Tax, Wallet, WebhookEndpoint
@@ -27,6 +40,9 @@ from schema.webhooks import resolve_webhook_endpoints
 Info = strawberry.Info[Context, None]
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
+Listed = TypeVar("Listed", CustomerRow, ProductRow, TaxRow, WalletRow)
+LONGEST_SEARCH = 100
+NEWEST_CUSTOMERS = CUSTOMER_ORDERINGS["CREATED_AT", True]
 First = Annotated[int, strawberry.argument(description="Page size, 1 to 100.")]
 After = Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")]
 
@@ -57,6 +73,9 @@ async def resolve_invoices(
     customer_id: strawberry.ID | None = None,
     due_from: date | None = None,
     due_to: date | None = None,
+    order_by: Annotated[
+        InvoiceOrder | None, strawberry.argument(description="Default: DATE_CREATED DESC.")
+    ] = None,
 ) -> Connection[Invoice]:
     if customer_id is not None and not is_uuid(customer_id):
         raise InvalidInput(["customerId must be a valid UUID"])
@@ -66,7 +85,8 @@ async def resolve_invoices(
         due_from=due_from,
         due_to=due_to,
     )
-    return await invoice_page(info, filters, first, after)
+    ordering = NEWEST_INVOICES if order_by is None else order_by.ordering()
+    return await invoice_page(info, filters, ordering, first, after)
 
 
 async def resolve_customer(info: Info, id: strawberry.ID) -> Customer | None:
@@ -74,9 +94,31 @@ async def resolve_customer(info: Info, id: strawberry.ID) -> Customer | None:
 
 
 async def resolve_customers(
-    info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    info: Info,
+    first: First = DEFAULT_PAGE_SIZE,
+    after: After = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description=f"Part of the name or email, any case; at most {LONGEST_SEARCH} characters."
+        ),
+    ] = None,
+    status: Annotated[
+        CustomerStatus | None,
+        strawberry.argument(description="Without it, every customer but the DELETED ones."),
+    ] = None,
+    order_by: Annotated[
+        CustomerOrder | None, strawberry.argument(description="Default: CREATED_AT DESC.")
+    ] = None,
 ) -> Connection[Customer]:
-    return await _page(info.context, CustomerRow, Customer.from_row, first, after)
+    filters = {
+        "search": _pattern(search),
+        "status": None if status is None else status.value,
+        "hidden_status": CustomerStatus.DELETED.value if status is None else None,
+    }
+    ordering = NEWEST_CUSTOMERS if order_by is None else order_by.ordering()
+    page = Keyset("customers", ordering)
+    return await _page(info.context, CUSTOMERS, filters, page, Customer.from_row, first, after)
 
 
 async def resolve_product(info: Info, id: strawberry.ID) -> Product | None:
@@ -84,9 +126,22 @@ async def resolve_product(info: Info, id: strawberry.ID) -> Product | None:
 
 
 async def resolve_products(
-    info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    info: Info,
+    first: First = DEFAULT_PAGE_SIZE,
+    after: After = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                f"Part of the name or description, any case; at most {LONGEST_SEARCH} characters."
+            )
+        ),
+    ] = None,
+    status: ProductStatus | None = None,
 ) -> Connection[Product]:
-    return await _page(info.context, ProductRow, Product.from_row, first, after)
+    filters = {"search": _pattern(search), "status": None if status is None else status.value}
+    page = Keyset("products", NEWEST_FIRST)
+    return await _page(info.context, PRODUCTS, filters, page, Product.from_row, first, after)
 
 
 async def resolve_tax(info: Info, id: strawberry.ID) -> Tax | None:
@@ -94,9 +149,10 @@ async def resolve_tax(info: Info, id: strawberry.ID) -> Tax | None:
 
 
 async def resolve_taxes(
-    info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None, active: bool | None = None
 ) -> Connection[Tax]:
-    return await _page(info.context, TaxRow, Tax.from_row, first, after)
+    page = Keyset("taxes", NEWEST_FIRST)
+    return await _page(info.context, TAXES, {"active": active}, page, Tax.from_row, first, after)
 
 
 async def resolve_wallet(info: Info, id: strawberry.ID) -> Wallet | None:
@@ -106,7 +162,8 @@ async def resolve_wallet(info: Info, id: strawberry.ID) -> Wallet | None:
 async def resolve_wallets(
     info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
 ) -> Connection[Wallet]:
-    return await _page(info.context, WalletRow, Wallet.from_row, first, after)
+    page = Keyset("wallets", OLDEST_FIRST)
+    return await _page(info.context, WALLETS, {}, page, Wallet.from_row, first, after)
 
 
 async def resolve_preview_invoice(
@@ -116,25 +173,36 @@ async def resolve_preview_invoice(
     return await preview_invoice(info.context, invoice_input)
 
 
+def _pattern(search: str | None) -> str | None:
+    if search is None:
+        return None
+    if len(search) > LONGEST_SEARCH:
+        raise InvalidInput([f"search must not be longer than {LONGEST_SEARCH} characters"])
+    if not is_storable(search):
+        raise InvalidInput(["search must not contain NUL or unpaired surrogate characters"])
+    return like_pattern(search.lower())
+
+
 async def _page(
     context: Context,
-    model: type[Listed],
+    listing: Listing[Listed],
+    filters: Mapping[str, Any],
+    keyset: Keyset,
     node: Callable[[Listed], NodeT],
     first: int,
     after: str | None,
 ) -> Connection[NodeT]:
-    page = window(first, after)
+    page = window(first, after, keyset)
     app_id = context.caller.app_id
     async with context.reads.session() as session:
-        rows = await page_of(session, model, app_id, offset=page.offset, limit=page.limit + 1)
+        rows = await listing.page(session, app_id, filters, keyset.ordering, page.after, page.limit)
 
     async def count() -> int:
         async with context.reads.session() as session:
-            return await count_of(session, model, app_id)
+            return await listing.count(session, app_id, filters)
 
     fetched = Fetched.of(rows, page)
-    nodes = [node(row) for row in fetched.shown]
-    return connection(nodes, page, count, has_next_page=fetched.has_next_page)
+    return connection(fetched, [node(row) for row in fetched.shown], page, count)
 
 
 _BY_ID = "null when the caller's app has none with this id."
@@ -148,22 +216,35 @@ class Query:
     )
     invoices: Connection[Invoice] = strawberry.field(
         resolver=resolve_invoices,
-        description="Invoices, newest first, filtered by status, customer and due date.",
+        description=(
+            "Invoices filtered by status, customer and due date; newest first unless orderBy "
+            "says otherwise."
+        ),
     )
     customer: Customer | None = strawberry.field(
         resolver=resolve_customer, description=f"One customer; {_BY_ID}"
     )
-    customers: Connection[Customer] = strawberry.field(resolver=resolve_customers)
+    customers: Connection[Customer] = strawberry.field(
+        resolver=resolve_customers,
+        description="Customers found by name or email and status; newest first by default.",
+    )
     product: Product | None = strawberry.field(
         resolver=resolve_product, description=f"One product; {_BY_ID}"
     )
-    products: Connection[Product] = strawberry.field(resolver=resolve_products)
+    products: Connection[Product] = strawberry.field(
+        resolver=resolve_products,
+        description="Products found by name or description and status, newest first.",
+    )
     tax: Tax | None = strawberry.field(resolver=resolve_tax, description=f"One tax; {_BY_ID}")
-    taxes: Connection[Tax] = strawberry.field(resolver=resolve_taxes)
+    taxes: Connection[Tax] = strawberry.field(
+        resolver=resolve_taxes, description="Taxes, active or not, newest first."
+    )
     wallet: Wallet | None = strawberry.field(
         resolver=resolve_wallet, description=f"One wallet; {_BY_ID}"
     )
-    wallets: Connection[Wallet] = strawberry.field(resolver=resolve_wallets)
+    wallets: Connection[Wallet] = strawberry.field(
+        resolver=resolve_wallets, description="Wallets, oldest first."
+    )
     preview_invoice: InvoicePreviewPayload = strawberry.field(
         resolver=resolve_preview_invoice,
         description=(

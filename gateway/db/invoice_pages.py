@@ -1,21 +1,23 @@
-"""Pages of an app's rows: invoices newest first with the list filters (REST list,
-GraphQL invoices), each customer's invoices, and the other resources by id. The
-statements for each invoice filter shape are built once; index ix_invoice_app_created
-serves the order."""
+"""Pages of an app's invoices with the list filters: by offset, newest first (the REST
+list), and keyset pages in an ordering (GraphQL invoices, each customer's invoices; see
+gateway.db.keyset). The statements for each filter shape are built once; index
+ix_invoice_app_created serves the newest-first order."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeVar
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BindParameter, Integer, Select, bindparam, func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db.binds import APP_ID, IDS
+from gateway.db.keyset import LIMIT, Listing, Ordering, Position, Sorted, after_params
 from gateway.db.reads import TABLES, fetch, select_rows
-from gateway.db.rows import CustomerRow, InvoiceRow, ProductRow, TaxRow, WalletRow
+from gateway.db.rows import InvoiceRow
 
 
 @dataclass(frozen=True)
@@ -87,25 +89,63 @@ async def count_invoices(session: AsyncSession, app_id: str, filters: InvoiceFil
     return int((await connection.execute(statements.count, params)).scalar_one())
 
 
+INVOICE_ORDERINGS = {
+    (field, descending): Ordering(
+        f"{field}_{'DESC' if descending else 'ASC'}", column, kind, descending=descending
+    )
+    for field, column, kind in (
+        ("DATE_CREATED", "date_created", datetime),
+        ("DUE_DATE", "due_date", date),
+        ("TOTAL", "total", Decimal),
+    )
+    for descending in (False, True)
+}
+"""By (field, descending): DATE_CREATED, DUE_DATE and TOTAL, each way."""
+
+NEWEST_FIRST = INVOICE_ORDERINGS["DATE_CREATED", True]
+INVOICES = Listing(InvoiceRow, _CONDITIONS, INVOICE_ORDERINGS.values())
+
+
+def _given(filters: InvoiceFilter) -> dict[str, Any]:
+    return {name: getattr(filters, name) for name in _CONDITIONS}
+
+
+async def invoices_after(
+    session: AsyncSession,
+    app_id: str,
+    filters: InvoiceFilter,
+    ordering: Ordering,
+    after: Position | None,
+    limit: int,
+) -> list[InvoiceRow]:
+    """At most `limit` invoices beyond `after` in `ordering`."""
+    return await INVOICES.page(session, app_id, _given(filters), ordering, after, limit)
+
+
+_SORTED = Sorted.of(_INVOICES, NEWEST_FIRST)
 _POSITION = (
     func.row_number()
-    .over(partition_by=_INVOICES.c.customer_id, order_by=_NEWEST_FIRST)
+    .over(partition_by=_INVOICES.c.customer_id, order_by=_SORTED.order_by)
     .label("position")
 )
-_RANKED = (
-    select(_INVOICES.c.id.label("ranked_id"), _POSITION)
-    .where(_INVOICES.c.app_id == APP_ID, _INVOICES.c.customer_id.in_(IDS))
-    .subquery()
-)
-_CUSTOMER_PAGES = (
-    select_rows(InvoiceRow)
-    .join(_RANKED, _INVOICES.c.id == _RANKED.c.ranked_id)
-    .where(
-        _RANKED.c.position > bindparam("after_position", type_=Integer),
-        _RANKED.c.position <= bindparam("last_position", type_=Integer),
+
+
+def _customer_pages(later: bool) -> Select[Any]:
+    where = [_INVOICES.c.app_id == APP_ID, _INVOICES.c.customer_id.in_(IDS)]
+    ranked = (
+        select(_INVOICES.c.id.label("ranked_id"), _POSITION)
+        .where(*where, *([_SORTED.beyond] if later else []))
+        .subquery()
     )
-    .order_by(_INVOICES.c.customer_id, _RANKED.c.position)
-)
+    return (
+        select_rows(InvoiceRow)
+        .join(ranked, _INVOICES.c.id == ranked.c.ranked_id)
+        .where(ranked.c.position <= LIMIT)
+        .order_by(_INVOICES.c.customer_id, ranked.c.position)
+    )
+
+
+_CUSTOMER_PAGES = {later: _customer_pages(later) for later in (False, True)}
 _CUSTOMER_COUNTS = (
     select(_INVOICES.c.customer_id, func.count())
     .where(_INVOICES.c.app_id == APP_ID, _INVOICES.c.customer_id.in_(IDS))
@@ -114,19 +154,20 @@ _CUSTOMER_COUNTS = (
 
 
 async def invoice_pages_of_customers(
-    session: AsyncSession, app_id: str, customer_ids: Sequence[str], *, offset: int, limit: int
+    session: AsyncSession,
+    app_id: str,
+    customer_ids: Sequence[str],
+    after: Position | None,
+    limit: int,
 ) -> list[list[InvoiceRow]]:
-    """One page of each customer's invoices (newest first, as invoice_page), in one query."""
+    """At most `limit` invoices of each customer beyond `after`, newest first (NEWEST_FIRST),
+    in one query."""
     if not customer_ids:
         return []
-    params = {
-        "app_id": app_id,
-        "ids": list(set(customer_ids)),
-        "after_position": offset,
-        "last_position": offset + limit,
-    }
+    params = {"app_id": app_id, "ids": list(set(customer_ids)), "limit": limit}
     grouped: dict[str, list[InvoiceRow]] = {key: [] for key in customer_ids}
-    for row in await fetch(session, InvoiceRow, _CUSTOMER_PAGES, params):
+    statement = _CUSTOMER_PAGES[after is not None]
+    for row in await fetch(session, InvoiceRow, statement, {**params, **after_params(after)}):
         grouped[row.customer_id].append(row)
     return [grouped[key] for key in customer_ids]
 
@@ -141,32 +182,3 @@ async def count_invoices_of_customers(
     result = await connection.execute(_CUSTOMER_COUNTS, params)
     counts = {customer_id: int(count) for customer_id, count in result}
     return [counts.get(key, 0) for key in customer_ids]
-
-
-Listed = TypeVar("Listed", CustomerRow, WalletRow, ProductRow, TaxRow)
-
-
-def _listed(row_type: type[Any]) -> _PageStatements:
-    table = TABLES[row_type]
-    where = table.c.app_id == APP_ID
-    return _PageStatements(
-        rows=select_rows(row_type).where(where).order_by(table.c.id).offset(_OFFSET).limit(_LIMIT),
-        count=select(func.count()).select_from(table).where(where),
-    )
-
-
-_LISTED = {row_type: _listed(row_type) for row_type in (CustomerRow, WalletRow, ProductRow, TaxRow)}
-
-
-async def page_of(
-    session: AsyncSession, row_type: type[Listed], app_id: str, *, offset: int, limit: int
-) -> list[Listed]:
-    """One app's rows of a kind, ordered by id (stable pages)."""
-    params = {"app_id": app_id, "offset": offset, "limit": limit}
-    return await fetch(session, row_type, _LISTED[row_type].rows, params)
-
-
-async def count_of(session: AsyncSession, row_type: type[Listed], app_id: str) -> int:
-    connection = await session.connection()
-    result = await connection.execute(_LISTED[row_type].count, {"app_id": app_id})
-    return int(result.scalar_one())

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from gateway.db import invoice_pages as pages
-from gateway.db import reads
+from gateway.db import reads, resource_pages
 from gateway.db import repositories as repo
 from gateway.db.rows import CustomerRow, InvoiceRow, ProductRow, TaxRow, WalletRow
 from gateway.db.tables import Customer, Invoice, InvoiceItem, Product, Tax, Wallet
@@ -102,14 +102,16 @@ async def test_repository_reads_never_cross_apps(runtime: Runtime) -> None:
         assert await reads.items_of(session, a, ["inv_b"]) == [[]]
         assert await reads.transactions_of(session, a, ["inv_b"]) == [[]]
         assert await pages.invoice_page(session, a, filters, offset=0, limit=100) == []
-        assert await pages.invoice_pages_of_customers(
-            session, a, ["cust_b"], offset=0, limit=9
-        ) == [[]]
+        assert await pages.invoice_pages_of_customers(session, a, ["cust_b"], None, 9) == [[]]
         assert await pages.count_invoices_of_customers(session, a, ["cust_b"]) == [0]
-        for row_type in (CustomerRow, WalletRow, ProductRow, TaxRow):
-            assert b not in {
-                row.app_id for row in await pages.page_of(session, row_type, a, offset=0, limit=100)
-            }
+        for listing, ordering in (
+            (resource_pages.CUSTOMERS, resource_pages.NEWEST_FIRST),
+            (resource_pages.WALLETS, resource_pages.OLDEST_FIRST),
+            (resource_pages.PRODUCTS, resource_pages.NEWEST_FIRST),
+            (resource_pages.TAXES, resource_pages.NEWEST_FIRST),
+        ):
+            listed = await listing.page(session, a, {}, ordering, None, 100)
+            assert b not in {row.app_id for row in listed}
         [item_rows] = await reads.items_of(session, b, ["inv_b"])
         assert [(item.product_id, item.quantity) for item in item_rows] == [("prod_b", 1)]
         page = await pages.invoice_page(session, b, filters, offset=0, limit=9)

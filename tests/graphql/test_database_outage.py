@@ -32,7 +32,7 @@ async def test_a_read_that_finds_the_database_gone_is_service_unavailable(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     client, runtime = gateway
-    monkeypatch.setattr("gateway.db.invoice_pages.invoice_page", _unreachable)
+    monkeypatch.setattr("gateway.db.invoice_pages.invoices_after", _unreachable)
     with caplog.at_level(logging.INFO):
         responses = [await gql(client, "{ invoices { totalCount } }") for _ in range(3)]
     for response in responses:

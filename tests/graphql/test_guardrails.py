@@ -97,7 +97,7 @@ async def test_internal_errors_are_masked_and_logged_with_a_request_id(
     async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError('relation "invoice" does not exist; SELECT secret FROM invoice')
 
-    monkeypatch.setattr("gateway.db.invoice_pages.invoice_page", broken)
+    monkeypatch.setattr("gateway.db.invoice_pages.invoices_after", broken)
     with caplog.at_level(logging.ERROR, logger="gateway.graphql"):
         response = await gql(client, "{ invoices { totalCount } }")
     assert response.status_code == 200

@@ -1,14 +1,18 @@
 """The loaders batch: a page of 50 invoices with every nested field costs the same number
-of SQL statements as a page of 5."""
+of SQL statements as a page of 5, and so does a page of 50 of every other connection."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import pytest
 
 from gateway.db.statements import count_statements
 from gateway.runtime import Runtime
 from tests.graphql.helpers import gql
-from tests.graphql.seeding import create_invoices
+from tests.graphql.resource_rows import at, product, store, tax, wallet
+from tests.graphql.seeding import add_customers, create_invoices
 
 EVERYTHING = """
 query Page($first: Int!) {
@@ -74,3 +78,52 @@ async def test_statement_count_does_not_grow_with_the_page(
         "Standard Sales Tax",
         "GST + PST (compound)",
     }
+
+
+PAGE_INFO = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+CONNECTIONS = {
+    "customers": """
+      id name status
+      invoices(first: 3) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { id total customer { id } items { product { id } } } }
+      }
+    """,
+    "products": "id name price currency",
+    "taxes": "id name rate components { name rate }",
+    "wallets": "id address blockchain",
+}
+
+
+@pytest.mark.parametrize("field", list(CONNECTIONS))
+async def test_statement_count_of_each_connection_does_not_grow_with_the_page(
+    gateway: tuple[httpx.AsyncClient, Runtime], field: str
+) -> None:
+    client, runtime = gateway
+    await add_customers(runtime, 47)  # with the demo customer and create_invoices' two: 50
+    await create_invoices(runtime, 12)
+    await store(runtime, *(product(f"P{n}", at(n % 3)) for n in range(50)))
+    await store(runtime, *(tax(f"T{n}", at(n % 3)) for n in range(50)))
+    await store(runtime, *(wallet(at(n % 3)) for n in range(50)))
+    query = f"""query Page($first: Int!) {{
+      {field}(first: $first) {{ {PAGE_INFO} edges {{ cursor node {{ {CONNECTIONS[field]} }} }} }}
+    }}"""
+
+    async def statements(first: int) -> tuple[int, list[dict[str, Any]]]:
+        with count_statements() as counted:
+            response = await gql(client, query, {"first": first})
+        body = response.json()
+        assert "errors" not in body, body
+        return counted.value, [edge["node"] for edge in body["data"][field]["edges"]]
+
+    small, five = await statements(5)
+    large, fifty = await statements(50)
+    assert (len(five), len(fifty)) == (5, 50)
+    assert small == large, (small, large)
+    # auth, page, count; for customers also their invoice pages and counts, the invoices'
+    # customers, items and products (9 in all)
+    assert large <= (9 if field == "customers" else 3)
+    if field == "customers":
+        with_invoices = [node for node in fifty if node["invoices"]["totalCount"]]
+        assert len(with_invoices) == 3
+        assert all(len(node["invoices"]["edges"]) == 3 for node in with_invoices)
