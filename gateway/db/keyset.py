@@ -9,7 +9,8 @@ before a position never moves the rows after it, unlike an offset.
 
 A Listing is one kind of row with its filters and orderings. A filter is a condition
 over a bound parameter of the filter's name; the statement for each set of filters,
-ordering and page (first or later) is built once.
+ordering and page (first or later) is built once. The v0 REST lists page the same
+Listings by offset (skip/take), which they document.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ RowT = TypeVar("RowT", bound=tuple[Any, ...])
 SortValue = str | Decimal | datetime | date
 
 LIMIT: BindParameter[int] = bindparam("limit", type_=Integer)
+OFFSET: BindParameter[int] = bindparam("offset", type_=Integer)
 AFTER_ID: BindParameter[str] = bindparam("after_id")
 
 # Non-negative (see sortable), and at most 28 significant digits once quantized to a
@@ -166,6 +168,7 @@ class Listing(Generic[RowT]):
         self._filters = dict(filters)
         self._sorted = {ordering: Sorted.of(self.table, ordering) for ordering in orderings}
         self._pages: dict[tuple[tuple[str, ...], Ordering, bool], Select[Any]] = {}
+        self._offset_pages: dict[tuple[tuple[str, ...], Ordering], Select[Any]] = {}
         self._counts: dict[tuple[str, ...], Select[Any]] = {}
 
     def _where(self, shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
@@ -196,6 +199,32 @@ class Listing(Generic[RowT]):
         given = _given(filters)
         statement = self._page(tuple(given), ordering, after is not None)
         params = {**given, **after_params(after), "app_id": app_id, "limit": limit}
+        return await fetch(session, self.row_type, statement, params)
+
+    async def offset_page(
+        self,
+        session: AsyncSession,
+        app_id: str,
+        filters: Mapping[str, Any],
+        ordering: Ordering,
+        *,
+        offset: int,
+        limit: int,
+    ) -> list[RowT]:
+        """At most `limit` rows after the first `offset`, in `ordering`: the v0 lists'
+        skip/take pages, over the same filters."""
+        given = _given(filters)
+        key = (tuple(given), ordering)
+        statement = self._offset_pages.get(key)
+        if statement is None:
+            statement = self._offset_pages[key] = (
+                select_rows(self.row_type)
+                .where(*self._where(key[0]))
+                .order_by(*self._sorted[ordering].order_by)
+                .offset(OFFSET)
+                .limit(LIMIT)
+            )
+        params = {**given, "app_id": app_id, "offset": offset, "limit": limit}
         return await fetch(session, self.row_type, statement, params)
 
     async def count(self, session: AsyncSession, app_id: str, filters: Mapping[str, Any]) -> int:

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.db.customer_lists import CustomerFilter
+from gateway.db.resource_pages import CustomerFilter
 from gateway.domain import customer_rules as rules
 from gateway.domain.errors import MalformedUuid
 from gateway.domain.ids import is_uuid

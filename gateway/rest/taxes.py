@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.db.tax_lists import TaxFilter
+from gateway.db.resource_pages import TaxFilter
 from gateway.domain.problems import under
 from gateway.domain.taxes import MAX_NAME_LENGTH
 from gateway.domain.value_rules import Text

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
-from gateway.db.customer_lists import CustomerFilter, count_customers, customer_page
 from gateway.db.customer_writes import email_holder, lock_customer
 from gateway.db.references import Referenced, in_use
+from gateway.db.resource_pages import CUSTOMER_ORDERINGS, CUSTOMERS, CustomerFilter
 from gateway.db.rows import CustomerRow, row_of
 from gateway.db.tables import Customer
 from gateway.domain.customers import (
@@ -71,6 +71,9 @@ async def get_customer(runtime: Runtime, caller: Caller, customer_id: str) -> Cu
     return row
 
 
+_NEWEST_FIRST = CUSTOMER_ORDERINGS[("CREATED_AT", True)]
+
+
 @dataclass(frozen=True)
 class CustomerList:
     total: int
@@ -82,8 +85,11 @@ async def list_customers(
 ) -> CustomerList:
     """Newest first, with the number of customers the filters match."""
     async with runtime.sessions() as session:
-        total = await count_customers(session, caller.app_id, filters)
-        rows = await customer_page(session, caller.app_id, filters, offset=offset, limit=limit)
+        params = filters.params()
+        total = await CUSTOMERS.count(session, caller.app_id, params)
+        rows = await CUSTOMERS.offset_page(
+            session, caller.app_id, params, _NEWEST_FIRST, offset=offset, limit=limit
+        )
     return CustomerList(total, rows)
 
 

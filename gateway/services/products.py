@@ -19,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
 from gateway.db import repositories as repo
-from gateway.db.product_lists import count_products, product_page
 from gateway.db.references import Referenced, in_use
+from gateway.db.resource_pages import NEWEST_FIRST, PRODUCTS
 from gateway.db.rows import ProductRow, WalletRow, row_of
 from gateway.db.tables import Product
 from gateway.domain.errors import ProductMissing, WalletMissing
@@ -124,8 +124,10 @@ async def list_products(
 ) -> ProductList:
     """Newest first, with how many products the app has."""
     async with runtime.sessions() as session:
-        total = await count_products(session, caller.app_id)
-        rows = await product_page(session, caller.app_id, offset=offset, limit=limit)
+        total = await PRODUCTS.count(session, caller.app_id, {})
+        rows = await PRODUCTS.offset_page(
+            session, caller.app_id, {}, NEWEST_FIRST, offset=offset, limit=limit
+        )
         wallet_ids = [row.wallet_id for row in rows if row.wallet_id is not None]
         wallets = await reads.rows_by_ids(session, WalletRow, caller.app_id, wallet_ids)
     by_id = {wallet.id: wallet for wallet in wallets if wallet is not None}

@@ -16,9 +16,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads, repositories
 from gateway.db.references import Referenced, in_use
+from gateway.db.resource_pages import OLDEST_FIRST, TAXES, TaxFilter
 from gateway.db.rows import TaxRow, row_of
 from gateway.db.tables import Tax
-from gateway.db.tax_lists import TaxFilter, tax_page
 from gateway.domain.errors import TaxIdNotFound, TaxRateFixed
 from gateway.domain.tax_rules import check_app_ids
 from gateway.domain.taxes import PERCENTAGE_PLACES, CreateTaxCommand, UpdateTaxCommand
@@ -84,7 +84,9 @@ async def list_taxes(
     runtime: Runtime, caller: Caller, filters: TaxFilter, *, offset: int, limit: int
 ) -> list[TaxRow]:
     async with runtime.sessions() as session:
-        return await tax_page(session, caller.app_id, filters, offset=offset, limit=limit)
+        return await TAXES.offset_page(
+            session, caller.app_id, filters.params(), OLDEST_FIRST, offset=offset, limit=limit
+        )
 
 
 async def _stored(session: AsyncSession, caller: Caller, tax_id: str) -> Tax:
