@@ -12,25 +12,26 @@ from sqlalchemy.pool import NullPool
 from gateway.db.migrate import downgrade, upgrade
 from tests.db.test_migrations import _ROWS_BEFORE_0004
 
-_NOW = "'2026-01-01 00:00:00+00:00'"
 _EVENTS = [
     "INSERT INTO webhook_endpoint (id, app_id, url, secret, enabled, created_at)"
-    f" VALUES ('whep_1', 'app_1', 'https://hooks.example/a', 'whsec_x', true, {_NOW})",
-    *(
-        "INSERT INTO outbox_message (id, app_id, invoice_id, resource_type, resource_id,"
-        " channel, event_type, endpoint_id, payload, status, attempts, next_attempt_at,"
-        f" created_at) VALUES ('{message}', 'app_1', {invoice}, '{kind}', '{resource}',"
-        f" 'webhook', '{kind}.created', 'whep_1', '{{}}', 'delivered', 1, {_NOW}, {_NOW})"
-        for message, invoice, kind, resource in (
-            ("msg_invoice", "'inv_1'", "invoice", "inv_1"),
-            ("msg_customer", "NULL", "customer", "cus_1"),
-        )
-    ),
-    *(
-        "INSERT INTO webhook_attempt (app_id, message_id, endpoint_id, attempt, status_code,"
-        f" duration_ms, created_at) VALUES ('app_1', '{message}', 'whep_1', 1, 200, 5, {_NOW})"
-        for message in ("msg_invoice", "msg_customer")
-    ),
+    " VALUES ('whep_1', 'app_1', 'https://hooks.example/a', 'whsec_x', true,"
+    " '2026-01-01 00:00:00+00:00')",
+    "INSERT INTO outbox_message (id, app_id, invoice_id, resource_type, resource_id, channel,"
+    " event_type, endpoint_id, payload, status, attempts, next_attempt_at, created_at)"
+    " VALUES ('msg_invoice', 'app_1', 'inv_1', 'invoice', 'inv_1', 'webhook',"
+    " 'invoice.created', 'whep_1', '{}', 'delivered', 1, '2026-01-01 00:00:00+00:00',"
+    " '2026-01-01 00:00:00+00:00')",
+    "INSERT INTO outbox_message (id, app_id, invoice_id, resource_type, resource_id, channel,"
+    " event_type, endpoint_id, payload, status, attempts, next_attempt_at, created_at)"
+    " VALUES ('msg_customer', 'app_1', NULL, 'customer', 'cus_1', 'webhook',"
+    " 'customer.created', 'whep_1', '{}', 'delivered', 1, '2026-01-01 00:00:00+00:00',"
+    " '2026-01-01 00:00:00+00:00')",
+    "INSERT INTO webhook_attempt (app_id, message_id, endpoint_id, attempt, status_code,"
+    " duration_ms, created_at) VALUES ('app_1', 'msg_invoice', 'whep_1', 1, 200, 5,"
+    " '2026-01-01 00:00:00+00:00')",
+    "INSERT INTO webhook_attempt (app_id, message_id, endpoint_id, attempt, status_code,"
+    " duration_ms, created_at) VALUES ('app_1', 'msg_customer', 'whep_1', 1, 200, 5,"
+    " '2026-01-01 00:00:00+00:00')",
 ]
 
 
