@@ -1,4 +1,5 @@
-"""Invoice events into the outbox, in the caller's transaction.
+"""Webhook events (about invoices, customers, products, taxes and wallets) and invoice
+emails into the outbox, in the caller's transaction.
 
 Nothing is sent here: the worker delivers outbox rows. Because a row is written in
 the same transaction as the change that caused it, an event is never lost and never

@@ -144,6 +144,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Events about other resources cannot be kept without resource columns; their
+    # delivery log goes with them (it refers to them).
+    op.execute(
+        "DELETE FROM webhook_attempt WHERE message_id IN"
+        " (SELECT id FROM outbox_message WHERE invoice_id IS NULL)"
+    )
     op.execute("DELETE FROM outbox_message WHERE invoice_id IS NULL")
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.drop_column("resource_id")
