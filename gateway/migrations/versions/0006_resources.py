@@ -141,6 +141,11 @@ def upgrade() -> None:
         batch_op.alter_column("invoice_id", existing_type=_TEXT(length=64), nullable=True)
         batch_op.add_column(sa.Column("resource_type", _TEXT(length=32), nullable=True))
         batch_op.add_column(sa.Column("resource_id", _TEXT(length=64), nullable=True))
+    # The messages already queued are all about invoices.
+    op.execute(
+        "UPDATE outbox_message SET resource_type = 'invoice', resource_id = invoice_id "
+        "WHERE invoice_id IS NOT NULL"
+    )
 
 
 def downgrade() -> None:
