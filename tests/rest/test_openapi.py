@@ -222,6 +222,7 @@ def test_document_is_valid_openapi_3_1() -> None:
         "PATCH /api/v0/taxes/{tax_id}",
         "DELETE /api/v0/taxes/{tax_id}",
         "GET /api/v0/wallets",
+        "POST /api/v0/wallets",
         "POST /api/v0/customers",
         "GET /api/v0/customers",
         "GET /api/v0/customers/{customer_id}",
