@@ -7,6 +7,8 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db.binds import APP_ID, table_of
@@ -51,3 +53,21 @@ async def in_use(session: AsyncSession, kind: Referenced, app_id: str, row_id: s
     connection = await session.connection()
     result = await connection.execute(_STATEMENTS[kind], {"app_id": app_id, "row_id": row_id})
     return bool(result.scalar_one())
+
+
+async def remove_unless_used(
+    session: AsyncSession, kind: Referenced, app_id: str, row: SQLModel
+) -> bool:
+    """Delete `row` (an ORM object of this session) unless the app's invoices use it;
+    True when it is used and was kept. An invoice committed since the check still keeps
+    it: its foreign key refuses the delete, which a savepoint takes back."""
+    row_id = str(row.id)  # type: ignore[attr-defined]
+    if await in_use(session, kind, app_id, row_id):
+        return True
+    try:
+        async with session.begin_nested():
+            await session.delete(row)
+    except IntegrityError:
+        await session.refresh(row)
+        return True
+    return False

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
 from gateway.db.customer_writes import email_holder, lock_customer
-from gateway.db.references import Referenced, in_use
+from gateway.db.references import Referenced, remove_unless_used
 from gateway.db.resource_pages import CUSTOMER_ORDERINGS, CUSTOMERS, CustomerFilter
 from gateway.db.rows import CustomerRow, row_of
 from gateway.db.tables import Customer
@@ -131,13 +131,12 @@ async def delete_customer(runtime: Runtime, caller: Caller, customer_id: str) ->
         customer = await _locked(session, caller, customer_id)
         if customer.status == CustomerStatus.DELETED:
             return DeletedCustomer(row_of(CustomerRow, customer), True, customer.updated_at)
-        archived = await in_use(session, Referenced.CUSTOMER, caller.app_id, customer.id)
+        row = row_of(CustomerRow, customer)
+        archived = await remove_unless_used(session, Referenced.CUSTOMER, caller.app_id, customer)
         if archived:
             customer.status = CustomerStatus.DELETED.value
             customer.updated_at = now
-        else:
-            await session.delete(customer)
-        row = row_of(CustomerRow, customer)
+            row = row_of(CustomerRow, customer)
         await _commit(session, row, "deleted", now)
     return DeletedCustomer(row, archived, now)
 

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
 from gateway.db import repositories as repo
-from gateway.db.references import Referenced, in_use
+from gateway.db.references import Referenced, remove_unless_used
 from gateway.db.resource_pages import NEWEST_FIRST, PRODUCTS
 from gateway.db.rows import ProductRow, WalletRow, row_of
 from gateway.db.tables import Product
@@ -169,14 +169,12 @@ async def delete_product(runtime: Runtime, caller: Caller, product_id: str) -> D
         product = await repo.get_one(session, Product, caller.app_id, product_id)
         if product is None:
             raise ProductMissing()
-        archived = await in_use(session, Referenced.PRODUCT, caller.app_id, product.id)
+        archived = await remove_unless_used(session, Referenced.PRODUCT, caller.app_id, product)
         if archived:
             product.status = ProductStatus.INACTIVE.value
             product.updated_at = now
             session.add(product)
             await session.flush()
         view = await _emitted(session, caller, product, "deleted", now)
-        if not archived:
-            await session.delete(product)
         await session.commit()
     return DeletedProduct(view, archived)

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads, repositories
-from gateway.db.references import Referenced, in_use
+from gateway.db.references import Referenced, remove_unless_used
 from gateway.db.resource_pages import OLDEST_FIRST, TAXES, TaxFilter
 from gateway.db.rows import TaxRow, row_of
 from gateway.db.tables import Tax
@@ -128,15 +127,7 @@ async def delete_tax(runtime: Runtime, caller: Caller, tax_id: str) -> DeletedTa
     now = runtime.clock()
     async with runtime.sessions() as session:
         tax = await _stored(session, caller, tax_id)
-        archived = await in_use(session, Referenced.TAX, caller.app_id, tax.id)
-        if not archived:
-            try:
-                # An invoice created since the check still keeps the row (foreign key).
-                async with session.begin_nested():
-                    await session.delete(tax)
-            except IntegrityError:
-                archived = True
-                await session.refresh(tax)
+        archived = await remove_unless_used(session, Referenced.TAX, caller.app_id, tax)
         if archived:
             tax.active = False
             tax.updated_at = now
