@@ -15,7 +15,7 @@ import functools
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import orjson
 
@@ -23,9 +23,12 @@ from gateway.db.customer_lists import CustomerFilter
 from gateway.db.reads import app_row
 from gateway.db.tax_lists import TaxFilter
 from gateway.domain import wallet_rules
+from gateway.domain.customers import CreateCustomerCommand
 from gateway.domain.errors import AppNotFound, InvalidInput
 from gateway.domain.problems import Problem
+from gateway.domain.products import CreateProductCommand
 from gateway.domain.resource_enums import Chain
+from gateway.domain.taxes import CreateTaxCommand
 from gateway.domain.value_rules import Choice
 from gateway.domain.wallets import DEFAULT_WALLET_TYPE, CreateWalletCommand
 from gateway.encoding import dumps, loads_exact
@@ -43,6 +46,7 @@ from gateway.services.wallet_json import render_wallet
 from gateway.settings import Settings
 
 T = TypeVar("T")
+C = TypeVar("C")  # a create command
 Rendered = dict[str, Any]
 # One page of the app's rows, rendered: (offset, limit) -> rows.
 Page = Callable[[Runtime, Caller, int, int], Awaitable[list[Rendered]]]
@@ -55,12 +59,12 @@ class RunWithRuntime(Protocol):
 
 
 @dataclass(frozen=True)
-class Resource:
+class Resource(Generic[C]):
     name: str  # the command, plural
     singular: str
     fields: str  # what `add` takes, for its help
-    parse: Callable[[object], Any]  # JSON -> the create command
-    create: Callable[[Runtime, Caller, Any], Awaitable[Rendered]]
+    parse: Callable[[object], C]  # JSON -> the create command
+    create: Callable[[Runtime, Caller, C], Awaitable[Rendered]]
     every: Callable[[Runtime, Caller], Awaitable[list[Rendered]]]
     columns: tuple[str, ...]  # keys of the rendering a `list` table shows
 
@@ -79,7 +83,9 @@ def _paged(page: Page) -> Callable[[Runtime, Caller], Awaitable[list[Rendered]]]
     return every
 
 
-async def _create_customer(runtime: Runtime, caller: Caller, command: Any) -> Rendered:
+async def _create_customer(
+    runtime: Runtime, caller: Caller, command: CreateCustomerCommand
+) -> Rendered:
     return render_customer(await customers.create_customer(runtime, caller, command))
 
 
@@ -92,7 +98,9 @@ async def _customer_page(
     return [render_customer(row) for row in found.rows]
 
 
-async def _create_product(runtime: Runtime, caller: Caller, command: Any) -> Rendered:
+async def _create_product(
+    runtime: Runtime, caller: Caller, command: CreateProductCommand
+) -> Rendered:
     return (await products.create_product(runtime, caller, command)).rendered()
 
 
@@ -103,7 +111,7 @@ async def _product_page(
     return [view.rendered() for view in found.views]
 
 
-async def _create_tax(runtime: Runtime, caller: Caller, command: Any) -> Rendered:
+async def _create_tax(runtime: Runtime, caller: Caller, command: CreateTaxCommand) -> Rendered:
     return render_tax(await taxes.create_tax(runtime, caller, command))
 
 
@@ -130,7 +138,9 @@ def parse_create_wallet(payload: object) -> CreateWalletCommand:
     return wallet_rules.checked_create(command)
 
 
-async def _create_wallet(runtime: Runtime, caller: Caller, command: Any) -> Rendered:
+async def _create_wallet(
+    runtime: Runtime, caller: Caller, command: CreateWalletCommand
+) -> Rendered:
     return render_wallet(await wallets.create_wallet(runtime, caller, command), caller.app_name)
 
 
@@ -224,7 +234,7 @@ def _refused(exc: InvalidInput) -> int:
 
 
 def _add(
-    resource: Resource, run: RunWithRuntime, args: argparse.Namespace, settings: Settings
+    resource: Resource[Any], run: RunWithRuntime, args: argparse.Namespace, settings: Settings
 ) -> int:
     try:
         command = resource.parse(_fields(args.fields))
@@ -243,7 +253,7 @@ def _add(
 
 
 def _list(
-    resource: Resource, run: RunWithRuntime, args: argparse.Namespace, settings: Settings
+    resource: Resource[Any], run: RunWithRuntime, args: argparse.Namespace, settings: Settings
 ) -> int:
     async def work(runtime: Runtime) -> list[Rendered]:
         return await resource.every(runtime, await _caller(runtime, args.app))
