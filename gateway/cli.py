@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from typing import TypeVar
 
+from gateway.cli_resources import add_resource_parsers
 from gateway.db.migrate import upgrade
 from gateway.db.tables import WebhookEndpoint
 from gateway.domain.errors import GatewayError
@@ -291,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(handler=_worker)
 
     _add_webhooks_parser(commands)
+    add_resource_parsers(commands, _with_runtime)
     return parser
 
 
