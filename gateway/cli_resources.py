@@ -2,9 +2,8 @@
 view of an app's resources, through the services the API uses.
 
 `add` reads the resource's fields as one JSON object in the v0 body format, checked by
-the same parser as the REST route (wallets, which v0 cannot create: address, chain and
-type, checked by the same rules as GraphQL createWallet), and creates it through the
-same service, events included. `list` prints every row of the app, in the order the
+the same parser as the REST route (for wallets, POST /api/v0/wallets: address, chain and
+type), and creates it through the same service, events included. `list` prints every row of the app, in the order the
 API lists them; `--json` prints the v0 renderings.
 """
 
@@ -19,24 +18,20 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import orjson
 
-from gateway.db.customer_lists import CustomerFilter
 from gateway.db.reads import app_row
-from gateway.db.tax_lists import TaxFilter
-from gateway.domain import wallet_rules
+from gateway.db.resource_pages import CustomerFilter, TaxFilter
 from gateway.domain.customers import CreateCustomerCommand
 from gateway.domain.errors import AppNotFound, InvalidInput
-from gateway.domain.problems import Problem
 from gateway.domain.products import CreateProductCommand
 from gateway.domain.resource_enums import Chain
 from gateway.domain.taxes import CreateTaxCommand
-from gateway.domain.value_rules import Choice
 from gateway.domain.wallets import DEFAULT_WALLET_TYPE, CreateWalletCommand
 from gateway.encoding import dumps, loads_exact
 from gateway.rest.conventions import MAX_PAGE_SIZE
 from gateway.rest.v0_customer_body import parse_create_customer
-from gateway.rest.v0_fields import Kind, V0Field, body_object, parse_fields
 from gateway.rest.v0_product_body import parse_create_product
 from gateway.rest.v0_tax_body import parse_create_tax
+from gateway.rest.v0_wallet_body import parse_create_wallet
 from gateway.runtime import Runtime
 from gateway.services import customers, products, taxes, wallets
 from gateway.services.access import Caller
@@ -118,24 +113,6 @@ async def _create_tax(runtime: Runtime, caller: Caller, command: CreateTaxComman
 async def _tax_page(runtime: Runtime, caller: Caller, offset: int, limit: int) -> list[Rendered]:
     rows = await taxes.list_taxes(runtime, caller, TaxFilter(), offset=offset, limit=limit)
     return [render_tax(row) for row in rows]
-
-
-WALLET_FIELDS = (
-    V0Field("address", "address", Kind.TEXT, required=True, rule=wallet_rules.ADDRESS),
-    V0Field("chain", "chain", Kind.ENUM, required=True, choice=Choice(tuple(Chain))),
-    V0Field("type", "type", Kind.TEXT, rule=wallet_rules.TYPE),
-)
-
-
-def parse_create_wallet(payload: object) -> CreateWalletCommand:
-    """Every field problem at once, then the address checked against its chain."""
-    problems: list[Problem] = []
-    values = parse_fields(body_object(payload), WALLET_FIELDS, problems)
-    if problems:
-        raise InvalidInput(problems)
-    wallet_type = DEFAULT_WALLET_TYPE if values["type"] is None else values["type"]
-    command = CreateWalletCommand(values["address"], values["chain"], wallet_type)
-    return wallet_rules.checked_create(command)
 
 
 async def _create_wallet(
