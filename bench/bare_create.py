@@ -61,6 +61,11 @@ async def create_invoice(
         tax = (
             None if command.tax_id is None else await _one(conn, sql.TAXES, app_id, command.tax_id)
         )
+        # The gateway refuses archived rows and other denominations: the same checks.
+        if customer.status != "ACTIVE" or (tax is not None and not tax.active):
+            raise NotFound("archived")
+        if any(products[i.product_id].status != "ACTIVE" for i in command.items):
+            raise NotFound("archived product")
         rule = None
         if tax is not None:
             rule = tax_rule(tax.name, tax.rate, tax.type, tax.inclusive, tax.components)
@@ -71,6 +76,7 @@ async def create_invoice(
         counter, number_format = (await conn.execute(sql.NEXT_NUMBER, {"app_id": app_id})).one()
         invoice = _invoice_row(command, app_id, totals, idempotency, now)
         invoice["invoice_number"] = format_invoice_number(number_format, counter)
+        invoice["tax_snapshot"] = None if tax is None else _tax_terms(tax)
         await conn.execute(sql.INSERT_INVOICE, invoice)
         items = [
             {
@@ -81,6 +87,7 @@ async def create_invoice(
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
                 "line_total": line.line_total,
+                "name": products[line.product_id].name,
             }
             for position, line in enumerate(totals.lines)
         ]
@@ -90,6 +97,17 @@ async def create_invoice(
         endpoints = (await conn.execute(sql.ENABLED_WEBHOOKS, {"app_id": app_id})).all()
         await conn.execute(sql.INSERT_OUTBOX, _outbox_rows(invoice, endpoints, rendered, now))
     return dumps(rendered)
+
+
+def _tax_terms(tax: Any) -> dict[str, Any]:
+    """What the invoice keeps of its tax, as the gateway keeps it."""
+    return {
+        "name": tax.name,
+        "rate": str(tax.rate),
+        "type": tax.type,
+        "inclusive": tax.inclusive,
+        "components": tax.components,
+    }
 
 
 def _invoice_row(

@@ -113,6 +113,7 @@ def _v0_item(inv_id: str, item: dict[str, Any], product: Any) -> dict[str, Any]:
     return {
         "invoice_id": inv_id,
         "productId": item["product_id"],
+        "name": item["name"],
         "quantity": _plain(item["quantity"]),
         "unit_price": item["unit_price"],
         "line_total": item["line_total"],
