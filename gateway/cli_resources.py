@@ -3,8 +3,8 @@ view of an app's resources, through the services the API uses.
 
 `add` reads the resource's fields as one JSON object in the v0 body format, checked by
 the same parser as the REST route (for wallets, POST /api/v0/wallets: address, chain and
-type), and creates it through the same service, events included. `list` prints every row of the app, in the order the
-API lists them; `--json` prints the v0 renderings.
+type), and creates it through the same service, events included. `list` prints every
+row of the app, in the order the API lists them; `--json` prints the v0 renderings.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ class AppRow(NamedTuple):
     id: str
     name: str
     currency: str
+    bank_details: dict[str, Any] | None
+    logo: str | None
 
 
 class CustomerRow(NamedTuple):
@@ -32,6 +34,7 @@ class CustomerRow(NamedTuple):
     status: str
     address: str | None
     phone_number: str | None
+    locale: str | None
     first_name: str
     last_name: str
     customer_type: str | None

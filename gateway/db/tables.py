@@ -43,6 +43,12 @@ class App(SQLModel, table=True):
     invoice_counter: int = Field(default=0)
     currency: str = Field(default="USDC", max_length=12)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    # Where a customer paying by BANK_TRANSFER sends the money: {"account_name", "iban",
+    # "bic", "bank_name", "reference"} (strings; any may be absent). None: not given.
+    bank_details: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # The app's logo as a data URL (image/png or image/jpeg), shown on PDFs and pages;
+    # never fetched from elsewhere at render time.
+    logo: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ApiCredential(SQLModel, table=True):
@@ -74,6 +80,9 @@ class Customer(SQLModel, table=True):
     status: str = Field(default="ACTIVE", max_length=32)
     address: str | None = Field(default=None, max_length=500)
     phone_number: str | None = Field(default=None, max_length=64)
+    # The language and region documents for the customer are written in ("de", "fr_CA");
+    # None: English.
+    locale: str | None = Field(default=None, max_length=16)
     first_name: str = Field(default="", max_length=100)
     last_name: str = Field(default="", max_length=100)
     customer_type: str | None = Field(default="Individual", max_length=32)
@@ -255,6 +264,9 @@ class OutboxMessage(SQLModel, table=True):
     # The resource an event is about ("invoice", "customer", "product", "tax", "wallet").
     resource_type: str | None = Field(default=None, max_length=32)
     resource_id: str | None = Field(default=None, max_length=64)
+    # The W3C traceparent (and tracestate) of the request that caused the message, so its
+    # delivery joins that trace. None when tracing is off.
+    trace_context: str | None = Field(default=None, max_length=512)
     channel: str = Field(max_length=16)
     event_type: str = Field(max_length=64)
     endpoint_id: str | None = Field(default=None, foreign_key="webhook_endpoint.id", max_length=64)
