@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from gateway import health
 from gateway.body_deadline import BodyDeadline
+from gateway.cors import cors_middleware
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
@@ -86,6 +87,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     return Starlette(
         routes=routes,
         middleware=[
+            *cors_middleware(settings.cors),
             Middleware(OutageShield),
             Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),
             Middleware(ApiGuard, routes=routes),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from gateway.secret_box import is_fernet_key
 
@@ -146,6 +148,90 @@ class DatabasePool:
         )
 
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")
+_HOST = re.compile(r"[a-z0-9.-]+|[0-9a-f:.]+")
+_CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    """A comma-separated list, None when the variable is unset or empty."""
+    items = tuple(item.strip() for item in (env.get(name) or "").split(",") if item.strip())
+    return items or None
+
+
+def _is_origin(value: str) -> bool:
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in {"http", "https"}
+        and _HOST.fullmatch(parts.hostname or "") is not None
+        and "@" not in parts.netloc
+        and f"{parts.scheme}://{parts.netloc}" == value
+    )
+
+
+def _origin(name: str, value: str) -> str:
+    """An origin as a browser sends it: scheme://host[:port], nothing after."""
+    origin = value.lower()
+    if not _is_origin(origin):
+        raise SettingsError(
+            f"{name}: {value!r} is not an origin (scheme://host[:port], no path, no wildcard)"
+        )
+    return origin
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    """Which browser origins may call the API (gateway.cors); no origins: CORS is off.
+
+    Origins are exact: a wildcard would hand every site's pages the answers to requests
+    their visitors' browsers make. Clients authenticate with headers, never cookies, so
+    credentialed requests are not allowed."""
+
+    allow_origins: tuple[str, ...] = ()
+    allow_methods: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    allow_headers: tuple[str, ...] = (
+        "x-client-key",
+        "x-client-secret",
+        "idempotency-key",
+        "x-idempotency-key",
+        "content-type",
+        "if-match",
+        "x-request-id",
+    )
+    # How long a browser may reuse a preflight answer.
+    max_age_seconds: int = 600
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.allow_origins)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> CorsPolicy:
+        origins = tuple(
+            _origin("CORS_ALLOW_ORIGINS", o) for o in _list(env, "CORS_ALLOW_ORIGINS") or ()
+        )
+        methods = tuple(m.upper() for m in _list(env, "CORS_ALLOW_METHODS") or cls.allow_methods)
+        for method in methods:
+            if method not in _CORS_METHODS:
+                raise SettingsError(
+                    f"CORS_ALLOW_METHODS: {method!r} is not one of {', '.join(_CORS_METHODS)}"
+                )
+        headers = tuple(h.lower() for h in _list(env, "CORS_ALLOW_HEADERS") or cls.allow_headers)
+        for header in headers:
+            if not _HEADER_NAME.fullmatch(header) or header == "*":
+                raise SettingsError(f"CORS_ALLOW_HEADERS: {header!r} is not a header name")
+        return cls(
+            allow_origins=origins,
+            allow_methods=methods,
+            allow_headers=headers,
+            max_age_seconds=_count(env, "CORS_MAX_AGE", cls.max_age_seconds),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -183,6 +269,7 @@ class Settings:
     # A worker's hold on the messages it delivers, renewed every third of it while it
     # lives: a dead worker's messages go to another one within about this long.
     outbox_lease_seconds: float = 30.0
+    cors: CorsPolicy = CorsPolicy()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -225,6 +312,7 @@ class Settings:
             ),
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
+            cors=CorsPolicy.from_env(env),
         )
 
     @property
