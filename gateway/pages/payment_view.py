@@ -38,9 +38,9 @@ COPY_SCRIPT = (
     "(function(){if(!navigator.clipboard)return;var d=document.body.dataset;"
     'document.querySelectorAll("[data-copy]").forEach(function(v){'
     'var b=document.createElement("button");b.type="button";b.className="copy";'
-    "b.textContent=d.copy;b.setAttribute('aria-label',v.dataset.copy);"
+    "b.textContent=d.copyLabel;b.setAttribute('aria-label',v.dataset.copy);"
     'b.addEventListener("click",function(){navigator.clipboard.writeText(v.textContent)'
-    ".then(function(){b.textContent=d.copied;b.setAttribute('aria-label',d.copied)})});"
+    ".then(function(){b.textContent=d.copiedLabel;b.setAttribute('aria-label',d.copiedLabel)})});"
     "v.after(b)})})();"
 )
 
@@ -228,7 +228,7 @@ def payment_page_content(view: InvoiceView, app: AppRow | None) -> PageContent:
         f'<p class="status">{_status(w)}</p>{due}'
         f"{_how_to_pay(w, app) if payable else ''}{_items(w)}</main>"
     )
-    attributes = f' data-copy="{w.say("copy")}" data-copied="{w.say("copied")}"'
+    attributes = f' data-copy-label="{w.say("copy")}" data-copied-label="{w.say("copied")}"'
     return PageContent(
         title=w.words["invoice"].format(number=inv.invoice_number),
         body=body,
