@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from typing import TypeVar
 
+from gateway.cli_apps import add_apps_parser
 from gateway.cli_resources import add_resource_parsers
 from gateway.db.migrate import upgrade
 from gateway.db.tables import WebhookEndpoint
@@ -293,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_webhooks_parser(commands)
     add_resource_parsers(commands, _with_runtime)
+    add_apps_parser(commands, _with_runtime)
     return parser
 
 

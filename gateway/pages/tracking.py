@@ -17,7 +17,8 @@ from starlette.routing import Route
 
 from gateway.db.availability import is_unreachable
 from gateway.links import payment_link_url
-from gateway.pages.payment import invoice_summary, page, while_reachable
+from gateway.pages.payment import content_page, not_found_page, while_reachable
+from gateway.pages.payment_view import payment_page_content
 from gateway.runtime import Runtime
 from gateway.services.tracking import record_click, record_open
 
@@ -54,18 +55,18 @@ async def click_through(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
     token = request.path_params["token"]
     if len(token) > _MAX_TOKEN_LENGTH:
-        return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
+        return not_found_page("Invoice not found")
     view = await while_reachable(runtime, record_click(runtime, token))
     if isinstance(view, Response):
         return view
     if view is None:
-        return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
+        return not_found_page("Invoice not found")
     invoice = view.invoice
     link = payment_link_url(runtime.settings.public_base_url, invoice.payment_link_token)
     if link is not None:
         return RedirectResponse(link, 302, headers={"Cache-Control": "no-store"})
     # No payment link to send the customer to: show the invoice itself.
-    return page(f"Invoice {invoice.invoice_number}", invoice_summary(view), 200)
+    return content_page(payment_page_content(view, None), 200)
 
 
 routes = [

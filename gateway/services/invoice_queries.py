@@ -48,10 +48,3 @@ async def view_of_any_app(session: AsyncSession, row: InvoiceRow) -> InvoiceView
     app = await reads.app_row(session, row.app_id)
     app_name = "" if app is None else app.name
     return (await load_invoice_views(session, row.app_id, app_name, [row]))[0]
-
-
-async def invoice_by_payment_token(runtime: Runtime, token: str) -> InvoiceView | None:
-    """The invoice a payment link opens; the unguessable token is the credential."""
-    async with runtime.sessions() as session:
-        row = await reads.invoice_by_payment_token(session, token)
-        return None if row is None else await view_of_any_app(session, row)

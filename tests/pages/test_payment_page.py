@@ -18,7 +18,7 @@ async def test_payment_link_page_lifecycle(migrated_database_url: str) -> None:
         page = await client.get(path)
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
-        for text in ("INV-000001", "17414.25", "Cryptocurrency", "Credit card", "Consulting"):
+        for text in ("INV-000001", "17,414.25 USDC", "Cryptocurrency", "credit card", "Consulting"):
             assert text in page.text
         assert created["payment_link_expires_at"] == f"{future(61)}T00:00:00.000Z"
 

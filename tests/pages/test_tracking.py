@@ -119,7 +119,7 @@ async def test_click_without_payment_link_shows_the_invoice(
     response = await client.get(f"/t/c/{invoice.tracking_token}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    for text in ("INV-000001", "2500.00", "Cryptocurrency", "My Business App"):
+    for text in ("INV-000001", "2,500.00 USDC", "Cryptocurrency", "My Business App"):
         assert text in response.text
     assert (await reload(runtime, invoice.id)).first_clicked_at is not None
 
