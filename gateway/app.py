@@ -26,6 +26,7 @@ from gateway.pages import payment, tracking
 from gateway.rest import customers, invoice_actions, invoices, products, taxes, wallets
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
+from gateway.tracing import server_middleware, start_tracing
 from schema.app import graphql_routes
 
 log = logging.getLogger("gateway")
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     # Whoever serves the app (invoice-gateway serve, uvicorn, gunicorn), its access log
     # shows payment and tracking paths without their tokens.
     install_token_redaction()
+    start_tracing(settings.tracing, "gateway")
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
@@ -86,6 +88,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     return Starlette(
         routes=routes,
         middleware=[
+            *server_middleware(settings.tracing),
             Middleware(OutageShield),
             Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),
             Middleware(ApiGuard, routes=routes),
