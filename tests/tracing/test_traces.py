@@ -86,6 +86,10 @@ def statement(span: ReadableSpan) -> str:
     return str(attributes.get("db.statement") or attributes.get("db.query.text") or "")
 
 
+def inserts_into(spans: Sequence[ReadableSpan], table: str) -> list[ReadableSpan]:
+    return [s for s in of_scope(spans, SQL) if statement(s).startswith(f"INSERT INTO {table} ")]
+
+
 async def test_create_invoice_and_its_webhook_delivery_are_one_trace(
     migrated_database_url: str, redis_url: str, spans: InMemorySpanExporter
 ) -> None:
@@ -112,10 +116,8 @@ async def test_create_invoice_and_its_webhook_delivery_are_one_trace(
         # Nothing of the resolvers unless asked.
         assert [s.name for s in request if s.name.startswith("resolve ")] == []
 
-        sql = of_scope(request, SQL)
-        inserts = [s for s in sql if statement(s).startswith("INSERT INTO invoice ")]
-        assert len(inserts) == 1
-        assert parent_id(inserts[0]) == operation.context.span_id
+        [insert] = inserts_into(request, "invoice")
+        assert parent_id(insert) == operation.context.span_id
         redis = of_scope(request, REDIS)
         assert redis != []
         assert {s.attributes["db.system"] for s in redis if s.attributes} == {"redis"}
@@ -149,7 +151,7 @@ async def test_create_invoice_and_its_webhook_delivery_are_one_trace(
     assert url == f"{receiver.base_url}/[redacted]"
     delivery_sql = [s for s in of_scope(worker, SQL) if s.context.trace_id == trace_id]
     assert {parent_id(s) for s in delivery_sql} == {delivery.context.span_id}
-    assert any(statement(s).startswith("INSERT INTO webhook_attempt ") for s in delivery_sql)
+    assert len(inserts_into(delivery_sql, "webhook_attempt")) == 1
 
     [received] = receiver.accepted
     assert received.invoice_id == invoice_id
@@ -169,7 +171,7 @@ async def test_resolver_spans_when_asked(
     assert operation.context is not None and resolver.context is not None
     assert parent_id(resolver) == operation.context.span_id
     assert dict(resolver.attributes or {}) == {"graphql.field.path": "createInvoice"}
-    [insert] = [s for s in of_scope(request, SQL) if statement(s).startswith("INSERT INTO invoice ")]
+    [insert] = inserts_into(request, "invoice")
     assert parent_id(insert) == resolver.context.span_id
 
 
