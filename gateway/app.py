@@ -27,6 +27,7 @@ from gateway.pages import payment, tracking
 from gateway.rest import customers, invoice_actions, invoices, products, taxes, wallets
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
+from gateway.tracing import server_middleware, start_tracing
 from schema.app import graphql_routes
 
 log = logging.getLogger("gateway")
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     # Whoever serves the app (invoice-gateway serve, uvicorn, gunicorn), its access log
     # shows payment and tracking paths without their tokens.
     install_token_redaction()
+    start_tracing(settings.tracing, "gateway")
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
@@ -87,6 +89,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     return Starlette(
         routes=routes,
         middleware=[
+            # Outermost: the request's span covers everything, CORS answers included.
+            *server_middleware(settings.tracing),
             *cors_middleware(settings.cors),
             Middleware(OutageShield),
             Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),

@@ -24,6 +24,7 @@ from gateway.services.demo import seed_demo
 from gateway.services.invoice_json import iso_datetime
 from gateway.services.tenants import create_app_with_credential
 from gateway.settings import Settings, is_loopback_host, local_base_url
+from gateway.tracing import start_tracing
 
 T = TypeVar("T")
 log = logging.getLogger("gateway.cli")
@@ -139,6 +140,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     )
     if poll_interval <= 0:
         raise ValueError("--poll-interval must be positive")
+
+    start_tracing(settings.tracing, "worker")
 
     async def work(runtime: Runtime) -> None:
         stop = asyncio.Event()

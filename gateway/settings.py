@@ -6,10 +6,11 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from gateway.secret_box import is_fernet_key
+from gateway.tracing.settings import TraceSettings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./invoice_gateway.db"
 
@@ -270,6 +271,8 @@ class Settings:
     # lives: a dead worker's messages go to another one within about this long.
     outbox_lease_seconds: float = 30.0
     cors: CorsPolicy = CorsPolicy()
+    # OpenTelemetry traces: off unless OTEL_TRACES_EXPORTER or an OTLP endpoint is set.
+    tracing: TraceSettings = field(default_factory=TraceSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -313,6 +316,7 @@ class Settings:
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
             cors=CorsPolicy.from_env(env),
+            tracing=TraceSettings.from_env(env),
         )
 
     @property

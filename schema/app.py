@@ -141,6 +141,7 @@ def graphql_routes(settings: Settings) -> list[BaseRoute]:
     schema = schema_for(
         choose_execution_context(settings.graphql_execution_shortcut),
         introspection=settings.graphql_introspection,
+        spans=settings.tracing.graphql_spans,
     )
     app = GatewayGraphQL(
         schema,

@@ -18,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
+from gateway.tracing.settings import GraphQLSpans
 from schema.context import Context
 from schema.cost_limit import CostLimit
 from schema.limits import alias_limit, depth_limit, selection_limit
@@ -65,10 +66,12 @@ class GatewaySchema(strawberry.Schema):
         """schema.errors logs what needs logging, with the request id."""
 
 
-def _extensions(*, hide_suggestions: bool) -> list[Any]:
-    # In this order: the token limit is a parse option, so a document over it is refused
-    # before any rule sees it; the cost is measured only once the document is valid.
+def _extensions(*, hide_suggestions: bool, spans: GraphQLSpans) -> list[Any]:
+    # In this order: the operation's span covers all the others; the token limit is a
+    # parse option, so a document over it is refused before any rule sees it; the cost
+    # is measured only once the document is valid.
     return [
+        *_span_extensions(spans),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         Guardrails,
@@ -77,28 +80,38 @@ def _extensions(*, hide_suggestions: bool) -> list[Any]:
     ]
 
 
+def _span_extensions(spans: GraphQLSpans) -> list[Any]:
+    if spans is GraphQLSpans.NONE:
+        return []  # not even imported: an untraced process loads no OpenTelemetry SDK
+    from schema.tracing import span_extensions
+
+    return list(span_extensions(spans))
+
+
 ExecutionContextClass = type[StrawberryGraphQLCoreExecutionContext]
 
-# One schema per execution context class, introspection setting and process: every app
+# One schema per execution context class, introspection setting, spans and process: every app
 # built (tests build many) shares it, so schema.execution's field plans and the
 # validation cache stay bounded.
-_schemas: dict[tuple[ExecutionContextClass, bool], GatewaySchema] = {}
+_schemas: dict[tuple[ExecutionContextClass, bool, GraphQLSpans], GatewaySchema] = {}
 
 
 def schema_for(
     execution_context_class: ExecutionContextClass = StrawberryGraphQLCoreExecutionContext,
     *,
     introspection: bool = True,
+    spans: GraphQLSpans = GraphQLSpans.NONE,
 ) -> GatewaySchema:
     """The schema, run with `execution_context_class`. Without `introspection`, its
-    errors suggest no names ("Did you mean ...?"): those would show the schema."""
-    key = (execution_context_class, introspection)
+    errors suggest no names ("Did you mean ...?"): those would show the schema. `spans`:
+    what an operation adds to the trace (schema.tracing)."""
+    key = (execution_context_class, introspection, spans)
     built = _schemas.get(key)
     if built is None:
         built = _schemas[key] = GatewaySchema(
             query=Query,
             mutation=Mutation,
-            extensions=_extensions(hide_suggestions=not introspection),
+            extensions=_extensions(hide_suggestions=not introspection, spans=spans),
             config=StrawberryConfig(scalar_map=SCALARS),
             execution_context_class=(
                 execution_context_class

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.settings import DatabasePool
@@ -58,10 +59,12 @@ def _idle_session_timeout(seconds: int) -> Callable[[Any, Any], None]:
 
 
 def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEngine:
+    # create_async_engine is looked up when called: OpenTelemetry's SQLAlchemy
+    # instrumentation (gateway.tracing) wraps it there to trace the engines it creates.
     # hide_parameters: a failing statement's error (logged, e.g. by the 500 handler)
     # shows the SQL but not the values bound to it (emails, tokens, secrets).
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(
+        engine = sqlalchemy_asyncio.create_async_engine(
             database_url, connect_args={"timeout": 30}, hide_parameters=True
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -70,7 +73,7 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
     # A nested GraphQL page takes several connections at once (auth, the page, loaders
     # running side by side): a pool that keeps them avoids reconnecting per request.
     # pool_pre_ping drops connections a database restart killed before a request uses them.
-    engine = create_async_engine(
+    engine = sqlalchemy_asyncio.create_async_engine(
         database_url,
         pool_size=pool.size,
         max_overflow=pool.max_overflow,

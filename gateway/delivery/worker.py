@@ -39,6 +39,7 @@ from gateway.delivery.webhooks import deliver_webhook
 from gateway.domain.status import ALLOWED_TRANSITIONS, DeliveryMethod, InvoiceStatus
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
+from gateway.tracing.outbox import delivery_span, failed
 
 log = logging.getLogger("gateway.delivery.worker")
 
@@ -253,6 +254,17 @@ class OutboxProcessor:
         return counts
 
     async def _attempt(self, message: OutboxMessage) -> DeliveryFailed | None:
+        if not self.runtime.settings.tracing.enabled:
+            return await self._deliver(message)
+        # The span joins the trace of the request that wrote the message, and the
+        # webhook request carries it on (traceparent).
+        with delivery_span(message) as span:
+            failure = await self._deliver(message)
+            if failure is not None:
+                failed(span, failure.reason)
+            return failure
+
+    async def _deliver(self, message: OutboxMessage) -> DeliveryFailed | None:
         try:
             if message.channel == "webhook":
                 await deliver_webhook(self.runtime, message, self.client)

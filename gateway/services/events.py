@@ -21,6 +21,7 @@ from gateway.db.tables import OutboxMessage
 from gateway.db.webhook_endpoints import enabled_webhook_endpoints
 from gateway.encoding import dumps
 from gateway.services.invoice_json import iso_datetime, render_invoice
+from gateway.tracing.outbox import current_trace_context
 
 
 class InvoiceEvent(StrEnum):
@@ -85,6 +86,7 @@ def _outbox_row(
         invoice_id=resource_id if resource_type is ResourceType.INVOICE else None,
         resource_type=resource_type.value,
         resource_id=resource_id,
+        trace_context=current_trace_context(),
         channel=channel,
         event_type=event_type,
         endpoint_id=endpoint_id,

@@ -40,6 +40,7 @@ class Delivery:
     webhook_id: str
     body: dict[str, Any]
     host: str = ""  # the request's Host header
+    traceparent: str | None = None  # the W3C trace context header, when the sender traces
 
     @property
     def event(self) -> str:
@@ -98,7 +99,13 @@ class Receiver:
         except (KeyError, WebhookVerificationError) as exc:
             self.bad_signatures.append(f"{name}: {exc!r}")
             return Response(status_code=400)
-        delivery = Delivery(name, request.headers["webhook-id"], parsed, request.headers["host"])
+        delivery = Delivery(
+            name,
+            request.headers["webhook-id"],
+            parsed,
+            request.headers["host"],
+            request.headers.get("traceparent"),
+        )
         self.requests.append(delivery)
         self._requested.set()
         if self._hangs[name] > 0:
