@@ -16,6 +16,7 @@ from typing import TypeVar
 from gateway.cli_resources import add_resource_parsers
 from gateway.db.migrate import upgrade
 from gateway.db.tables import WebhookEndpoint
+from gateway.delivery.fonts import find_pdf_fonts
 from gateway.domain.errors import GatewayError
 from gateway.runtime import Runtime
 from gateway.services import webhook_endpoints
@@ -59,6 +60,7 @@ def _default_public_base_url(host: str, port: int) -> None:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    find_pdf_fonts(settings.pdf_font_dir)
     _default_public_base_url(args.host, args.port)
     log.info(
         "GraphiQL at %s/graphql, readiness at /readyz; links use %s",
@@ -138,6 +140,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     )
     if poll_interval <= 0:
         raise ValueError("--poll-interval must be positive")
+    find_pdf_fonts(settings.pdf_font_dir)
 
     async def work(runtime: Runtime) -> None:
         stop = asyncio.Event()

@@ -183,6 +183,8 @@ class Settings:
     # A worker's hold on the messages it delivers, renewed every third of it while it
     # lives: a dead worker's messages go to another one within about this long.
     outbox_lease_seconds: float = 30.0
+    # Where the PDF fonts are (gateway.delivery.fonts); None: the system's font directories.
+    pdf_font_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -225,6 +227,7 @@ class Settings:
             ),
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
+            pdf_font_dir=env.get("PDF_FONT_DIR") or None,
         )
 
     @property
