@@ -75,7 +75,6 @@ def build_invoice_email(
     message["Subject"] = email_subject(view, kind)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = f"<{outbox_message_id}@{domain}>"
-    message["Content-Language"] = language(_locale(view))
     message.set_content(_text_body(view, kind, link))
     pixel = open_pixel_url(public_base_url, inv.tracking_token) if inv.tracking_token else None
     message.add_alternative(_html_body(view, kind, link, pixel), subtype="html")
@@ -85,6 +84,8 @@ def build_invoice_email(
         subtype="pdf",
         filename=invoice_pdf_filename(inv.invoice_number),
     )
+    # After the content: setting it drops the Content-* headers set before.
+    message["Content-Language"] = language(_locale(view))
     return message
 
 

@@ -8,7 +8,6 @@ words, amounts and dates are the customer's locale's (Customer.locale).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC
 from decimal import Decimal
 
@@ -45,23 +44,33 @@ def invoice_pdf_filename(invoice_number: str) -> str:
 
 
 class _InvoicePdf(FPDF):
-    def __init__(self, fonts: PdfFonts, *, with_cjk: bool) -> None:
+    def __init__(self, fonts: PdfFonts) -> None:
         super().__init__(format="A4")
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(auto=True, margin=18)
+        self._fonts = fonts
+        self._sans_characters = characters_of(fonts.sans)
+        self._with_cjk = False
         self.add_font(_SANS, "", fonts.sans)
         self.add_font(_SANS, "B", fonts.sans_bold)
-        if with_cjk:
+        self.set_text_shaping(True)
+
+    def shown(self, text: str) -> str:
+        """`text` as it is written: printable, and with the fallback font loaded when
+        it has characters the main font lacks."""
+        text = printable(text)
+        if not self._with_cjk and any(ord(c) not in self._sans_characters for c in text):
             # Parsing and subsetting the CJK collection is most of a render's time:
             # only documents that need it pay for it.
-            self.add_font(_CJK, "", fonts.cjk)
-            self.add_font(_CJK, "B", fonts.cjk_bold)
+            self._with_cjk = True
+            self.add_font(_CJK, "", self._fonts.cjk)
+            self.add_font(_CJK, "B", self._fonts.cjk_bold)
             self.set_fallback_fonts([_CJK])
-        self.set_text_shaping(True)
+        return text
 
     def text_line(self, text: str, *, size: float = 10, bold: bool = False, link: str = "") -> None:
         self.set_font(_SANS, "B" if bold else "", size)
-        self.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT", link=link)
+        self.multi_cell(0, size * 0.5, self.shown(text), new_x="LMARGIN", new_y="NEXT", link=link)
 
     def heading(self, text: str) -> None:
         self.ln(4)
@@ -71,8 +80,8 @@ class _InvoicePdf(FPDF):
 
     def amount_row(self, label: str, amount: str, *, bold: bool = False) -> None:
         self.set_font(_SANS, "B" if bold else "", 10)
-        self.cell(self.epw - 50, 6, printable(label), align="R")
-        self.cell(50, 6, amount, align="R", new_x="LMARGIN", new_y="NEXT")
+        self.cell(self.epw - 50, 6, self.shown(label), align="R")
+        self.cell(50, 6, self.shown(amount), align="R", new_x="LMARGIN", new_y="NEXT")
 
     def logo(self, image: Image) -> None:
         width, height = image.size
@@ -92,9 +101,7 @@ def render_invoice_pdf(
     inv = view.invoice
     locale = view.customer.locale if view.customer is not None else None
     said = words(locale)
-    sans = characters_of(fonts.sans)
-    with_cjk = any(ord(c) not in sans for text in _free_text(view, payment_url) for c in text)
-    pdf = _InvoicePdf(fonts, with_cjk=with_cjk)
+    pdf = _InvoicePdf(fonts)
     # A fixed creation date keeps the output (and its /ID, a hash of it) reproducible.
     pdf.set_creation_date(inv.date_created)
     pdf.set_title(printable(said["invoice_number"].format(number=inv.invoice_number)))
@@ -148,29 +155,6 @@ def render_invoice_pdf(
     return bytes(pdf.output())
 
 
-def _free_text(view: InvoiceView, payment_url: str | None) -> Iterator[str]:
-    """What the document shows that its words do not: the names and addresses people
-    gave, in whatever script they wrote them."""
-    inv = view.invoice
-    yield view.app_name
-    yield inv.name
-    yield inv.email
-    yield inv.address or ""
-    yield inv.phone_number or ""
-    if view.customer is not None:
-        yield view.customer.name
-        yield view.customer.address or ""
-    for entry in view.items:
-        yield entry.name[:_MAX_CELL_CHARS]
-    if view.tax is not None:
-        yield view.tax.name
-        for component in view.tax.components or ():
-            yield str(component.get("name", ""))
-    if view.wallet is not None:
-        yield view.wallet.address
-    yield payment_url or ""
-
-
 def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
     pdf.set_font(_SANS, "", 10)
     headings = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
@@ -180,17 +164,17 @@ def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str |
         headings_style=headings,
         line_height=6,
     ) as table:
-        table.row((said["product"], said["quantity"], said["unit_price"], said["amount"]))
+        headings_row = (said["product"], said["quantity"], said["unit_price"], said["amount"])
+        table.row(tuple(pdf.shown(text) for text in headings_row))
         for entry in view.items:
             item = entry.item
-            table.row(
-                (
-                    printable(entry.name[:_MAX_CELL_CHARS]),
-                    number(item.shown_quantity, locale),
-                    figure(item.unit_price, locale),
-                    figure(item.line_total, locale),
-                )
+            cells = (
+                entry.name[:_MAX_CELL_CHARS],
+                number(item.shown_quantity, locale),
+                figure(item.unit_price, locale),
+                figure(item.line_total, locale),
             )
+            table.row(tuple(pdf.shown(text) for text in cells))
 
 
 def _amount_rows(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
