@@ -92,3 +92,18 @@ def test_mixed_scripts_in_one_name(tmp_path: Path) -> None:
     data = render(a_view(name=name), None)
     assert name in pdf_text(data).splitlines()
     assert ink(png_of(data, tmp_path)) > 2000
+
+
+def test_poppler_reads_the_cjk_text_without_help(tmp_path: Path) -> None:
+    """pypdf needs its NULs removed (tests.delivery.test_invoice_pdf.pdf_text); poppler
+    reads the same document as written."""
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext is not None, "pdftotext (poppler-utils) is needed: scripts/test installs it"
+    name, customer, _product = SCRIPTS["cjk"]
+    (tmp_path / "invoice.pdf").write_bytes(render(a_view(name=name, customer_name=customer), None))
+    done = subprocess.run(
+        [pdftotext, "invoice.pdf", "-"], cwd=tmp_path, check=True, capture_output=True, timeout=60
+    )
+    lines = done.stdout.decode().splitlines()
+    assert name in lines
+    assert customer in lines
