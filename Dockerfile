@@ -24,6 +24,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH="/opt/venv/bin:$PATH"
 
+# Invoice PDFs embed these fonts (gateway/delivery/fonts.py): DejaVu Sans for Latin,
+# Greek, Cyrillic and Arabic, Noto Sans CJK for Chinese, Japanese and Korean.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        fonts-dejavu-core=2.37-* \
+        fonts-noto-cjk=1:202* \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 app \
     && useradd --system --no-log-init --uid 10001 --gid app \
         --create-home --home-dir /app --shell /usr/sbin/nologin app

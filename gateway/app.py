@@ -18,6 +18,7 @@ from starlette.responses import Response
 from gateway import health
 from gateway.body_deadline import BodyDeadline
 from gateway.cors import cors_middleware
+from gateway.delivery.fonts import find_pdf_fonts
 from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
@@ -66,6 +67,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
+        # PDFs are rendered on request: without their fonts the server does not start.
+        find_pdf_fonts(settings.pdf_font_dir)
         runtime = Runtime.open(settings, clock)
         # Start-up objects live as long as the process: keep the collector off them.
         gc.freeze()

@@ -17,6 +17,7 @@ from gateway.cli_apps import add_apps_parser
 from gateway.cli_resources import add_resource_parsers
 from gateway.db.migrate import upgrade
 from gateway.db.tables import WebhookEndpoint
+from gateway.delivery.fonts import find_pdf_fonts
 from gateway.domain.errors import GatewayError
 from gateway.runtime import Runtime
 from gateway.services import webhook_endpoints
@@ -61,6 +62,7 @@ def _default_public_base_url(host: str, port: int) -> None:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    find_pdf_fonts(settings.pdf_font_dir)
     _default_public_base_url(args.host, args.port)
     log.info(
         "GraphiQL at %s/graphql, readiness at /readyz; links use %s",
@@ -140,6 +142,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     )
     if poll_interval <= 0:
         raise ValueError("--poll-interval must be positive")
+    find_pdf_fonts(settings.pdf_font_dir)
 
     start_tracing(settings.tracing, "worker")
 

@@ -273,6 +273,8 @@ class Settings:
     cors: CorsPolicy = CorsPolicy()
     # OpenTelemetry traces: off unless OTEL_TRACES_EXPORTER or an OTLP endpoint is set.
     tracing: TraceSettings = field(default_factory=TraceSettings)
+    # Where the PDF fonts are (gateway.delivery.fonts); None: the system's font directories.
+    pdf_font_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -317,6 +319,7 @@ class Settings:
             outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
             cors=CorsPolicy.from_env(env),
             tracing=TraceSettings.from_env(env),
+            pdf_font_dir=env.get("PDF_FONT_DIR") or None,
         )
 
     @property

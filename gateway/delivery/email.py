@@ -12,7 +12,6 @@ timeout are retryable; a 5xx reply to the message (sender, recipient, data) is n
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -27,10 +26,9 @@ from gateway.db.rows import InvoiceRow
 from gateway.db.tables import OutboxMessage
 from gateway.delivery.email_message import build_invoice_email, email_subject
 from gateway.delivery.errors import DeliveryFailed
-from gateway.delivery.pdf import render_invoice_pdf
-from gateway.links import payment_link_url
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind
+from gateway.services.invoice_pdfs import invoice_pdf
 from gateway.services.invoice_queries import view_of_any_app
 
 log = logging.getLogger("gateway.delivery.email")
@@ -84,17 +82,12 @@ async def deliver_email(runtime: Runtime, message: OutboxMessage) -> None:
         # Paid between scheduling and sending: a reminder now would only confuse.
         log.info("reminder skipped, invoice %s has nothing due", inv.invoice_number)
         return
-    base_url = runtime.settings.public_base_url
-    # fpdf2 is CPU-bound and synchronous: keep it off the event loop.
-    pdf = await asyncio.to_thread(
-        render_invoice_pdf, view, payment_link_url(base_url, inv.payment_link_token)
-    )
     email = build_invoice_email(
         view,
         kind,
         outbox_message_id=message.id,
-        public_base_url=base_url,
-        pdf=pdf,
+        public_base_url=runtime.settings.public_base_url,
+        pdf=await invoice_pdf(runtime, view),
         now=runtime.clock(),
     )
     smtp_url = runtime.settings.smtp_url

@@ -39,13 +39,22 @@ def language(locale: str | None) -> str:
 
 
 def money(amount: Decimal, currency: str, locale: str | None) -> str:
-    figure = format_decimal(amount, format="#,##0.00", locale=known_locale(locale))
-    return f"{figure} {currency}"
+    return f"{figure(amount, locale)} {currency}"
+
+
+def figure(amount: Decimal, locale: str | None) -> str:
+    """An amount without its currency ("1,234.50"), for a column headed by the currency."""
+    return format_decimal(amount, format="#,##0.00", locale=known_locale(locale))
+
+
+def number(value: Decimal, locale: str | None) -> str:
+    """A quantity with its own places, up to four ("1,000", "1.5"; "1,5" in German)."""
+    return format_decimal(value, format="#,##0.####", locale=known_locale(locale))
 
 
 def rate(percentage: Decimal, locale: str | None) -> str:
     """8.5 -> "8.5%" ("8,5 %" in French): the rate's own places, up to four."""
-    return format_decimal(percentage, format="#,##0.####", locale=known_locale(locale)) + "%"
+    return number(percentage, locale) + "%"
 
 
 def day(value: date, locale: str | None) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.delivery.pdf import invoice_pdf_filename, render_invoice_pdf
-from gateway.links import payment_link_url
+from gateway.delivery.pdf import invoice_pdf_filename
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
+from gateway.services.invoice_pdfs import invoice_pdf
 from gateway.services.invoice_queries import get_invoice
 
 
@@ -18,11 +17,7 @@ async def download(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
     caller: Caller = request.state.caller
     view = await get_invoice(runtime, caller, request.path_params["invoice_id"])
-    payment_url = payment_link_url(
-        runtime.settings.public_base_url, view.invoice.payment_link_token
-    )
-    # fpdf2 is CPU-bound and synchronous: keep it off the event loop.
-    pdf = await run_in_threadpool(render_invoice_pdf, view, payment_url)
+    pdf = await invoice_pdf(runtime, view)
     filename = invoice_pdf_filename(view.invoice.invoice_number)
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',

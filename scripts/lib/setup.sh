@@ -96,3 +96,19 @@ fi
 export PATH="$VENV/bin:$PATH"
 export VIRTUAL_ENV="$VENV"
 
+
+# ---------------------------------------------------------------- fonts
+# Invoice PDFs embed DejaVu Sans and Noto Sans CJK (gateway/delivery/fonts.py: serve and
+# worker refuse to start without them, unless PDF_FONT_DIR names another place); the
+# test suite renders PDFs to images with poppler's pdftoppm.
+has_font() { [ -n "$(find /usr/share/fonts /usr/local/share/fonts -name "$1" -print -quit 2>/dev/null)" ]; }
+missing_packages=()
+if [ -z "${PDF_FONT_DIR:-}" ]; then
+  has_font DejaVuSans-Bold.ttf || missing_packages+=(fonts-dejavu-core)
+  has_font NotoSansCJK-Bold.ttc || missing_packages+=(fonts-noto-cjk)
+fi
+command -v pdftoppm >/dev/null 2>&1 || missing_packages+=(poppler-utils)
+if [ "${#missing_packages[@]}" -gt 0 ]; then
+  header "setup: installing ${missing_packages[*]}"
+  apt_install "${missing_packages[@]}"
+fi

@@ -130,7 +130,7 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize(
-    ("example", "total"), [("curl-basic", "2500.00"), ("curl-comprehensive", "17414.25")]
+    ("example", "total"), [("curl-basic", "2,500.00"), ("curl-comprehensive", "17,414.25")]
 )
 async def test_invoice_email_reaches_the_smtp_server(
     gateway: tuple[httpx.AsyncClient, Runtime], collecting: Collecting, example: str, total: str

@@ -156,18 +156,26 @@ async def pdf_text(client: httpx.AsyncClient, invoice_id: str) -> str:
 
 
 _ITEMS_HEADING = "Product Qty Unit price Amount"
-_MONEY = r"-?[0-9]+\.[0-9]{2}"
+# The PDF writes numbers as its reader's locale does; these invoices' customers have
+# none, so English: "1,234.50", quantities "1,000.5"; amount rows end in the currency.
+_NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]+)?"
+_MONEY = r"-?[0-9]{1,3}(?:,[0-9]{3})*\.[0-9]{2}"
 _ITEM_ROW = re.compile(
-    rf"^(?P<name>.+?) (?P<qty>[0-9]+(?:\.[0-9]+)?) (?P<unit>{_MONEY}) (?P<amount>{_MONEY})$"
+    rf"^(?P<name>.+?) (?P<qty>{_NUMBER}) (?P<unit>{_MONEY}) (?P<amount>{_MONEY})$"
 )
-_AMOUNT_ROW = re.compile(rf"^(?P<label>.+?) (?P<amount>{_MONEY})$")
+_AMOUNT_ROW = re.compile(rf"^(?P<label>.+?) (?P<amount>{_MONEY}) (?P<currency>[A-Z]+)$")
+
+
+def _english_number(text: str) -> str:
+    """ "1,234.50" -> "1234.50": the digits as the JSON renderings write them."""
+    return text.replace(",", "")
 
 
 def pdf_reading(text: str) -> Reading:
     """The item table and the amount rows under it.
 
-    The PDF shows a tax as one row per component ("GST 18.75", "PST 39.28"), every row
-    between "Subtotal" and "Total (...)": their sum is the invoice's tax amount.
+    The PDF shows a tax as one row per component ("GST 5% 18.75 USDC", "PST 9.975% 39.28
+    USDC"), every row between "Subtotal" and "Total": their sum is the invoice's tax amount.
     """
     lines = [line.strip() for line in text.splitlines()]
     assert _ITEMS_HEADING in lines, text
@@ -178,20 +186,20 @@ def pdf_reading(text: str) -> Reading:
         row = _ITEM_ROW.match(line)
         assert row is not None, f"item row {n} of the PDF does not parse: {line!r}\n{text}"
         reading[f"items[{n}].product"] = row["name"]
-        reading[f"items[{n}].quantity"] = row["qty"]
-        reading[f"items[{n}].unit_price"] = Decimal(row["unit"])
-        reading[f"items[{n}].line_total"] = Decimal(row["amount"])
+        reading[f"items[{n}].quantity"] = _english_number(row["qty"])
+        reading[f"items[{n}].unit_price"] = Decimal(_english_number(row["unit"]))
+        reading[f"items[{n}].line_total"] = Decimal(_english_number(row["amount"]))
     amounts: list[tuple[str, Decimal]] = []
     for line in lines[end:]:
         row = _AMOUNT_ROW.match(line)
         if row is None:
             break
-        amounts.append((row["label"], Decimal(row["amount"])))
+        amounts.append((row["label"], Decimal(_english_number(row["amount"]))))
     labels = [label for label, _ in amounts]
     assert labels[0] == "Subtotal", text
-    total_at = next(n for n, label in enumerate(labels) if label.startswith("Total ("))
+    total_at = labels.index("Total")
     assert labels[total_at + 1] == "Amount paid", text
-    assert labels[total_at + 2].startswith("Amount due ("), text
+    assert labels[total_at + 2] == "Amount due", text
     reading["subtotal"] = amounts[0][1]
     reading["tax_amount"] = sum((amount for _, amount in amounts[1:total_at]), Decimal("0.00"))
     reading["total"] = amounts[total_at][1]

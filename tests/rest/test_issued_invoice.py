@@ -72,8 +72,13 @@ async def test_the_pdf_and_payment_page_show_the_invoice_as_priced(
 
     pdf = await client.get(f"{URL}/{created['id']}/pdf", headers=DEMO_HEADERS)
     text = pdf_text(pdf.content)
-    for expected in ("Website Development", "2500.00", "Standard Sales Tax 212.50", "2712.50"):
-        assert expected in text, expected
+    lines = text.splitlines()
+    for expected in (
+        "Website Development 1 2,500.00 2,500.00",
+        "Standard Sales Tax 8.5% 212.50 USDC",
+        "Total 2,712.50 USDC",
+    ):
+        assert expected in lines, "\n".join(lines)
     for changed in ("Website Rebuild", "9000", "New Sales Tax"):
         assert changed not in text, changed
 
