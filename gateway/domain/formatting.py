@@ -53,7 +53,7 @@ def number(value: Decimal, locale: str | None) -> str:
 
 
 def rate(percentage: Decimal, locale: str | None) -> str:
-    """8.5 -> "8.5%" ("8,5 %" in French): the rate's own places, up to four."""
+    """8.5 -> "8.5%" ("8,5%" in French): the rate's own places, up to four."""
     return number(percentage, locale) + "%"
 
 
