@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+import structlog
 from starlette.datastructures import Headers, QueryParams
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -86,6 +87,7 @@ class ApiGuard:
             await response(scope, receive, send)
             return
         scope["state"]["caller"] = caller
+        structlog.contextvars.bind_contextvars(app_id=caller.app_id)
         await self.app(scope, receive, _with_headers(send, decision, window))
 
 

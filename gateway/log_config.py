@@ -1,0 +1,105 @@
+"""The process's logging: one structlog pipeline that every record goes through.
+
+The gateway's own loggers, uvicorn's and SQLAlchemy's are plain `logging` loggers; the
+root handler formats their records with structlog's ProcessorFormatter, so each line,
+whoever wrote it, carries the same fields: timestamp (ISO 8601, UTC), level, logger,
+event, the request's bound context (request id, app id) and anything passed as
+`extra`, with secrets redacted (gateway.log_redaction) last, after tracebacks are
+rendered into text. `json` writes one JSON object a line; `console` writes the same
+fields for a person at a terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TextIO
+
+import structlog
+from structlog.typing import EventDict, Processor
+
+from gateway.log_redaction import redact_secrets
+
+LOG_FORMATS = ("json", "console")
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+# Loggers that a server may have given handlers of their own (uvicorn's dictConfig):
+# their records go to the root handler instead, once.
+_FIRST = ("timestamp", "level", "logger", "event", "request_id", "app_id")
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+
+
+class GatewayLogHandler(logging.StreamHandler[TextIO]):
+    """Writes to `stream`, or to whatever sys.stderr is at the time of each record."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__(stream)
+        self._fixed = stream
+
+    @property
+    def stream(self) -> TextIO:
+        return self._fixed if self._fixed is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        self._fixed = value
+
+
+def _shared() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
+    ]
+
+
+def _leading_fields(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
+    """The fields every line has, first and in one order; then the rest as they came."""
+    first = {key: event_dict.pop(key) for key in _FIRST if key in event_dict}
+    return {**first, **event_dict}
+
+
+def _renderer(log_format: str) -> Processor:
+    if log_format == "console":
+        return structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
+    return structlog.processors.JSONRenderer()
+
+
+def configure_logging(level: str, log_format: str, stream: TextIO | None = None) -> None:
+    """Routes every logger of the process through structlog at `level` (LOG_LEVEL) in
+    `log_format` (LOG_FORMAT). Calling it again replaces the earlier configuration."""
+    if log_format not in LOG_FORMATS:
+        raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}: {log_format!r}")
+    structlog.configure(
+        processors=[
+            *_shared(),
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*_shared(), structlog.stdlib.ExtraAdder()],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            redact_secrets,
+            _leading_fields,
+            _renderer(log_format),
+        ],
+    )
+    handler = GatewayLogHandler(stream)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    for existing in [h for h in root.handlers if isinstance(h, GatewayLogHandler)]:
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in _SERVER_LOGGERS:
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.propagate = True
