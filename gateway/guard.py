@@ -74,6 +74,8 @@ class ApiGuard:
             caller = await authenticate(
                 runtime, headers.get("x-client-key"), headers.get("x-client-secret")
             )
+            scope["state"]["caller"] = caller
+            structlog.contextvars.bind_contextvars(app_id=caller.app_id)
             if allowed is not None:
                 await method_not_allowed(allowed)(scope, receive, send)
                 return
@@ -86,8 +88,6 @@ class ApiGuard:
                 response.raw_headers.extend(rate_limit_headers(limit, 0, retry, window))
             await response(scope, receive, send)
             return
-        scope["state"]["caller"] = caller
-        structlog.contextvars.bind_contextvars(app_id=caller.app_id)
         await self.app(scope, receive, _with_headers(send, decision, window))
 
 

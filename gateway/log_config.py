@@ -53,6 +53,14 @@ def _shared() -> list[Processor]:
     ]
 
 
+def _without_formatter_fields(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
+    # Another handler's Formatter (pytest's, a server's) may have set these on the record
+    # first; `extra` can never hold them, so they are no fields of the line.
+    event_dict.pop("message", None)
+    event_dict.pop("asctime", None)
+    return event_dict
+
+
 def _leading_fields(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
     """The fields every line has, first and in one order; then the rest as they came."""
     first = {key: event_dict.pop(key) for key in _FIRST if key in event_dict}
@@ -83,7 +91,11 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*_shared(), structlog.stdlib.ExtraAdder()],
+        foreign_pre_chain=[
+            *_shared(),
+            structlog.stdlib.ExtraAdder(),
+            _without_formatter_fields,
+        ],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,

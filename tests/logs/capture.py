@@ -1,0 +1,46 @@
+"""The process's log lines as the gateway writes them (gateway.log_config), captured."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import structlog
+
+from gateway.log_config import GatewayLogHandler, configure_logging
+
+
+class CapturedLines:
+    def __init__(self, stream: io.StringIO) -> None:
+        self.stream = stream
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every line, parsed (each must be one JSON object)."""
+        return [json.loads(line) for line in self.text.splitlines()]
+
+    def access(self) -> list[dict[str, Any]]:
+        return [line for line in self.all() if line["logger"] == "gateway.access"]
+
+
+@contextlib.contextmanager
+def captured_log_lines(level: str = "info", log_format: str = "json") -> Iterator[CapturedLines]:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    previous_level = root.level
+    configure_logging(level, log_format, stream)
+    try:
+        yield CapturedLines(stream)
+    finally:
+        for handler in [h for h in root.handlers if isinstance(h, GatewayLogHandler)]:
+            root.removeHandler(handler)
+        root.setLevel(previous_level)
+        structlog.reset_defaults()
+        structlog.contextvars.clear_contextvars()
