@@ -25,7 +25,8 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 # Loggers that a server may have given handlers of their own (uvicorn's dictConfig):
 # their records go to the root handler instead, once.
 _FIRST = ("timestamp", "level", "logger", "event", "request_id", "app_id")
-_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+_SERVER_ACCESS_LOGGER = "uvicorn.access"
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", _SERVER_ACCESS_LOGGER, "uvicorn.asgi")
 
 
 class GatewayLogHandler(logging.StreamHandler[TextIO]):
@@ -55,9 +56,9 @@ def _shared() -> list[Processor]:
 
 def _without_formatter_fields(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
     # Another handler's Formatter (pytest's, a server's) may have set these on the record
-    # first; `extra` can never hold them, so they are no fields of the line.
-    event_dict.pop("message", None)
-    event_dict.pop("asctime", None)
+    # first (`extra` can never hold them); uvicorn passes its message again with colours.
+    for name in ("message", "asctime", "color_message"):
+        event_dict.pop(name, None)
     return event_dict
 
 
@@ -115,3 +116,6 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
         server_logger = logging.getLogger(name)
         server_logger.handlers.clear()
         server_logger.propagate = True
+    # gateway.access_log writes the access line; uvicorn skips its own when this logger
+    # has no handler to reach.
+    logging.getLogger(_SERVER_ACCESS_LOGGER).propagate = False

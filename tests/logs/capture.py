@@ -35,6 +35,9 @@ def captured_log_lines(level: str = "info", log_format: str = "json") -> Iterato
     stream = io.StringIO()
     root = logging.getLogger()
     previous_level = root.level
+    # configure_logging takes uvicorn's loggers over: give them back as they were.
+    servers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    previous = [(logger, list(logger.handlers), logger.propagate) for logger in servers]
     configure_logging(level, log_format, stream)
     try:
         yield CapturedLines(stream)
@@ -42,5 +45,8 @@ def captured_log_lines(level: str = "info", log_format: str = "json") -> Iterato
         for handler in [h for h in root.handlers if isinstance(h, GatewayLogHandler)]:
             root.removeHandler(handler)
         root.setLevel(previous_level)
+        for logger, handlers, propagate in previous:
+            logger.handlers[:] = handlers
+            logger.propagate = propagate
         structlog.reset_defaults()
         structlog.contextvars.clear_contextvars()
