@@ -104,7 +104,7 @@ def test_the_console_format_has_the_same_fields_for_a_person() -> None:
 
 def test_uvicorns_access_log_gives_way_to_the_gateways() -> None:
     with captured_log_lines() as lines:
-        logging.getLogger("uvicorn.access").info('127.0.0.1:5000 - "GET / HTTP/1.1" 200')
+        logging.getLogger("uvicorn.access").warning('127.0.0.1:5000 - "GET / HTTP/1.1" 200')
         logging.getLogger("uvicorn.error").info("Started server process [1]")
         assert not logging.getLogger("uvicorn.access").hasHandlers()
     assert [line["logger"] for line in lines.all()] == ["uvicorn.error"]
