@@ -113,9 +113,8 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
     root.addHandler(handler)
     root.setLevel(level.upper())
     for name in _SERVER_LOGGERS:
-        server_logger = logging.getLogger(name)
-        server_logger.handlers.clear()
-        server_logger.propagate = True
-    # gateway.access_log writes the access line; uvicorn skips its own when this logger
-    # has no handler to reach.
-    logging.getLogger(_SERVER_ACCESS_LOGGER).propagate = False
+        logging.getLogger(name).handlers.clear()
+        # gateway.access_log writes the access line: uvicorn's stays off where uvicorn
+        # turned it off (no propagation), and writes nowhere where it had a handler.
+        if name != _SERVER_ACCESS_LOGGER:
+            logging.getLogger(name).propagate = True

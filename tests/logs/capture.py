@@ -13,6 +13,9 @@ import structlog
 
 from gateway.log_config import GatewayLogHandler, configure_logging
 
+# The loggers configure_logging changes besides the root.
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+
 
 class CapturedLines:
     def __init__(self, stream: io.StringIO) -> None:
@@ -31,22 +34,29 @@ class CapturedLines:
 
 
 @contextlib.contextmanager
-def captured_log_lines(level: str = "info", log_format: str = "json") -> Iterator[CapturedLines]:
-    stream = io.StringIO()
+def logging_restored() -> Iterator[None]:
+    """Whatever configure_logging does inside (a test, or `main()` run in-process), the
+    process's logging is as it was afterwards."""
     root = logging.getLogger()
-    previous_level = root.level
-    # configure_logging takes uvicorn's loggers over: give them back as they were.
-    servers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")]
-    previous = [(logger, list(logger.handlers), logger.propagate) for logger in servers]
-    configure_logging(level, log_format, stream)
+    level = root.level
+    servers = [logging.getLogger(name) for name in _SERVER_LOGGERS]
+    before = [(logger, list(logger.handlers), logger.propagate) for logger in servers]
     try:
-        yield CapturedLines(stream)
+        yield
     finally:
         for handler in [h for h in root.handlers if isinstance(h, GatewayLogHandler)]:
             root.removeHandler(handler)
-        root.setLevel(previous_level)
-        for logger, handlers, propagate in previous:
+        root.setLevel(level)
+        for logger, handlers, propagate in before:
             logger.handlers[:] = handlers
             logger.propagate = propagate
         structlog.reset_defaults()
         structlog.contextvars.clear_contextvars()
+
+
+@contextlib.contextmanager
+def captured_log_lines(level: str = "info", log_format: str = "json") -> Iterator[CapturedLines]:
+    stream = io.StringIO()
+    with logging_restored():
+        configure_logging(level, log_format, stream)
+        yield CapturedLines(stream)

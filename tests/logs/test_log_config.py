@@ -103,10 +103,19 @@ def test_the_console_format_has_the_same_fields_for_a_person() -> None:
 
 
 def test_uvicorns_access_log_gives_way_to_the_gateways() -> None:
-    with captured_log_lines() as lines:
-        logging.getLogger("uvicorn.access").warning('127.0.0.1:5000 - "GET / HTTP/1.1" 200')
-        logging.getLogger("uvicorn.error").info("Started server process [1]")
-        assert not logging.getLogger("uvicorn.access").hasHandlers()
+    access = logging.getLogger("uvicorn.access")
+    before = (list(access.handlers), access.propagate)
+    # As uvicorn's own logging configuration leaves it: a handler, no propagation.
+    access.handlers[:] = [logging.StreamHandler()]
+    access.propagate = False
+    try:
+        with captured_log_lines() as lines:
+            access.warning('127.0.0.1:5000 - "GET / HTTP/1.1" 200')
+            logging.getLogger("uvicorn.error").info("Started server process [1]")
+            # uvicorn writes access lines only when this logger reaches a handler.
+            assert not access.hasHandlers()
+    finally:
+        access.handlers[:], access.propagate = before
     assert [line["logger"] for line in lines.all()] == ["uvicorn.error"]
 
 
