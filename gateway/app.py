@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -16,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway import health
+from gateway.access_log import AccessLog
 from gateway.body_deadline import BodyDeadline
 from gateway.cors import cors_middleware
 from gateway.delivery.fonts import find_pdf_fonts
@@ -25,6 +25,7 @@ from gateway.http_errors import error_response, json_response, nest_error_body
 from gateway.log_redaction import install_token_redaction, redact_tokens
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
+from gateway.request_id import new_request_id
 from gateway.rest import customers, invoice_actions, invoices, products, taxes, wallets
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
@@ -47,13 +48,16 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    request_id = uuid.uuid4().hex
+    # gateway.access_log gave the request its id (a new one if it never got that far).
+    request_id: str = request.scope.get("state", {}).get("request_id") or new_request_id()
     log.error(
-        "unhandled error request_id=%s %s %s",
-        request_id,
-        request.method,
-        redact_tokens(request.url.path),
+        "unhandled error",
         exc_info=exc,
+        extra={
+            "request_id": request_id,
+            "method": request.method,
+            "path": redact_tokens(request.url.path),
+        },
     )
     body = nest_error_body(500, f"Internal server error (request id {request_id})")
     return json_response(500, body, {"X-Request-Id": request_id})
@@ -94,6 +98,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         middleware=[
             # Outermost: the request's span covers everything, CORS answers included.
             *server_middleware(settings.tracing),
+            # Every request's one access line and its request id, preflights included.
+            Middleware(AccessLog, routes=routes),
             *cors_middleware(settings.cors),
             Middleware(OutageShield),
             Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),

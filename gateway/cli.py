@@ -19,6 +19,7 @@ from gateway.db.migrate import upgrade
 from gateway.db.tables import WebhookEndpoint
 from gateway.delivery.fonts import find_pdf_fonts
 from gateway.domain.errors import GatewayError
+from gateway.log_config import configure_logging
 from gateway.runtime import Runtime
 from gateway.services import webhook_endpoints
 from gateway.services.demo import seed_demo
@@ -81,6 +82,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         loop="uvloop",
         http="httptools",
         log_level=settings.log_level,
+        # Logging is gateway.log_config's (JSON lines); gateway.access_log writes one
+        # line per request in place of uvicorn's access log.
+        log_config=None,
+        access_log=False,
         proxy_headers=True,
     )
     return 0
@@ -307,9 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, settings)

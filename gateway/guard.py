@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+import structlog
 from starlette.datastructures import Headers, QueryParams
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,6 +74,8 @@ class ApiGuard:
             caller = await authenticate(
                 runtime, headers.get("x-client-key"), headers.get("x-client-secret")
             )
+            scope["state"]["caller"] = caller
+            structlog.contextvars.bind_contextvars(app_id=caller.app_id)
             if allowed is not None:
                 await method_not_allowed(allowed)(scope, receive, send)
                 return
@@ -85,7 +88,6 @@ class ApiGuard:
                 response.raw_headers.extend(rate_limit_headers(limit, 0, retry, window))
             await response(scope, receive, send)
             return
-        scope["state"]["caller"] = caller
         await self.app(scope, receive, _with_headers(send, decision, window))
 
 

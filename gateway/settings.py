@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from gateway.log_config import LOG_FORMATS, LOG_LEVELS
 from gateway.secret_box import is_fernet_key
 from gateway.tracing.settings import TraceSettings
 
@@ -56,6 +57,13 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or default).strip().lower()
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _keys(env: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -255,7 +263,9 @@ class Settings:
     # schema.execution's in-place resolution of plain leaf fields; off runs Strawberry's
     # stock execution (same answers, more CPU), e.g. to rule the override out.
     graphql_execution_shortcut: bool = True
+    # LOG_LEVEL and LOG_FORMAT (gateway.log_config): JSON lines, or `console` for a person.
     log_level: str = "info"
+    log_format: str = "json"
     # Webhook URLs on private, loopback or link-local addresses are refused (SSRF)
     # unless this is set; for local development and tests only.
     allow_private_webhook_urls: bool = False
@@ -303,7 +313,8 @@ class Settings:
             graphql_introspection=_bool(env, "GRAPHQL_INTROSPECTION", True),
             graphql_max_cost=_int(env, "GRAPHQL_MAX_COST", cls.graphql_max_cost),
             graphql_execution_shortcut=_bool(env, "GRAPHQL_EXECUTION_SHORTCUT", True),
-            log_level=env.get("LOG_LEVEL") or cls.log_level,
+            log_level=_choice(env, "LOG_LEVEL", cls.log_level, LOG_LEVELS),
+            log_format=_choice(env, "LOG_FORMAT", cls.log_format, LOG_FORMATS),
             allow_private_webhook_urls=_bool(env, "ALLOW_PRIVATE_WEBHOOK_URLS", False),
             webhook_timeout_seconds=_float(
                 env, "WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds

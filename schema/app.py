@@ -4,7 +4,6 @@ GraphiQL page and its locally served assets."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 from starlette.datastructures import Headers
@@ -38,7 +37,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 class GatewayGraphQL(GraphQL[Context, None]):
     """Runs behind gateway.guard.ApiGuard, which authenticates and rate-limits every
-    operation and leaves the Caller in the request state."""
+    operation and leaves the Caller in the request state, and gateway.access_log, which
+    leaves the request id there."""
 
     def encode_json(self, data: object) -> bytes:
         return dumps(data)
@@ -60,7 +60,6 @@ class GatewayGraphQL(GraphQL[Context, None]):
         caller: Caller = state["caller"]
         request_id: str = state["request_id"]
         reads: RequestReads = state["reads"]
-        response.headers["x-request-id"] = request_id
         return Context(
             runtime=runtime,
             caller=caller,
@@ -94,7 +93,6 @@ class GatewayGraphQL(GraphQL[Context, None]):
             await error_response(Unauthorized())(scope, receive, send)
             return
         state = scope["state"]
-        state["request_id"] = uuid.uuid4().hex
         runtime: Runtime = state["runtime"]
         limit = runtime.settings.max_body_bytes
         try:

@@ -23,6 +23,7 @@ from schema.context import Context
 from schema.cost_limit import CostLimit
 from schema.limits import alias_limit, depth_limit, selection_limit
 from schema.mutations import Mutation
+from schema.operation_name import OperationName
 from schema.queries import Query
 from schema.scalars import SCALARS
 from schema.suggestions import Validation, hiding_suggestions
@@ -77,6 +78,7 @@ def _extensions(*, hide_suggestions: bool, spans: GraphQLSpans) -> list[Any]:
         Guardrails,
         lambda: Validation(maxsize=CACHE_SIZE, hide_suggestions=hide_suggestions),
         CostLimit,
+        OperationName,
     ]
 
 

@@ -36,10 +36,12 @@ import redis
 
 try:  # tests/ as a package (tests/__init__.py present, rootdir on sys.path) ...
     from tests import pgbouncer, redis_cluster, servers
+    from tests.logs.capture import logging_restored
 except ImportError:  # ... or as a plain directory, which pytest puts on sys.path itself
     import pgbouncer  # type: ignore[no-redef,import-not-found,unused-ignore]
     import redis_cluster  # type: ignore[no-redef,import-not-found,unused-ignore]
     import servers  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from logs.capture import logging_restored  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 POSTGRES_DEFAULT_PORT = 5432
 REDIS_DEFAULT_PORT = 6379
@@ -173,6 +175,17 @@ def migrated_database_url(database_url: str) -> str:
     # can't disturb the event loop pytest-asyncio runs the test on.
     servers.run_in_thread(upgrade, database_url)
     return database_url
+
+
+# --------------------------------------------------------------------------- logging
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored() -> Iterator[None]:
+    """A test that runs the CLI's main() in-process configures the process's logging
+    (gateway.log_config); the next test finds it as it was."""
+    with logging_restored():
+        yield
 
 
 # --------------------------------------------------------------------------- markers

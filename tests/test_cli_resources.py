@@ -113,6 +113,9 @@ def cli(
     capsys: pytest.CaptureFixture[str],
 ) -> Gateway:
     monkeypatch.setenv("DATABASE_URL", migrated_database_url)
+    # Errors only: the warnings about the development key and the in-process store would
+    # come before each command's own message on stderr.
+    monkeypatch.setenv("LOG_LEVEL", "error")
     for name in ("REDIS_URL", "REDIS_CLUSTER", "ALLOW_PRIVATE_WEBHOOK_URLS"):
         monkeypatch.delenv(name, raising=False)
     return Gateway(migrated_database_url, capsys)

@@ -255,6 +255,7 @@ def test_cli_refuses_an_embedded_private_address(
     migrated_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", migrated_database_url)
+    monkeypatch.setenv("LOG_LEVEL", "error")  # no warnings before the message
     monkeypatch.delenv("ALLOW_PRIVATE_WEBHOOK_URLS", raising=False)
     assert main(["webhooks", "add", DEMO_APP_ID, "http://[2002:a9fe:a9fe::]/meta"]) == 2
     assert capsys.readouterr().err == (

@@ -81,10 +81,14 @@ def seed_in_process(database_url: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def gateway_processes(
-    env: dict[str, str], count: int, cwd: Path | None = None, log: Path | None = None
+    env: dict[str, str],
+    count: int,
+    cwd: Path | None = None,
+    log: Path | None = None,
+    log_level: str = "warning",
 ) -> Iterator[list[str]]:
     """`count` gateway servers on free ports; yields their base URLs. With `log`, their
-    output (warnings and errors) is appended to that file."""
+    output (warnings and errors, or down to `log_level`) is appended to that file."""
     with _output(log) as sink:
         procs: list[subprocess.Popen[bytes]] = []
         urls: list[str] = []
@@ -94,7 +98,7 @@ def gateway_processes(
                 procs.append(
                     subprocess.Popen(
                         [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-                        env={**process_environment(env), "LOG_LEVEL": "warning"},
+                        env={**process_environment(env), "LOG_LEVEL": log_level},
                         cwd=cwd,
                         stdout=sink,
                         stderr=sink,
