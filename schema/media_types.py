@@ -12,6 +12,10 @@ The highest quality wins; at equal quality the more specific media range does. L
 name at equal quality, application/graphql-response+json wins (the type a client names
 first-hand); matched only through `*/*` or `application/*`, application/json does, as it
 does when there is no `Accept` at all: a legacy client keeps the answers it knows.
+
+The status codes are those of the specification's Stage 2 draft (May 2025), which the
+`graphql-http` audit checks (tests/graphql_http); later drafts propose 422 for invalid
+documents and 294 for partial results.
 """
 
 from __future__ import annotations
