@@ -1,5 +1,6 @@
 """The /graphql endpoint: Strawberry's ASGI app behind the gateway's guard, plus the
-GraphiQL page and its locally served assets."""
+GraphiQL page and its locally served assets. Answers are application/graphql-response+json
+or application/json, as the request's Accept asks (schema.media_types)."""
 
 from __future__ import annotations
 
@@ -19,20 +20,22 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
 from gateway.db.request_reads import RequestReads
-from gateway.domain.errors import PayloadTooLarge, RequestTimeout, Unauthorized
+from gateway.domain.errors import NotAcceptable, PayloadTooLarge, RequestTimeout, Unauthorized
 from gateway.encoding import dumps, loads_exact
 from gateway.http_errors import error_response
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.settings import Settings
 from schema.context import Context
-from schema.errors import present
+from schema.errors import present, request_error_status
 from schema.execution import choose_execution_context
 from schema.graphiql import ASSETS_PATH, GRAPHIQL_HTML
 from schema.loaders import build_loaders
+from schema.media_types import GRAPHQL_RESPONSE_JSON, SUPPORTED, response_media_type
 from schema.schema import schema_for
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+NOT_ACCEPTABLE = NotAcceptable(f"Accept must allow {' or '.join(SUPPORTED)}")
 
 
 class GatewayGraphQL(GraphQL[Context, None]):
@@ -69,13 +72,37 @@ class GatewayGraphQL(GraphQL[Context, None]):
             request_id=request_id,
         )
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        """The response's status, headers and media type, decided while the operation runs."""
+        response = await super().get_sub_response(request)
+        response.media_type = request.scope["state"]["media_type"]
+        request.scope["state"]["sub_response"] = response
+        return response
+
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        state = request.scope["state"]
+        status = request_error_status(result)
         if result.errors:
-            state = request.scope["state"]
             result.errors = present(result.errors, state["request_id"], state["runtime"].database)
-        return process_result(result)
+        answer = process_result(result)
+        response: Response = state["sub_response"]
+        if status is not None and response.media_type == GRAPHQL_RESPONSE_JSON:
+            del answer["data"]
+            response.status_code = status
+        return answer
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        response.headers.add_vary_header("Accept")
+        return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML)
@@ -93,6 +120,11 @@ class GatewayGraphQL(GraphQL[Context, None]):
             await error_response(Unauthorized())(scope, receive, send)
             return
         state = scope["state"]
+        accept = request.headers.getlist("accept")
+        state["media_type"] = response_media_type(", ".join(accept) if accept else None)
+        if state["media_type"] is None:
+            await error_response(NOT_ACCEPTABLE)(scope, receive, send)
+            return
         runtime: Runtime = state["runtime"]
         limit = runtime.settings.max_body_bytes
         try:

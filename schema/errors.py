@@ -16,6 +16,11 @@ else is masked as "Internal server error (request id ...)" and logged with that 
 Applied to every result by the HTTP view (schema.app), not by a schema extension: an
 exception that escapes the operation (say, from a validation rule) skips the extensions'
 on_operation exits and would reach the client unmasked.
+
+A request error (nothing ran: no data, and no error names a field's path) has an HTTP
+status, used when the answer is application/graphql-response+json (schema.media_types):
+400 for the request's own faults (parse, validation, coercion, cost), a GatewayError's own
+status, 503 for an unreachable database, 500 for anything else.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import logging
 
 from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.types import ExecutionResult
 
 from gateway.db.availability import DatabaseAvailability, is_unreachable
 from gateway.domain.errors import GatewayError, ServiceUnavailable
@@ -58,6 +64,26 @@ def _present(error: GraphQLError, request_id: str, database: DatabaseAvailabilit
         f"Internal server error (request id {request_id})",
         {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
     )
+
+
+def request_error_status(result: ExecutionResult) -> int | None:
+    """The status of `result` when it is a request error (see above), else None."""
+    if result.data is not None or not result.errors:
+        return None
+    if any(error.path is not None for error in result.errors):
+        return None  # execution ran: a null root, with field errors
+    return max(_status(error) for error in result.errors)
+
+
+def _status(error: GraphQLError) -> int:
+    original = error.original_error
+    if isinstance(original, GatewayError):
+        return original.status_code
+    if original is not None and is_unreachable(original):
+        return ServiceUnavailable.status_code
+    if original is None or isinstance(original, GraphQLError):
+        return 400
+    return 500
 
 
 def _code(error: GraphQLError, extensions: dict[str, object]) -> str:

@@ -4,6 +4,7 @@
     ├── InvalidInput               400   INVALID_INPUT      (problems: list of Problem)
     ├── MalformedUuid              400   MALFORMED_UUID     (a path id that is no UUID)
     ├── PayloadTooLarge            413   PAYLOAD_TOO_LARGE
+    ├── NotAcceptable              406   NOT_ACCEPTABLE
     ├── UnsupportedMediaType       415   UNSUPPORTED_MEDIA_TYPE
     ├── RequestTimeout             408   REQUEST_TIMEOUT
     ├── BusinessRuleViolation      400   (subclass code)
@@ -375,6 +376,11 @@ class WalletMissing(WalletNotFound):
 
     def __init__(self) -> None:
         NotFound.__init__(self, "Wallet not found")
+
+
+class NotAcceptable(GatewayError):
+    status_code = 406
+    code = "NOT_ACCEPTABLE"
 
 
 class UnsupportedMediaType(GatewayError):
