@@ -21,6 +21,7 @@ from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
 from gateway.log_redaction import install_token_redaction, redact_tokens
+from gateway.metrics.http import RequestMetrics
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
 from gateway.rest import customers, invoice_actions, invoices, products, taxes, wallets
@@ -86,6 +87,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     return Starlette(
         routes=routes,
         middleware=[
+            Middleware(RequestMetrics, routes=routes),
             Middleware(OutageShield),
             Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),
             Middleware(ApiGuard, routes=routes),

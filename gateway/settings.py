@@ -35,6 +35,13 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return _int(env, name, default, minimum=0)
 
 
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    port = _count(env, name, default)
+    if port > 65535:
+        raise SettingsError(f"{name} must be a TCP port (0-65535), got {port}")
+    return port
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -183,6 +190,12 @@ class Settings:
     # A worker's hold on the messages it delivers, renewed every third of it while it
     # lives: a dead worker's messages go to another one within about this long.
     outbox_lease_seconds: float = 30.0
+    # The Prometheus listener (gateway.metrics.exposition), never the API's port; port 0:
+    # none. The directory where serve's processes add up their values (unset: a
+    # temporary one per serve).
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9100
+    metrics_multiproc_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -225,6 +238,9 @@ class Settings:
             ),
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
+            metrics_host=env.get("METRICS_HOST") or cls.metrics_host,
+            metrics_port=_port(env, "METRICS_PORT", cls.metrics_port),
+            metrics_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         )
 
     @property

@@ -22,6 +22,7 @@ from schema.context import Context
 from schema.cost_limit import CostLimit
 from schema.limits import alias_limit, depth_limit, selection_limit
 from schema.mutations import Mutation
+from schema.operation_metrics import OperationMetrics
 from schema.queries import Query
 from schema.scalars import SCALARS
 from schema.suggestions import Validation, hiding_suggestions
@@ -69,6 +70,7 @@ def _extensions(*, hide_suggestions: bool) -> list[Any]:
     # In this order: the token limit is a parse option, so a document over it is refused
     # before any rule sees it; the cost is measured only once the document is valid.
     return [
+        OperationMetrics,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         Guardrails,
