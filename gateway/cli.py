@@ -28,6 +28,8 @@ from gateway.settings import Settings, is_loopback_host, local_base_url
 T = TypeVar("T")
 log = logging.getLogger("gateway.cli")
 
+WORKER_START_SECONDS = 60
+
 
 def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
     async def run() -> T:
@@ -85,6 +87,9 @@ def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
         http="httptools",
         log_level=settings.log_level,
         proxy_headers=True,
+        # uvicorn restarts a worker that has not started within this; its default (5 s)
+        # kills workers still importing on a busy machine, again and again.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )
 
 
