@@ -13,7 +13,10 @@ from schema.context import Context
 
 class OperationMetrics(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        yield
-        execution = self.execution_context
-        if isinstance(execution.context, Context):
-            note_operation(execution.context.request.scope, execution.operation_name)
+        try:
+            yield
+        finally:
+            # Also when the document did not parse: then it is named as the request asked.
+            execution = self.execution_context
+            if isinstance(execution.context, Context):
+                note_operation(execution.context.request.scope, execution.operation_name)

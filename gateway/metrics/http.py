@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Final
 
+from prometheus_client import Counter, Histogram
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -47,6 +48,8 @@ class RequestMetrics:
         self.routes = routes
         self.operations = OperationNames()
         self.families = families()
+        # The labelled children, looked up once per label set (the labels are bounded).
+        self._series: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,13 +74,20 @@ class RequestMetrics:
         method: str = scope["method"]
         if method not in METHODS:
             method = OTHER_METHOD
-        recorded = self.families
-        recorded.http_requests.labels(route, method, status).inc()
-        recorded.http_duration.labels(route, method).observe(seconds)
+        key = (route, method, status)
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = (
+                self.families.http_requests.labels(route, method, status),
+                self.families.http_duration.labels(route, method),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
         ran, name, cost = noted_operation(scope)
         if not ran:
             return
         operation = self.operations.label(name)
+        recorded = self.families
         recorded.graphql_operations.labels(operation, status).inc()
         recorded.graphql_duration.labels(operation).observe(seconds)
         if cost is not None:
