@@ -23,6 +23,7 @@ from gateway.domain.errors import GatewayError
 from gateway.guard import ApiGuard
 from gateway.http_errors import error_response, json_response, nest_error_body
 from gateway.log_redaction import install_token_redaction, redact_tokens
+from gateway.metrics.http import RequestMetrics
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
 from gateway.request_id import new_request_id
@@ -100,6 +101,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             *server_middleware(settings.tracing),
             # Every request's one access line and its request id, preflights included.
             Middleware(AccessLog, routes=routes),
+            Middleware(RequestMetrics, routes=routes),
             *cors_middleware(settings.cors),
             Middleware(OutageShield),
             Middleware(BodyDeadline, seconds=settings.body_read_timeout_seconds),

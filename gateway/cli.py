@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TypeVar
 
 from gateway.cli_apps import add_apps_parser
@@ -20,6 +20,7 @@ from gateway.db.tables import WebhookEndpoint
 from gateway.delivery.fonts import find_pdf_fonts
 from gateway.domain.errors import GatewayError
 from gateway.log_config import configure_logging
+from gateway.metrics.exposition import metrics_listener, multiprocess_dir
 from gateway.runtime import Runtime
 from gateway.services import webhook_endpoints
 from gateway.services.demo import seed_demo
@@ -30,6 +31,8 @@ from gateway.tracing import start_tracing
 
 T = TypeVar("T")
 log = logging.getLogger("gateway.cli")
+
+WORKER_START_SECONDS = 60
 
 
 def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
@@ -61,7 +64,6 @@ def _default_public_base_url(host: str, port: int) -> None:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
 
     find_pdf_fonts(settings.pdf_font_dir)
     _default_public_base_url(args.host, args.port)
@@ -73,6 +75,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.migrate:
         upgrade(settings.database_url, pool=settings.database_pool)
         log.info("database schema at head")
+    with multiprocess_dir(settings.metrics_multiproc_dir), metrics_listener(settings):
+        _run_uvicorn(args, settings)
+    return 0
+
+
+def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
     uvicorn.run(
         "gateway.asgi:app_from_env",
         factory=True,
@@ -87,8 +97,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        # uvicorn restarts a worker that has not started within this; its default (5 s)
+        # kills workers still importing on a busy machine, again and again.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )
-    return 0
 
 
 def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
@@ -141,6 +153,10 @@ def _create_app(args: argparse.Namespace, settings: Settings) -> int:
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here: it pulls in the PDF and SMTP libraries, which no other command needs.
     from gateway.delivery.worker import run_worker
+    from gateway.metrics.outbox import OutboxCollector
+
+    # One pass and out: nothing would be there long enough to be scraped.
+    listener_settings = replace(settings, metrics_port=0) if args.once else settings
 
     poll_interval: float = (
         settings.worker_poll_interval_seconds if args.poll_interval is None else args.poll_interval
@@ -157,10 +173,12 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         # SIGTERM (docker stop, systemd) and Ctrl-C let the current pass finish first.
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        collectors = [] if args.once else [OutboxCollector(runtime, loop)]
         try:
-            counts = await run_worker(
-                runtime, once=args.once, poll_interval=poll_interval, stop=stop
-            )
+            with metrics_listener(listener_settings, collectors):
+                counts = await run_worker(
+                    runtime, once=args.once, poll_interval=poll_interval, stop=stop
+                )
         finally:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)

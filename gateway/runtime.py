@@ -13,6 +13,7 @@ from gateway.db.availability import DatabaseAvailability
 from gateway.db.engine import SessionFactory, build_engine, build_session_factory
 from gateway.db.schema_revision import SchemaCheck
 from gateway.db.statements import install_statement_counter
+from gateway.metrics.pool import watch_pool
 from gateway.secret_box import SecretBox, secret_box
 from gateway.settings import Settings
 from gateway.store.base import Store
@@ -44,6 +45,7 @@ class Runtime:
             )
         engine = build_engine(settings.database_url, settings.database_pool)
         install_statement_counter(engine)
+        watch_pool(engine)
         database = DatabaseAvailability()
         database.watch(engine)
         return cls(

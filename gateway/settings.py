@@ -39,6 +39,13 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return _int(env, name, default, minimum=0)
 
 
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    port = _count(env, name, default)
+    if port > 65535:
+        raise SettingsError(f"{name} must be a TCP port (0-65535), got {port}")
+    return port
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -285,6 +292,12 @@ class Settings:
     tracing: TraceSettings = field(default_factory=TraceSettings)
     # Where the PDF fonts are (gateway.delivery.fonts); None: the system's font directories.
     pdf_font_dir: str | None = None
+    # The Prometheus listener (gateway.metrics.exposition), never the API's port; port 0:
+    # none. The directory where serve's processes add up their values (unset: a
+    # temporary one per serve).
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9100
+    metrics_multiproc_dir: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -331,6 +344,9 @@ class Settings:
             cors=CorsPolicy.from_env(env),
             tracing=TraceSettings.from_env(env),
             pdf_font_dir=env.get("PDF_FONT_DIR") or None,
+            metrics_host=env.get("METRICS_HOST") or cls.metrics_host,
+            metrics_port=_port(env, "METRICS_PORT", cls.metrics_port),
+            metrics_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         )
 
     @property

@@ -13,6 +13,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from gateway.metrics.operations import note_cost
 from gateway.settings import Settings
 from schema.context import Context
 from schema.cost import CostCache
@@ -35,8 +36,9 @@ class CostLimit(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        if isinstance(execution.context, Context):
-            self.budget = execution.context.runtime.settings.graphql_max_cost
+        context = execution.context
+        if isinstance(context, Context):
+            self.budget = context.runtime.settings.graphql_max_cost
         assert execution.graphql_document is not None  # on_execute runs after parsing
         self.requested = COSTS.cost(
             execution.schema._schema,
@@ -45,6 +47,8 @@ class CostLimit(SchemaExtension):
             execution.operation_name,
             execution.variables,
         )
+        if isinstance(context, Context):
+            note_cost(context.request.scope, self.requested)
         if self.requested > self.budget:
             error = too_costly(self.requested, self.budget)
             execution.result = GraphQLExecutionResult(data=None, errors=[error])

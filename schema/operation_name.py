@@ -1,7 +1,8 @@
-"""Leaves the GraphQL operation's name in the request state (`graphql_operation`), where
-the access log (gateway.access_log) finds it: /graphql is one route, the operation is
-what tells its requests apart. Anonymous operations, documents that do not parse and
-names that are not GraphQL names leave nothing."""
+"""Names each GraphQL operation in its request's state: /graphql is one route, the
+operation is what tells its requests apart. The access log (gateway.access_log) finds
+`graphql_operation`: the operation's name when the document parsed and the name is a
+GraphQL name, else nothing. Metrics (gateway.metrics.operations) count it under the
+name the request asked for, also when the document did not parse."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 from strawberry.extensions import SchemaExtension
 
+from gateway.metrics.operations import note_operation
 from schema.context import Context
 
 # A GraphQL Name, of a length fit for a log line.
@@ -18,10 +20,14 @@ _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 
 class OperationName(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        yield
-        execution = self.execution_context
-        if not isinstance(execution.context, Context) or execution.graphql_document is None:
-            return
-        name = execution.operation_name
-        if name is not None and _NAME.fullmatch(name):
-            execution.context.request.scope["state"]["graphql_operation"] = name
+        try:
+            yield
+        finally:
+            execution = self.execution_context
+            if isinstance(execution.context, Context):
+                scope = execution.context.request.scope
+                name = execution.operation_name
+                note_operation(scope, name)
+                parsed = execution.graphql_document is not None
+                if parsed and name is not None and _NAME.fullmatch(name):
+                    scope["state"]["graphql_operation"] = name

@@ -11,6 +11,7 @@ from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.metrics.pool import MeasuredQueuePool
 from gateway.settings import DatabasePool
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -81,6 +82,7 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
         pool_recycle=pool.recycle_seconds or -1,
         # Most recently used first: the surplus of a burst stays idle at the back until
         # the server's idle_session_timeout closes it; pre-ping notices and replaces it.
+        poolclass=MeasuredQueuePool,
         pool_use_lifo=True,
         pool_pre_ping=True,
         hide_parameters=True,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, case, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -128,3 +128,18 @@ async def _mark_batch(
         .execution_options(synchronize_session=False)
     )
     return [str(invoice_id) for invoice_id in (await session.exec(stmt)).scalars().all()]
+
+
+async def pending_outbox_summary(
+    session: AsyncSession, now: datetime
+) -> tuple[int, datetime | None]:
+    """How many messages are pending, and when the oldest of those already due was
+    written (None: none is due). One aggregate over the status index."""
+    due_created_at = case(
+        (col(OutboxMessage.next_attempt_at) <= now, col(OutboxMessage.created_at))
+    )
+    stmt = select(func.count(), func.min(due_created_at)).where(
+        col(OutboxMessage.status) == "pending"
+    )
+    count, oldest = (await session.exec(stmt)).one()
+    return int(count), oldest

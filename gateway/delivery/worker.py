@@ -37,6 +37,7 @@ from gateway.delivery.email import deliver_email
 from gateway.delivery.errors import DeliveryFailed
 from gateway.delivery.webhooks import deliver_webhook
 from gateway.domain.status import ALLOWED_TRANSITIONS, DeliveryMethod, InvoiceStatus
+from gateway.metrics.outbox import record_claimed, record_outcome
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
 from gateway.tracing.outbox import delivery_span, failed
@@ -67,6 +68,15 @@ class WorkerCounts:
     retried: int = 0
     dead: int = 0
     lost_leases: int = 0
+
+    @property
+    def outcome(self) -> str:
+        """What a one-message count says: delivered, retried, dead or lost_lease."""
+        if self.delivered:
+            return "delivered"
+        if self.dead:
+            return "dead"
+        return "retried" if self.retried else "lost_lease"
 
     def add(self, other: WorkerCounts) -> None:
         for counter in fields(self):
@@ -192,8 +202,10 @@ class OutboxProcessor:
                 else:
                     log.error("could not settle %s", message.id, exc_info=outcome)
                 counts.add(WorkerCounts(lost_leases=1))
+                record_outcome(message.channel, "lost_lease")
             else:
                 counts.add(outcome)
+                record_outcome(message.channel, outcome.outcome)
         return len(messages), counts
 
     @property
@@ -207,6 +219,7 @@ class OutboxProcessor:
                 session, due_at, lease_until, self.batch_size
             )
             await session.commit()
+        record_claimed(messages, self.runtime.clock())
         return _Lease(lease_until, {message.id for message in messages}), messages
 
     async def _keep_leased(self, lease: _Lease) -> None:

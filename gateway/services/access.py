@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from gateway.credentials import secret_matches
 from gateway.db.repositories import credential_by_client_key
 from gateway.domain.errors import RateLimited, ServiceUnavailable, Unauthorized
+from gateway.metrics.families import families
 from gateway.runtime import Runtime
 from gateway.store.base import RateLimitDecision, StoreUnavailableError
 
@@ -40,5 +41,6 @@ async def check_rate_limit(runtime: Runtime, caller: Caller) -> RateLimitDecisio
     except StoreUnavailableError as exc:
         raise ServiceUnavailable("Service temporarily unavailable; retry later") from exc
     if not decision.allowed:
+        families().rate_limit_refusals.inc()
         raise RateLimited(decision.limit, decision.reset_after)
     return decision

@@ -23,6 +23,7 @@ from gateway.domain.errors import (
     ServiceUnavailable,
 )
 from gateway.domain.problems import Problem
+from gateway.metrics.families import families
 from gateway.runtime import Runtime
 from gateway.store.base import ClaimState, StoredResponse, StoreUnavailableError
 
@@ -80,6 +81,7 @@ async def run_idempotent(
     except StoreUnavailableError as exc:
         raise ServiceUnavailable("Service temporarily unavailable; retry later") from exc
     if claim.state is ClaimState.COMPLETED and claim.response is not None:
+        families().idempotent_replays.inc()
         return IdempotentResult(claim.response, replayed=True)
     if claim.state is ClaimState.MISMATCH:
         raise IdempotencyKeyReused()

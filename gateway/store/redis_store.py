@@ -21,6 +21,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import RedisClusterException, RedisError
 from redis.maint_notifications import MaintNotificationsConfig
 
+from gateway.metrics.families import families
 from gateway.store.base import (
     Claim,
     ClaimState,
@@ -124,6 +125,7 @@ _FAILURES: Final = (RedisError, RedisClusterException, OSError)
 
 
 def _unavailable(exc: Exception) -> StoreUnavailableError:
+    families().redis_errors.inc()
     return StoreUnavailableError(f"redis: {type(exc).__name__}: {exc}")
 
 
@@ -205,6 +207,7 @@ class RedisStore:
             async with asyncio.timeout(POOL_WAIT_SECONDS):
                 await self._in_flight.acquire()
         except TimeoutError as exc:
+            families().redis_errors.inc()
             raise StoreUnavailableError("redis: no connection available") from exc
         try:
             yield

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # The suite shares its PostgreSQL (100 connections) with whoever else uses it: each
 # gateway process it starts keeps at most 2 connections, 4 under a burst.
 SMALL_POOL = {"DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "2"}
+# Several servers (and other test runs) at once: no metrics listener unless a test asks.
+NO_METRICS = {"METRICS_PORT": "0"}
 
 
 def process_environment(env: dict[str, str]) -> dict[str, str]:
@@ -34,11 +36,11 @@ def process_environment(env: dict[str, str]) -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_CLUSTER", "PUBLIC_BASE_URL")
-        and not k.startswith("DB_")
+        and not k.startswith(("DB_", "METRICS_", "PROMETHEUS_"))
     }
     # The project importable from any working directory, installed or not.
     path = os.pathsep.join(filter(None, [str(REPO_ROOT), inherited.get("PYTHONPATH")]))
-    return {**inherited, "PYTHONPATH": path, **SMALL_POOL, **env}
+    return {**inherited, "PYTHONPATH": path, **SMALL_POOL, **NO_METRICS, **env}
 
 
 def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
@@ -86,9 +88,11 @@ def gateway_processes(
     cwd: Path | None = None,
     log: Path | None = None,
     log_level: str = "warning",
+    serve_args: Sequence[str] = (),
 ) -> Iterator[list[str]]:
     """`count` gateway servers on free ports; yields their base URLs. With `log`, their
-    output (warnings and errors, or down to `log_level`) is appended to that file."""
+    output (warnings and errors, or down to `log_level`) is appended to that file;
+    `serve_args` go to each `serve` command (`--workers 2`)."""
     with _output(log) as sink:
         procs: list[subprocess.Popen[bytes]] = []
         urls: list[str] = []
@@ -97,7 +101,15 @@ def gateway_processes(
                 port = free_port()
                 procs.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+                        [
+                            sys.executable,
+                            "-m",
+                            "gateway.cli",
+                            "serve",
+                            "--port",
+                            str(port),
+                            *serve_args,
+                        ],
                         env={**process_environment(env), "LOG_LEVEL": log_level},
                         cwd=cwd,
                         stdout=sink,
