@@ -29,5 +29,5 @@ class OperationName(SchemaExtension):
                 name = execution.operation_name
                 note_operation(scope, name)
                 parsed = execution.graphql_document is not None
-                if parsed and name is not None and _NAME.fullmatch(name):
+                if parsed and isinstance(name, str) and _NAME.fullmatch(name):
                     scope["state"]["graphql_operation"] = name

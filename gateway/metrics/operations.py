@@ -37,9 +37,10 @@ class OperationNames:
         return name
 
 
-def note_operation(scope: Scope, name: str | None) -> None:
-    """Marks the request as a GraphQL operation (named `name`, None: anonymous)."""
-    scope["state"][_OPERATION_KEY] = name
+def note_operation(scope: Scope, name: object) -> None:
+    """Marks the request as a GraphQL operation (named `name`, None: anonymous; a request
+    whose operationName is not a string counts as OTHER)."""
+    scope["state"][_OPERATION_KEY] = name if name is None or isinstance(name, str) else OTHER
 
 
 def note_cost(scope: Scope, cost: int) -> None:
