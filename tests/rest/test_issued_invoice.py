@@ -83,8 +83,8 @@ async def test_the_pdf_and_payment_page_show_the_invoice_as_priced(
         assert changed not in text, changed
 
     page = (await client.get(created["payment_link_url"].removeprefix("https://pay.example"))).text
-    assert "<td>Website Development</td>" in page
-    assert "Tax (Standard Sales Tax): 212.50" in page
+    assert "<tr><td>Website Development<br>" in page
+    assert '<th scope="row">Standard Sales Tax (8.5%)</th><td class="n">212.50 USDC</td>' in page
     assert "Website Rebuild" not in page and "New Sales Tax" not in page
 
 
