@@ -114,6 +114,8 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
     root.setLevel(level.upper())
     for name in _SERVER_LOGGERS:
         logging.getLogger(name).handlers.clear()
+        # LOG_LEVEL governs these too: a server may have set its own level on them.
+        logging.getLogger(name).setLevel(logging.NOTSET)
         # gateway.access_log writes the access line: uvicorn's stays off where uvicorn
         # turned it off (no propagation), and writes nowhere where it had a handler.
         if name != _SERVER_ACCESS_LOGGER:

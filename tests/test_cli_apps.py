@@ -26,6 +26,9 @@ def cli(
     capsys: pytest.CaptureFixture[str],
 ) -> Gateway:
     monkeypatch.setenv("DATABASE_URL", migrated_database_url)
+    # Errors only: the start-up warnings (development key, in-process store) would come
+    # before each command's own message on stderr.
+    monkeypatch.setenv("LOG_LEVEL", "error")
     for name in ("REDIS_URL", "REDIS_CLUSTER"):
         monkeypatch.delenv(name, raising=False)
     return Gateway(migrated_database_url, capsys)
