@@ -35,6 +35,8 @@ WEEKDAY = Bounded(Decimal(1), Decimal(DAYS_IN_WEEK))
 COUNT = Bounded(Decimal(1), Decimal(MAX_COUNT))
 DAYS_UNTIL_DUE = Bounded(Decimal(0), Decimal(MAX_DAYS_UNTIL_DUE))
 TEMPLATE_PATH = ("invoice",)
+# A start this far ahead at most: every period's date stays far inside the calendar.
+MAX_START_YEARS = 10
 
 RULES: dict[str, Rule[Any]] = {"count": COUNT, "days_until_due": DAYS_UNTIL_DUE}
 
@@ -56,10 +58,13 @@ def canonical_template(template: InvoiceTemplate) -> InvoiceTemplate:
 def schedule_problems(
     start_date: date, end_date: date | None, today: date | None = None
 ) -> list[Problem]:
-    """An end before the start; a start before `today` (on create)."""
+    """An end before the start; a start before `today` or too far after it (on create)."""
     problems = []
     if today is not None and start_date < today:
         problems.append(Problem(("start_date",), "START_DATE_IN_PAST", "must not be in the past"))
+    if today is not None and start_date.year - today.year > MAX_START_YEARS:
+        message = f"must be within {MAX_START_YEARS} years from today"
+        problems.append(Problem(("start_date",), "START_DATE_TOO_LATE", message))
     if end_date is not None and end_date < start_date:
         message = "must not be before start_date"
         problems.append(Problem(("end_date",), "END_BEFORE_START", message))
