@@ -284,3 +284,8 @@ async def test_each_change_queues_its_event(gateway: tuple[httpx.AsyncClient, Ru
     assert {message.resource_type for message in messages} == {"recurring_invoice"}
     last = loads(messages[-1].payload)
     assert last["data"]["status"] == "CANCELLED" and last["data"]["count"] == 2
+
+
+async def test_a_list_parameter_given_twice_is_a_400(client: httpx.AsyncClient) -> None:
+    response = await client.get(f"{URL}?take=1&take=x&status=ACTIVE", headers=DEMO_HEADERS)
+    bad_request(response, ["take must be given once"])
