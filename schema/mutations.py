@@ -41,6 +41,14 @@ from schema.products import (
     resolve_delete_product,
     resolve_update_product,
 )
+from schema.recurring_invoices import (
+    RecurringInvoicePayload,
+    resolve_cancel_recurring_invoice,
+    resolve_create_recurring_invoice,
+    resolve_pause_recurring_invoice,
+    resolve_resume_recurring_invoice,
+    resolve_update_recurring_invoice,
+)
 from schema.selection import under
 from schema.taxes import (
     CreateTaxPayload,
@@ -223,4 +231,34 @@ class Mutation:
             "Delete a product, as DELETE /api/v0/products/{id} does: one that invoice lines "
             "use is archived (INACTIVE) and kept, any other is removed."
         ),
+    )
+    create_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_create_recurring_invoice,
+        description=(
+            "Create a recurring invoice, as POST /api/v0/recurring_invoices does; once per "
+            "idempotency key (argument or header). The worker makes one invoice per period "
+            "through createInvoice's path."
+        ),
+    )
+    update_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_update_recurring_invoice,
+        description=(
+            "Change a recurring invoice's template, end, count or days until due for the "
+            "periods to come, as PATCH /api/v0/recurring_invoices/{id} does."
+        ),
+    )
+    pause_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_pause_recurring_invoice,
+        description="Stop making invoices until resumed; an ACTIVE one only.",
+    )
+    resume_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_resume_recurring_invoice,
+        description=(
+            "Make invoices again from the first period dated today or later: the periods "
+            "missed while paused are skipped. A PAUSED one only."
+        ),
+    )
+    cancel_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_cancel_recurring_invoice,
+        description="End a recurring invoice for good; its invoices stay as they are.",
     )

@@ -171,3 +171,23 @@ def row_of(row_type: type[RowT], obj: object) -> RowT:
     fields: tuple[str, ...] = row_type._fields  # type: ignore[attr-defined]
     row: RowT = row_type._make(getattr(obj, name) for name in fields)  # type: ignore[attr-defined]
     return row
+
+
+class RecurringInvoiceRow(NamedTuple):
+    id: str
+    app_id: str
+    status: str
+    interval: str
+    anchor_day: int
+    start_date: date
+    end_date: date | None
+    period_count: int | None
+    days_until_due: int
+    template: dict[str, Any]
+    next_period: int
+    next_run_at: datetime | None
+    invoices_generated: int
+    last_invoice_id: str | None
+    paused_reason: str | None
+    created_at: datetime
+    updated_at: datetime

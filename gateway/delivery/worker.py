@@ -10,6 +10,10 @@ Any number of workers may run against one database at once:
 * scheduler: each step is one UPDATE ... RETURNING that changes a row only if it
   still needs the change, so exactly one worker sees each change and writes the
   event or email it causes, in the same transaction.
+* recurring invoices: due schedules are claimed locked (SKIP LOCKED), and each period
+  becomes one invoice with a unique (schedule, period) row in the same transaction
+  (gateway.services.recurring_runs), so a period is invoiced once however many workers
+  run, and missed periods are caught up one by one.
 
 Scheduled sends need no step of their own: their outbox rows become due at send_date.
 """
@@ -40,6 +44,7 @@ from gateway.domain.status import ALLOWED_TRANSITIONS, DeliveryMethod, InvoiceSt
 from gateway.metrics.outbox import record_claimed, record_outcome
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
+from gateway.services.recurring_runs import run_due_schedules
 from gateway.tracing.outbox import delivery_span, failed
 
 log = logging.getLogger("gateway.delivery.worker")
@@ -64,6 +69,7 @@ class WorkerCounts:
 
     overdue: int = 0
     reminders: int = 0
+    recurring: int = 0
     delivered: int = 0
     retried: int = 0
     dead: int = 0
@@ -336,9 +342,11 @@ def webhook_client(runtime: Runtime) -> httpx.AsyncClient:
 
 
 async def run_scheduler(runtime: Runtime) -> WorkerCounts:
+    # Recurring invoices first: one already past due on catch-up is marked overdue now.
+    recurring = await run_due_schedules(runtime)
     overdue = await mark_overdue(runtime)
     reminders = await queue_reminders(runtime)
-    return WorkerCounts(overdue=overdue, reminders=reminders)
+    return WorkerCounts(overdue=overdue, reminders=reminders, recurring=recurring)
 
 
 async def run_once(runtime: Runtime, *, client: httpx.AsyncClient | None = None) -> WorkerCounts:

@@ -28,7 +28,8 @@
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
     │   ├── AppNotFound / WebhookEndpointNotFound
     │   ├── WalletMissing (a product's walletId) / ProductMissing (a product route)
-    │   └── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
+    │   ├── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
+    │   └── RecurringInvoiceNotFound     RECURRING_INVOICE_NOT_FOUND
     ├── Unauthorized               401   UNAUTHENTICATED
     ├── RateLimited                429   RATE_LIMITED
     ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
@@ -433,3 +434,10 @@ class CurrencyMismatch(BusinessRuleViolation):
         )
         self.product_id = product_id
         self.path = ("items", index, "product_id")
+
+
+class RecurringInvoiceNotFound(NotFound):
+    code = "RECURRING_INVOICE_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Recurring invoice not found")

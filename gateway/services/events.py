@@ -1,5 +1,5 @@
-"""Webhook events (about invoices, customers, products, taxes and wallets) and invoice
-emails into the outbox, in the caller's transaction.
+"""Webhook events (about invoices, customers, products, taxes, wallets and recurring
+invoices) and invoice emails into the outbox, in the caller's transaction.
 
 Nothing is sent here: the worker delivers outbox rows. Because a row is written in
 the same transaction as the change that caused it, an event is never lost and never
@@ -45,6 +45,7 @@ class ResourceType(StrEnum):
     PRODUCT = "product"
     TAX = "tax"
     WALLET = "wallet"
+    RECURRING_INVOICE = "recurring_invoice"
 
 
 def _message(

@@ -233,6 +233,13 @@ def test_document_is_valid_openapi_3_1() -> None:
         "GET /api/v0/products/{product_id}",
         "PUT /api/v0/products/{product_id}",
         "DELETE /api/v0/products/{product_id}",
+        "POST /api/v0/recurring_invoices",
+        "GET /api/v0/recurring_invoices",
+        "GET /api/v0/recurring_invoices/{schedule_id}",
+        "PATCH /api/v0/recurring_invoices/{schedule_id}",
+        "POST /api/v0/recurring_invoices/{schedule_id}/pause",
+        "POST /api/v0/recurring_invoices/{schedule_id}/resume",
+        "POST /api/v0/recurring_invoices/{schedule_id}/cancel",
     }
 
 

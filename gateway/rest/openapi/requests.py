@@ -40,6 +40,9 @@ _INVOICE: Overlay = {
     "taxId": {"description": "Tax id."},
 }
 
+# The template of a recurring invoice (gateway.rest.openapi.recurring_paths) is this body.
+INVOICE_OVERLAY = _INVOICE
+
 _UPDATE: Overlay = {
     **_INVOICE,
     "status": {"description": "An edit keeps the invoice a DRAFT; send it to open it."},
