@@ -4,6 +4,7 @@ transitions, amount due, events, and every refusal with its reason."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -279,3 +280,22 @@ async def test_void_and_pay_race_exactly_one_wins(gateway: Gateway) -> None:
         else:
             assert final["status"] == "PAID" and len(final["transactions"]) == 1
             assert Decimal(str(final["amount_paid"])) == Decimal("2500")
+
+
+async def test_the_voided_event_carries_the_void_invoice(gateway: Gateway) -> None:
+    client, runtime = gateway
+    await with_webhook(runtime)
+    invoice = await create(client, partial_payment=True)
+    await pay(client, invoice["id"], "100.10")
+    await post(client, invoice["id"], "void", {"reason": "Wrong currency"})
+    async with runtime.sessions() as session:
+        stmt = select(OutboxMessage).where(
+            OutboxMessage.resource_id == invoice["id"],
+            OutboxMessage.event_type == "invoice.voided",
+        )
+        [message] = (await session.exec(stmt)).all()
+    payload = json.loads(message.payload)
+    data = payload["data"]
+    assert (data["status"], data["amount_due"], data["amount_paid"]) == ("VOID", 0, 100.1)
+    assert data["status_reason"] == "Wrong currency"
+    assert message.payload.count('"amount_due":0.00') == 1
