@@ -138,8 +138,9 @@ class Mutation:
     record_payment: RecordPaymentPayload = strawberry.mutation(
         resolver=resolve_record_payment,
         description=(
-            "Record a payment received for an OPEN, PASTDUE or PARTIALLYPAID invoice, as "
-            "POST /api/v0/invoices/{id}/payments does; it becomes PARTIALLYPAID or PAID."
+            "Record a payment received for an OPEN, PASTDUE, PARTIALLYPAID or UNCOLLECTIBLE "
+            "invoice, as POST /api/v0/invoices/{id}/payments does; it becomes PARTIALLYPAID "
+            "(an UNCOLLECTIBLE one stays so) or PAID. A VOID invoice takes none."
         ),
     )
     void_invoice: VoidInvoicePayload = strawberry.mutation(

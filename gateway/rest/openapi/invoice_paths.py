@@ -112,8 +112,9 @@ def _record_payment() -> Schema:
         "operationId": "recordPayment",
         "summary": "Record a payment",
         "description": (
-            "On an OPEN, PASTDUE or PARTIALLYPAID invoice; it becomes PAID once"
-            " nothing is due, PARTIALLYPAID before."
+            "On an OPEN, PASTDUE, PARTIALLYPAID or UNCOLLECTIBLE invoice; it becomes PAID"
+            " once nothing is due, PARTIALLYPAID before (an UNCOLLECTIBLE one stays so)."
+            " A VOID invoice takes no payment."
         ),
         "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE), if_match()],
         "requestBody": request_body("CreatePaymentRequest"),
