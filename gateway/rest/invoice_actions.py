@@ -5,6 +5,7 @@ a change answers with the invoice's new ETag (gateway.rest.etags)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +28,8 @@ from gateway.services.invoice_json import iso_datetime, render_invoice
 from gateway.services.invoice_lifecycle import record_payment, send_invoice
 from gateway.services.update_invoice import update_invoice
 
+T = TypeVar("T")
+
 
 def _context(request: Request) -> tuple[Runtime, Caller, str]:
     return request.state.runtime, request.state.caller, request.path_params["invoice_id"]
@@ -44,18 +47,27 @@ async def _body(request: Request, runtime: Runtime) -> object:
     return payload
 
 
-async def _changed(
-    request: Request, change: Callable[[Expected], Awaitable[InvoiceView]], status: int = 200
-) -> Response:
-    """`change` under the request's If-Match; a 412 carries the invoice's current ETag."""
-    runtime, _caller, invoice_id = _context(request)
+async def _if_matching(
+    request: Request, change: Callable[[Expected], Awaitable[T]]
+) -> T | Response:
+    """`change` under the request's If-Match, or the 412 with the invoice's current ETag."""
+    _runtime, _caller, invoice_id = _context(request)
     try:
-        view = await change(if_match(request.headers, invoice_id))
+        return await change(if_match(request.headers, invoice_id))
     except VersionMismatch as exc:
         response = error_response(exc)
         response.headers[ETAG] = etag(invoice_id, exc.current)
         return response
-    return _rendered(runtime, view, status)
+
+
+async def _changed(
+    request: Request, change: Callable[[Expected], Awaitable[InvoiceView]], status: int = 200
+) -> Response:
+    """`change` under the request's If-Match, answered with the invoice and its ETag."""
+    view = await _if_matching(request, change)
+    if isinstance(view, Response):
+        return view
+    return _rendered(request.state.runtime, view, status)
 
 
 async def update(request: Request) -> Response:
@@ -107,14 +119,11 @@ async def uncollectible(request: Request) -> Response:
 
 async def delete(request: Request) -> Response:
     runtime, caller, invoice_id = _context(request)
-    try:
-        deleted = await delete_invoice(
-            runtime, caller, invoice_id, if_match(request.headers, invoice_id)
-        )
-    except VersionMismatch as exc:
-        response = error_response(exc)
-        response.headers[ETAG] = etag(invoice_id, exc.current)
-        return response
+    deleted = await _if_matching(
+        request, lambda expected: delete_invoice(runtime, caller, invoice_id, expected)
+    )
+    if isinstance(deleted, Response):
+        return deleted
     body = {
         "success": True,
         "message": "Invoice successfully deleted",
