@@ -26,12 +26,18 @@ from schema.customers import (
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import build_invoices, prime
 from schema.lifecycle import (
+    DeleteInvoicePayload,
+    MarkInvoiceUncollectiblePayload,
     RecordPaymentPayload,
     SendInvoicePayload,
     UpdateInvoicePayload,
+    VoidInvoicePayload,
+    resolve_delete_invoice,
+    resolve_mark_invoice_uncollectible,
     resolve_record_payment,
     resolve_send_invoice,
     resolve_update_invoice,
+    resolve_void_invoice,
 )
 from schema.products import (
     CreateProductPayload,
@@ -140,8 +146,34 @@ class Mutation:
     record_payment: RecordPaymentPayload = strawberry.mutation(
         resolver=resolve_record_payment,
         description=(
-            "Record a payment received for an OPEN, PASTDUE or PARTIALLYPAID invoice, as "
-            "POST /api/v0/invoices/{id}/payments does; it becomes PARTIALLYPAID or PAID."
+            "Record a payment received for an OPEN, PASTDUE, PARTIALLYPAID or UNCOLLECTIBLE "
+            "invoice, as POST /api/v0/invoices/{id}/payments does; it becomes PARTIALLYPAID "
+            "(an UNCOLLECTIBLE one stays so) or PAID. A VOID invoice takes none."
+        ),
+    )
+    void_invoice: VoidInvoicePayload = strawberry.mutation(
+        resolver=resolve_void_invoice,
+        description=(
+            "Void an invoice, as POST /api/v0/invoices/{id}/void does: DRAFT, OPEN, PASTDUE, "
+            "PARTIALLYPAID or UNCOLLECTIBLE become VOID (amountDue 0, no payment accepted, "
+            "the payment link shows it void); emits invoice.voided. A PAID one is "
+            "INVALID_TRANSITION. The invoice keeps its number."
+        ),
+    )
+    mark_invoice_uncollectible: MarkInvoiceUncollectiblePayload = strawberry.mutation(
+        resolver=resolve_mark_invoice_uncollectible,
+        description=(
+            "Write an OPEN, PASTDUE or PARTIALLYPAID invoice off as bad debt, as POST "
+            "/api/v0/invoices/{id}/mark_uncollectible does: it becomes UNCOLLECTIBLE, still "
+            "takes payments and is PAID once paid in full; emits invoice.marked_uncollectible."
+        ),
+    )
+    delete_invoice: DeleteInvoicePayload = strawberry.mutation(
+        resolver=resolve_delete_invoice,
+        description=(
+            "Delete a DRAFT that holds no number, as DELETE /api/v0/invoices/{id} does; "
+            "emits invoice.deleted. Invoices are numbered when created, so a numbered one "
+            "is INVOICE_NUMBERED: void it instead, and the sequence keeps no hole."
         ),
     )
     update_invoice: UpdateInvoicePayload = strawberry.mutation(

@@ -129,10 +129,13 @@ class InvoiceRow(NamedTuple):
     version: int
     # The tax as priced (gateway.db.tables.Invoice.tax_snapshot).
     tax_snapshot: dict[str, Any] | None
+    status_reason: str | None
+    voided_at: datetime | None
+    marked_uncollectible_at: datetime | None
 
     @property
     def amount_due(self) -> Decimal:
-        return amount_due(self.total, self.amount_paid)
+        return amount_due(self.total, self.amount_paid, void=self.status == "VOID")
 
 
 class ItemRow(NamedTuple):

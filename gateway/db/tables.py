@@ -202,6 +202,10 @@ class Invoice(SQLModel, table=True):
     # inclusive, components; rates as strings): a later change of the tax row does not
     # change an issued invoice. None for invoices priced before it was kept.
     tax_snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # Why it was voided or marked uncollectible (the caller's words), and when.
+    status_reason: str | None = Field(default=None, max_length=500)
+    voided_at: datetime | None = _timestamp()
+    marked_uncollectible_at: datetime | None = _timestamp()
 
 
 class InvoiceItem(SQLModel, table=True):

@@ -12,6 +12,7 @@
     │   ├── SendDateAfterDueDate         SEND_DATE_AFTER_DUE_DATE
     │   ├── ProductNotFound              PRODUCT_NOT_FOUND
     │   ├── InvalidTransition            INVALID_TRANSITION
+    │   ├── InvoiceNumbered              INVOICE_NUMBERED   (delete: void it instead)
     │   ├── InvalidWebhookUrl            INVALID_WEBHOOK_URL
     │   ├── ForeignAppId                 FOREIGN_APP_ID
     │   ├── TaxRateFixed                 TAX_RATE_FIXED
@@ -125,6 +126,18 @@ class ProductNotFound(BusinessRuleViolation):
 
 class InvalidTransition(BusinessRuleViolation):
     code = "INVALID_TRANSITION"
+
+
+class InvoiceNumbered(BusinessRuleViolation):
+    """Deleting an invoice that holds a number would leave a hole in the sequence."""
+
+    code = "INVOICE_NUMBERED"
+
+    def __init__(self, invoice_number: str, status: str) -> None:
+        super().__init__(
+            f"Invoice {invoice_number} ({status}) holds a number and cannot be deleted: "
+            "a numbered invoice is voided, never deleted"
+        )
 
 
 class NotFound(GatewayError):

@@ -30,6 +30,10 @@ class InvoiceEvent(StrEnum):
     PARTIALLY_PAID = "invoice.partially_paid"
     PAID = "invoice.paid"
     OVERDUE = "invoice.overdue"
+    VOIDED = "invoice.voided"
+    MARKED_UNCOLLECTIBLE = "invoice.marked_uncollectible"
+    # Only a draft that holds no number is deleted (gateway.domain.invoice_closing).
+    DELETED = "invoice.deleted"
 
 
 class EmailKind(StrEnum):
@@ -149,6 +153,18 @@ async def emit_resource_event(
                 endpoint.id,
             )
         )
+
+
+async def emit_invoice_deleted(
+    session: AsyncSession, view: InvoiceView, now: datetime, public_base_url: str
+) -> None:
+    """invoice.deleted with the invoice as it was; its messages name no invoice row, as
+    the row is gone (the resource id still names it)."""
+    before = {id(row) for row in session.new}
+    await emit(session, view, [InvoiceEvent.DELETED], now, public_base_url)
+    for row in session.new:
+        if id(row) not in before and isinstance(row, OutboxMessage):
+            row.invoice_id = None
 
 
 def queue_email(
