@@ -243,6 +243,21 @@ class WebhookEndpoint(SQLModel, table=True):
     enabled: bool = True
     disabled_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    # A label for people (v0 `name`); "" on endpoints added before it was asked for.
+    name: str = Field(default="", max_length=100)
+    # v0 `encrypted`: kept and shown as given; deliveries are signed either way.
+    encrypted: bool = False
+    # The event types sent to it ("invoice.paid", "invoice.*", "*"); None: every type.
+    enabled_events: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    # The secret before the last rotation (sealed as `secret` is) and until when
+    # deliveries are also signed with it; None outside an overlap.
+    previous_secret: str | None = Field(default=None, max_length=256)
+    previous_secret_until: datetime | None = _timestamp()
+    # When the current unbroken run of failed attempts began; None after a success.
+    failing_since: datetime | None = _timestamp()
+    updated_at: datetime | None = _timestamp()
+    # Deleted endpoints are kept (their delivery log refers to them) but never shown.
+    deleted_at: datetime | None = _timestamp()
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -270,6 +285,9 @@ class OutboxMessage(SQLModel, table=True):
     channel: str = Field(max_length=16)
     event_type: str = Field(max_length=64)
     endpoint_id: str | None = Field(default=None, foreign_key="webhook_endpoint.id", max_length=64)
+    # The webhook-id a replay carries: the id of the message it replays (None: this row's
+    # own id), so a receiver sees the same id for the same event.
+    webhook_id: str | None = Field(default=None, max_length=64)
     # The exact JSON body (text, so Decimals stay exact and the signed bytes are stable).
     payload: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=16, index=True)
@@ -285,6 +303,8 @@ class WebhookAttempt(SQLModel, table=True):
     """The delivery log: one row per HTTP attempt."""
 
     __tablename__ = "webhook_attempt"
+    # An endpoint's delivery log, newest first.
+    __table_args__ = (Index("ix_webhook_attempt_endpoint", "endpoint_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     app_id: str = Field(foreign_key="app.id", max_length=64)

@@ -19,6 +19,7 @@ from gateway.db.invoice_views import InvoiceView
 from gateway.db.rows import InvoiceRow
 from gateway.db.tables import OutboxMessage
 from gateway.db.webhook_endpoints import enabled_webhook_endpoints
+from gateway.domain.webhooks import subscribes
 from gateway.encoding import dumps
 from gateway.services.invoice_json import iso_datetime, render_invoice
 from gateway.tracing.outbox import current_trace_context
@@ -45,6 +46,33 @@ class ResourceType(StrEnum):
     PRODUCT = "product"
     TAX = "tax"
     WALLET = "wallet"
+    # An app's webhook endpoint: only endpoint.disabled.
+    ENDPOINT = "endpoint"
+
+
+class ResourceAction(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+
+
+ENDPOINT_DISABLED = "endpoint.disabled"
+# Sent to one endpoint on request, never to the others and never filtered out.
+WEBHOOK_TEST = "webhook.test"
+
+
+def known_event_types() -> tuple[str, ...]:
+    """Every event type an endpoint's filter may name."""
+    resources = [kind for kind in ResourceType if kind not in _OWN_EVENTS]
+    return (
+        *(event.value for event in InvoiceEvent),
+        *(f"{kind.value}.{action.value}" for kind in resources for action in ResourceAction),
+        ENDPOINT_DISABLED,
+        WEBHOOK_TEST,
+    )
+
+
+_OWN_EVENTS = (ResourceType.INVOICE, ResourceType.ENDPOINT)
 
 
 def _message(
@@ -113,7 +141,9 @@ async def emit(
     for event in events:
         payload = dumps({"type": event.value, "timestamp": timestamp, "data": data}).decode()
         for endpoint in endpoints:
-            session.add(_message(invoice, "webhook", event.value, payload, now, now, endpoint.id))
+            if subscribes(endpoint.enabled_events, event.value):
+                message = _message(invoice, "webhook", event.value, payload, now, now, endpoint.id)
+                session.add(message)
 
 
 async def emit_resource_event(
@@ -135,6 +165,8 @@ async def emit_resource_event(
     timestamp = iso_datetime(now)
     payload = dumps({"type": event_type, "timestamp": timestamp, "data": data}).decode()
     for endpoint in endpoints:
+        if not subscribes(endpoint.enabled_events, event_type):
+            continue
         session.add(
             _outbox_row(
                 app_id,
