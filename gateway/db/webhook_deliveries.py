@@ -93,3 +93,24 @@ async def webhook_message(
         .limit(1)
     )
     return (await session.exec(stmt)).first()
+
+
+async def first_webhook_ids(
+    session: AsyncSession, endpoint_id: str, event_ids: list[str]
+) -> dict[str, str]:
+    """For each of these events the endpoint was sent, the webhook-id it was sent with."""
+    if not event_ids:
+        return {}
+    stmt = (
+        select(col(OutboxMessage.event_id), col(OutboxMessage.id), col(OutboxMessage.webhook_id))
+        .where(
+            col(OutboxMessage.endpoint_id) == endpoint_id,
+            col(OutboxMessage.event_id).in_(event_ids),
+        )
+        .order_by(col(OutboxMessage.created_at).desc())
+    )
+    found: dict[str, str] = {}
+    for event_id, message_id, webhook_id in (await session.exec(stmt)).all():
+        if event_id is not None:
+            found[event_id] = webhook_id or message_id
+    return found

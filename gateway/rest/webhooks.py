@@ -30,6 +30,7 @@ from gateway.services.webhooks import (
     delete_webhook,
     get_webhook,
     list_webhooks,
+    replay_events,
     replay_message,
     rotate_webhook_secret,
     send_test_event,
@@ -140,18 +141,49 @@ async def deliveries(request: Request) -> Response:
 
 
 _REPLAY_WHAT = Problem(
-    (), "REPLAY_WHAT", "give message_id (a message sent to this webhook) as a non-empty string"
+    (),
+    "REPLAY_WHAT",
+    "give either message_id (a message sent to this webhook, a non-empty string) or after "
+    "(an event sequence, an integer of at least 0)",
 )
+MAX_SEQUENCE = 2**62
+
+
+def _sequence(value: object) -> int | None:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        value = int(value)
+    if type(value) is int and 0 <= value < MAX_SEQUENCE:
+        return value
+    return None
 
 
 async def replay(request: Request) -> Response:
+    """One message again ({"message_id"}), or every event after a sequence ({"after"})."""
     runtime, caller = _context(request)
     body = body_object(await _body(request, runtime))
-    message_id = body.get("message_id")
-    if not isinstance(message_id, str) or not message_id:
+    message_id, after = body.get("message_id"), body.get("after")
+    if (message_id is None) == (after is None):
         raise InvalidInput([_REPLAY_WHAT])
-    queued = await replay_message(runtime, caller, _webhook_id(request), message_id)
-    return json_response(202, {"data": [render_queued(queued)]})
+    webhook_id = _webhook_id(request)
+    if message_id is not None:
+        if not isinstance(message_id, str) or not message_id:
+            raise InvalidInput([_REPLAY_WHAT])
+        queued = await replay_message(runtime, caller, webhook_id, message_id)
+        return json_response(
+            202, {"data": [render_queued(queued)], "has_more": False, "last_sequence": None}
+        )
+    sequence = _sequence(after)
+    if sequence is None:
+        raise InvalidInput([_REPLAY_WHAT])
+    replayed = await replay_events(runtime, caller, webhook_id, after=sequence)
+    return json_response(
+        202,
+        {
+            "data": [render_queued(queued) for queued in replayed.queued],
+            "has_more": replayed.has_more,
+            "last_sequence": replayed.last_sequence,
+        },
+    )
 
 
 routes = [

@@ -61,4 +61,5 @@ def render_queued(queued: QueuedMessage) -> dict[str, Any]:
         "message_id": queued.message_id,
         "webhook_id": queued.webhook_id,
         "event_type": queued.event_type,
+        "sequence": queued.sequence,
     }

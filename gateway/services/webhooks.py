@@ -9,6 +9,10 @@ until then each delivery carries a signature by each secret (gateway.delivery.we
 A replay is a new outbox message for the endpoint carrying the payload and the
 webhook-id of the message it replays: Standard Webhooks keeps one id per event, so a
 receiver that already processed it can tell (and one that did not processes it).
+Replaying the log after a sequence does the same for each event the endpoint's filter
+lets through: the webhook-id of the message that first carried the event to this
+endpoint, or, for an event it never got (the endpoint was added later, or its filter
+changed), the event's own id. Those messages carry the event's sequence, in order.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.db import reads
 from gateway.db import webhook_deliveries as deliveries_db
 from gateway.db import webhook_endpoints as endpoints_db
+from gateway.db.event_log import events_after
 from gateway.db.tables import OutboxMessage, WebhookEndpoint
 from gateway.db.webhook_deliveries import DeliveryRow
 from gateway.db.webhook_endpoints import DeliveryStats
@@ -36,6 +41,7 @@ from gateway.domain.webhooks import (
     CreateWebhookCommand,
     UpdateWebhookCommand,
     checked,
+    subscribes,
 )
 from gateway.encoding import dumps
 from gateway.runtime import Runtime
@@ -46,6 +52,8 @@ from gateway.services.webhook_endpoints import Resolver, check_webhook_url, new_
 from gateway.tracing.outbox import current_trace_context
 
 DISABLED_BY_APP = "disabled by the app"
+# Events one replay request queues at most; ask again after the last one's sequence.
+MAX_REPLAY_EVENTS = 1000
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,16 @@ class QueuedMessage:
     message_id: str
     webhook_id: str
     event_type: str
+    sequence: int | None = None
+
+
+@dataclass(frozen=True)
+class Replayed:
+    queued: list[QueuedMessage]
+    # True when events after the last one queued remain (MAX_REPLAY_EVENTS).
+    has_more: bool
+    # The sequence the next request continues after (the last event looked at).
+    last_sequence: int | None
 
 
 def _detached(row: WebhookEndpoint) -> WebhookEndpoint:
@@ -247,6 +265,8 @@ def _outbox_message(
         event_type=event_type,
         endpoint_id=endpoint.id,
         webhook_id=None if replayed is None else (replayed.webhook_id or replayed.id),
+        event_id=None if replayed is None else replayed.event_id,
+        seq=None if replayed is None else replayed.seq,
         payload=payload,
         next_attempt_at=now,
         created_at=now,
@@ -254,7 +274,8 @@ def _outbox_message(
 
 
 def _queued(message: OutboxMessage) -> QueuedMessage:
-    return QueuedMessage(message.id, message.webhook_id or message.id, message.event_type)
+    webhook_id = message.webhook_id or message.id
+    return QueuedMessage(message.id, webhook_id, message.event_type, message.seq)
 
 
 async def _deliverable(session: AsyncSession, caller: Caller, webhook_id: str) -> WebhookEndpoint:
@@ -297,6 +318,41 @@ async def replay_message(
         session.add(message)
         await session.commit()
     return _queued(message)
+
+
+async def replay_events(
+    runtime: Runtime, caller: Caller, webhook_id: str, *, after: int
+) -> Replayed:
+    """The app's logged events with a sequence above `after` that the endpoint's filter
+    lets through, queued for it again in sequence order (up to MAX_REPLAY_EVENTS)."""
+    now = runtime.clock()
+    async with runtime.sessions() as session:
+        endpoint = await _deliverable(session, caller, webhook_id)
+        events = await events_after(
+            session,
+            caller.app_id,
+            after=after,
+            types=None,
+            invoice_id=None,
+            limit=MAX_REPLAY_EVENTS + 1,
+        )
+        shown = events[:MAX_REPLAY_EVENTS]
+        wanted = [event for event in shown if subscribes(endpoint.enabled_events, event.type)]
+        first_ids = await deliveries_db.first_webhook_ids(
+            session, endpoint.id, [event.id for event in wanted]
+        )
+        messages = []
+        for event in wanted:
+            message = _outbox_message(endpoint, event.type, event.payload, now)
+            message.webhook_id = first_ids.get(event.id, event.id)
+            message.event_id, message.seq = event.id, event.seq
+            message.invoice_id, message.resource_id = event.invoice_id, event.resource_id
+            message.resource_type = event.resource_type
+            messages.append(message)
+        session.add_all(messages)
+        await session.commit()
+    last = shown[-1].seq if shown else None
+    return Replayed([_queued(m) for m in messages], len(events) > len(shown), last)
 
 
 async def webhook_deliveries(

@@ -345,3 +345,59 @@ async def test_an_endpoint_failing_for_the_window_is_disabled_and_others_are_tol
     assert sent.status_code == 202
     await work_until(runtime, lambda: settled(runtime))
     assert receiver.accepted[-1].event == "webhook.test"
+
+
+async def test_replay_after_a_sequence_sends_the_logged_events_the_filter_lets_through(
+    gateway: Gateway, receiver: Receiver
+) -> None:
+    client, runtime = gateway
+    hook = await create_webhook(client, receiver, "s", events=["invoice.created"])
+    first = await create_invoice(client, status="DRAFT")
+    await client.post("/api/v0/taxes", json={"name": "VAT", "percentage": 20}, headers=DEMO_HEADERS)
+    second = await create_invoice(client, status="DRAFT")
+    await work_until(runtime, lambda: settled(runtime))
+    sent = {d.invoice_id: d.webhook_id for d in receiver.accepted if d.path == "s"}
+    assert set(sent) == {first["id"], second["id"]}
+    [message] = await outbox(runtime, endpoint_id=hook["id"], invoice_id=first["id"])
+    assert message.seq is not None
+
+    # Everything after the sequence before the first invoice's event: both invoices'
+    # events (the tax's is not for this endpoint), in order, with their webhook-ids.
+    replayed = await client.post(
+        f"{WEBHOOKS}/{hook['id']}/replay", json={"after": message.seq - 1}, headers=DEMO_HEADERS
+    )
+    assert replayed.status_code == 202, replayed.text
+    queued = replayed.json()["data"]
+    assert [q["event_type"] for q in queued] == ["invoice.created", "invoice.created"]
+    assert [q["webhook_id"] for q in queued] == [sent[first["id"]], sent[second["id"]]]
+    assert queued[0]["sequence"] == message.seq < queued[1]["sequence"]
+    assert replayed.json()["has_more"] is False
+    # After the first one: only the second.
+    later = await client.post(
+        f"{WEBHOOKS}/{hook['id']}/replay", json={"after": message.seq}, headers=DEMO_HEADERS
+    )
+    assert [q["webhook_id"] for q in later.json()["data"]] == [sent[second["id"]]]
+
+    # An endpoint added since gets the events under their own ids.
+    late = await create_webhook(client, receiver, "late", events=["invoice.*"])
+    caught_up = await client.post(
+        f"{WEBHOOKS}/{late['id']}/replay", json={"after": 0}, headers=DEMO_HEADERS
+    )
+    assert [q["webhook_id"][:4] for q in caught_up.json()["data"]] == ["evt_", "evt_"]
+    await work_until(runtime, lambda: settled(runtime))
+    again = [d for d in receiver.accepted if d.path == "s"]
+    assert sorted(d.webhook_id for d in again[2:]) == sorted(
+        [sent[first["id"]], sent[second["id"]], sent[second["id"]]]
+    )
+    assert {d.invoice_id for d in receiver.accepted if d.path == "late"} == {
+        first["id"],
+        second["id"],
+    }
+    assert receiver.bad_signatures == []
+
+    bad = await client.post(
+        f"{WEBHOOKS}/{hook['id']}/replay",
+        json={"after": -1},
+        headers=DEMO_HEADERS,
+    )
+    assert bad.status_code == 400

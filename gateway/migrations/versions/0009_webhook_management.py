@@ -2,7 +2,7 @@
 soft deletion; the webhook-id a replayed message carries; the delivery log by endpoint
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 14:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from gateway.db.types import UtcDateTime
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
