@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -114,3 +115,10 @@ async def first_webhook_ids(
         if event_id is not None:
             found[event_id] = webhook_id or message_id
     return found
+
+
+async def count_deliveries(session: AsyncSession, app_id: str, endpoint_id: str) -> int:
+    stmt = select(func.count()).where(
+        col(WebhookAttempt.app_id) == app_id, col(WebhookAttempt.endpoint_id) == endpoint_id
+    )
+    return int((await session.exec(stmt)).one())

@@ -364,3 +364,8 @@ async def webhook_deliveries(
         return await deliveries_db.deliveries(
             session, caller.app_id, endpoint.id, before=before, limit=limit
         )
+
+
+async def count_webhook_deliveries(runtime: Runtime, caller: Caller, webhook_id: str) -> int:
+    async with runtime.sessions() as session:
+        return await deliveries_db.count_deliveries(session, caller.app_id, webhook_id)
