@@ -41,7 +41,7 @@ from gateway.services.webhooks import (
 
 COLLECTION = "/api/v0/webhooks"
 ONE = f"{COLLECTION}/{{webhook_id}}"
-# Attempt ids: the delivery log's cursor.
+# The delivery log's cursor (an attempt id) and an event sequence are at most this.
 MAX_CURSOR = 2**62
 
 
@@ -127,9 +127,7 @@ async def deliveries(request: Request) -> Response:
     runtime, caller = _context(request)
     query = Query(request, ("take", "after"))
     take = query.integer("take", default=DEFAULT_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
-    after = (
-        query.integer("after", default=0, low=1, high=MAX_CURSOR) if query.text("after") else None
-    )
+    after = query.integer("after", default=0, low=1, high=MAX_CURSOR) or None
     rows = await webhook_deliveries(
         runtime, caller, _webhook_id(request), before=after, limit=take + 1
     )
@@ -146,13 +144,10 @@ _REPLAY_WHAT = Problem(
     "give either message_id (a message sent to this webhook, a non-empty string) or after "
     "(an event sequence, an integer of at least 0)",
 )
-MAX_SEQUENCE = 2**62
 
 
 def _sequence(value: object) -> int | None:
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
-        value = int(value)
-    if type(value) is int and 0 <= value < MAX_SEQUENCE:
+    if type(value) is int and 0 <= value <= MAX_CURSOR:
         return value
     return None
 
@@ -161,11 +156,11 @@ async def replay(request: Request) -> Response:
     """One message again ({"message_id"}), or every event after a sequence ({"after"})."""
     runtime, caller = _context(request)
     body = body_object(await _body(request, runtime))
-    message_id, after = body.get("message_id"), body.get("after")
-    if (message_id is None) == (after is None):
+    if ("message_id" in body) == ("after" in body):
         raise InvalidInput([_REPLAY_WHAT])
+    message_id, after = body.get("message_id"), body.get("after")
     webhook_id = _webhook_id(request)
-    if message_id is not None:
+    if "message_id" in body:
         if not isinstance(message_id, str) or not message_id:
             raise InvalidInput([_REPLAY_WHAT])
         queued = await replay_message(runtime, caller, webhook_id, message_id)

@@ -233,6 +233,17 @@ def test_document_is_valid_openapi_3_1() -> None:
         "GET /api/v0/products/{product_id}",
         "PUT /api/v0/products/{product_id}",
         "DELETE /api/v0/products/{product_id}",
+        "POST /api/v0/webhooks",
+        "GET /api/v0/webhooks",
+        "GET /api/v0/webhooks/{webhook_id}",
+        "PATCH /api/v0/webhooks/{webhook_id}",
+        "DELETE /api/v0/webhooks/{webhook_id}",
+        "POST /api/v0/webhooks/{webhook_id}/enable",
+        "POST /api/v0/webhooks/{webhook_id}/disable",
+        "POST /api/v0/webhooks/{webhook_id}/rotate_secret",
+        "POST /api/v0/webhooks/{webhook_id}/test",
+        "GET /api/v0/webhooks/{webhook_id}/deliveries",
+        "POST /api/v0/webhooks/{webhook_id}/replay",
     }
 
 

@@ -15,6 +15,7 @@ from gateway.rest.openapi.product_paths import product_paths
 from gateway.rest.openapi.responses import ok
 from gateway.rest.openapi.tax_paths import tax_paths
 from gateway.rest.openapi.wallet_paths import wallet_paths
+from gateway.rest.openapi.webhook_paths import webhook_paths
 
 
 def paths() -> dict[str, Any]:
@@ -25,6 +26,7 @@ def paths() -> dict[str, Any]:
         **wallet_paths(),
         **customer_paths(),
         **product_paths(),
+        **webhook_paths(),
     }
 
 
