@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from gateway.db.types import ExactDecimal, UtcDateTime
@@ -245,10 +245,11 @@ class WebhookEndpoint(SQLModel, table=True):
     enabled: bool = True
     disabled_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
-    # A label for people (v0 `name`); "" on endpoints added before it was asked for.
-    name: str = Field(default="", max_length=100)
+    # A label for people (v0 `name`); "" on endpoints added before it was asked for (and
+    # by a process that predates it, hence the server default).
+    name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": text("''")})
     # v0 `encrypted`: kept and shown as given; deliveries are signed either way.
-    encrypted: bool = False
+    encrypted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # The event types sent to it ("invoice.paid", "invoice.*", "*"); None: every type.
     enabled_events: list[str] | None = Field(default=None, sa_column=Column(JSON))
     # The secret before the last rotation (sealed as `secret` is) and until when

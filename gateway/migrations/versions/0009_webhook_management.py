@@ -25,7 +25,9 @@ _STAMPS = ("previous_secret_until", "failing_since", "updated_at", "deleted_at")
 
 def upgrade() -> None:
     with op.batch_alter_table("webhook_endpoint", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("name", _TEXT(length=100), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("name", _TEXT(length=100), nullable=False, server_default=sa.text("''"))
+        )
         batch_op.add_column(
             sa.Column("encrypted", sa.Boolean(), nullable=False, server_default=sa.false())
         )
@@ -33,9 +35,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("previous_secret", _TEXT(length=256), nullable=True))
         for column in _STAMPS:
             batch_op.add_column(sa.Column(column, UtcDateTime(), nullable=True))
-    with op.batch_alter_table("webhook_endpoint", schema=None) as batch_op:
-        batch_op.alter_column("name", existing_type=_TEXT(length=100), server_default=None)
-        batch_op.alter_column("encrypted", existing_type=sa.Boolean(), server_default=None)
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.add_column(sa.Column("webhook_id", _TEXT(length=64), nullable=True))
     with op.batch_alter_table("webhook_attempt", schema=None) as batch_op:
