@@ -35,6 +35,7 @@ from gateway.rest import (
     recurring_invoices,
     taxes,
     wallets,
+    webhooks,
 )
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *customers.routes,
         *products.routes,
         *recurring_invoices.routes,
+        *webhooks.routes,
         *payment.routes,
         *tracking.routes,
         *graphql_routes(settings),

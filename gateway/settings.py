@@ -280,6 +280,10 @@ class Settings:
     # Fernet keys for webhook signing secrets at rest: the first encrypts, all decrypt.
     # None: the public development key (gateway.secret_box), with a warning.
     webhook_secret_keys: tuple[str, ...] = ()
+    # After a secret rotation, deliveries carry signatures by both secrets this long.
+    webhook_secret_overlap_seconds: float = 86400.0
+    # An endpoint whose every attempt has failed for this long is disabled by the worker.
+    webhook_disable_after_seconds: float = 3 * 86400.0
     worker_poll_interval_seconds: float = 1.0
     # Outbox retries: base * 2^(attempt - 1), jittered, capped at an hour; then dead.
     outbox_retry_base_seconds: float = 5.0
@@ -333,6 +337,12 @@ class Settings:
                 env, "WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds
             ),
             webhook_secret_keys=_keys(env, "WEBHOOK_SECRET_KEYS"),
+            webhook_secret_overlap_seconds=_float(
+                env, "WEBHOOK_SECRET_OVERLAP_SECONDS", cls.webhook_secret_overlap_seconds
+            ),
+            webhook_disable_after_seconds=_float(
+                env, "WEBHOOK_DISABLE_AFTER_SECONDS", cls.webhook_disable_after_seconds
+            ),
             worker_poll_interval_seconds=_float(
                 env, "WORKER_POLL_INTERVAL_SECONDS", cls.worker_poll_interval_seconds
             ),

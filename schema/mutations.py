@@ -75,8 +75,19 @@ from schema.wallets import (
 from schema.webhooks import (
     AddWebhookEndpointPayload,
     DisableWebhookEndpointPayload,
+    WebhookEndpointPayload,
+    WebhookMessagesPayload,
+    WebhookSecretPayload,
     resolve_add_webhook_endpoint,
+    resolve_create_webhook_endpoint,
+    resolve_delete_webhook_endpoint,
     resolve_disable_webhook_endpoint,
+    resolve_enable_webhook_endpoint,
+    resolve_replay_webhook_events,
+    resolve_replay_webhook_message,
+    resolve_rotate_webhook_endpoint_secret,
+    resolve_send_webhook_test_event,
+    resolve_update_webhook_endpoint,
 )
 
 SURFACE = "graphql"
@@ -210,6 +221,51 @@ class Mutation:
         description=(
             "Stop deliveries to one of the app's endpoints (messages queued for it are not "
             "delivered). Disabling it again changes nothing."
+        ),
+    )
+    create_webhook_endpoint: WebhookSecretPayload = strawberry.mutation(
+        resolver=resolve_create_webhook_endpoint,
+        description=(
+            "Add an endpoint with a name and the event types it gets, as POST "
+            "/api/v0/webhooks does; its signing secret is in the payload only."
+        ),
+    )
+    update_webhook_endpoint: WebhookEndpointPayload = strawberry.mutation(
+        resolver=resolve_update_webhook_endpoint,
+        description="Change an endpoint's URL, name, event types or state.",
+    )
+    enable_webhook_endpoint: WebhookEndpointPayload = strawberry.mutation(
+        resolver=resolve_enable_webhook_endpoint,
+        description="Deliver to a disabled endpoint again (its run of failures forgotten).",
+    )
+    delete_webhook_endpoint: WebhookEndpointPayload = strawberry.mutation(
+        resolver=resolve_delete_webhook_endpoint,
+        description="Remove an endpoint: nothing more is delivered to it.",
+    )
+    rotate_webhook_endpoint_secret: WebhookSecretPayload = strawberry.mutation(
+        resolver=resolve_rotate_webhook_endpoint_secret,
+        description=(
+            "A new signing secret. Until previousSecretExpiresAt (WEBHOOK_SECRET_OVERLAP_"
+            "SECONDS, a day by default) deliveries carry a signature by each secret."
+        ),
+    )
+    send_webhook_test_event: WebhookMessagesPayload = strawberry.mutation(
+        resolver=resolve_send_webhook_test_event,
+        description="Queue a webhook.test event for this endpoint only.",
+    )
+    replay_webhook_message: WebhookMessagesPayload = strawberry.mutation(
+        resolver=resolve_replay_webhook_message,
+        description=(
+            "Send a message again to the endpoint it was for, with the same payload and "
+            "webhook-id (messageId: its message id or webhook-id)."
+        ),
+    )
+    replay_webhook_events: WebhookMessagesPayload = strawberry.mutation(
+        resolver=resolve_replay_webhook_events,
+        description=(
+            "Send the endpoint every logged event after a cursor that its event types let "
+            "through, in order (up to 1000 per call), each under the webhook-id it was "
+            "first sent with (or the event's id)."
         ),
     )
     create_tax: CreateTaxPayload = strawberry.mutation(

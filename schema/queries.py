@@ -39,7 +39,7 @@ from schema.preview import InvoicePreviewPayload, preview_invoice
 from schema.recurring_invoices import RecurringInvoice
 from schema.selection import under
 from schema.types import App, Invoice, Product, Tax, Wallet, WebhookEndpoint
-from schema.webhooks import resolve_webhook_endpoints
+from schema.webhooks import resolve_webhook_endpoint, resolve_webhook_endpoints
 
 Info = strawberry.Info[Context, None]
 NodeT = TypeVar("NodeT")
@@ -283,6 +283,9 @@ class Query:
             "The lines, tax and totals createInvoice would compute for this input, after the "
             "same validation; nothing is stored."
         ),
+    )
+    webhook_endpoint: WebhookEndpoint | None = strawberry.field(
+        resolver=resolve_webhook_endpoint, description="One of the app's webhook endpoints."
     )
     webhook_endpoints: list[WebhookEndpoint] = strawberry.field(
         resolver=resolve_webhook_endpoints,

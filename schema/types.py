@@ -15,7 +15,14 @@ from gateway.db import tables
 from gateway.db.rows import AppRow, ItemRow, ProductRow, TaxRow, TransactionRow, WalletRow
 from gateway.domain.money import plain_number
 from schema.enums import DeliveryMethod, InvoiceCurrency, InvoiceStatus, PaymentMethod
+from schema.pagination import Connection
 from schema.stored import stored_fields
+from schema.webhook_deliveries import (
+    WebhookDelivery,
+    WebhookDeliveryStats,
+    delivery_page,
+    delivery_stats,
+)
 
 if TYPE_CHECKING:
     from schema.invoices import Customer
@@ -223,27 +230,55 @@ class Invoice:
 
 @strawberry.type(
     description=(
-        "A URL the gateway POSTs the app's invoice events to, signed with the endpoint's "
-        "secret (Standard Webhooks). The secret is shown once, by addWebhookEndpoint."
+        "A URL the gateway POSTs the app's events to, signed with the endpoint's secret "
+        "(Standard Webhooks). The secret is shown once: by createWebhookEndpoint, "
+        "addWebhookEndpoint and rotateWebhookEndpointSecret."
     )
 )
 class WebhookEndpoint:
     id: strawberry.ID
+    name: str
     url: str
     enabled: bool
+    encrypted: bool
+    events: list[str] = strawberry.field(
+        description='The event types it gets: types, "<resource>.*" or "*" (every type).'
+    )
     disabled_reason: str | None = strawberry.field(
-        description='Why deliveries stopped ("disabled by the app", "410 Gone"); null if enabled.'
+        description=(
+            'Why deliveries stopped ("disabled by the app", "410 Gone", "every delivery '
+            'failed since ..."); null if enabled.'
+        )
+    )
+    previous_secret_expires_at: datetime | None = strawberry.field(
+        description="After a rotation: until when deliveries are also signed with the old secret."
     )
     created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field
+    async def delivery_stats(self, info: strawberry.Info[Any, None]) -> WebhookDeliveryStats:
+        return await delivery_stats(info.context, str(self.id))
+
+    @strawberry.field
+    async def deliveries(
+        self, info: strawberry.Info[Any, None], first: int = 10, after: str | None = None
+    ) -> Connection[WebhookDelivery]:
+        return await delivery_page(info.context, str(self.id), first, after)
 
     @classmethod
     def from_row(cls, row: tables.WebhookEndpoint) -> WebhookEndpoint:
         return cls(
             id=strawberry.ID(row.id),
+            name=row.name,
             url=row.url,
             enabled=row.enabled,
+            encrypted=row.encrypted,
+            events=list(row.enabled_events or ["*"]),
             disabled_reason=row.disabled_reason,
+            previous_secret_expires_at=row.previous_secret_until,
             created_at=row.created_at,
+            updated_at=row.updated_at or row.created_at,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.settings import Settings, is_loopback_host, local_base_url
+from gateway.settings import Settings, SettingsError, is_loopback_host, local_base_url
 
 ANY_IPV4 = "0.0.0.0"  # noqa: S104  (a host name under test, nothing binds to it)
 
@@ -46,3 +46,18 @@ def test_the_default_base_url_is_the_default_listen_address() -> None:
 )
 def test_is_loopback_host(host: str, loopback: bool) -> None:
     assert is_loopback_host(host) is loopback
+
+
+def test_webhook_overlap_and_disable_windows_default_to_a_day_and_three_days() -> None:
+    defaults = Settings.from_env({})
+    assert defaults.webhook_secret_overlap_seconds == 86400.0
+    assert defaults.webhook_disable_after_seconds == 3 * 86400.0
+    given = Settings.from_env(
+        {"WEBHOOK_SECRET_OVERLAP_SECONDS": "60", "WEBHOOK_DISABLE_AFTER_SECONDS": "3600"}
+    )
+    assert (given.webhook_secret_overlap_seconds, given.webhook_disable_after_seconds) == (
+        60.0,
+        3600.0,
+    )
+    with pytest.raises(SettingsError):
+        Settings.from_env({"WEBHOOK_DISABLE_AFTER_SECONDS": "0"})

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from gateway.db.types import ExactDecimal, UtcDateTime
@@ -41,6 +41,8 @@ class App(SQLModel, table=True):
     name: str = Field(max_length=200)
     invoice_number_format: str = Field(default="INV-{number:06d}", max_length=64)
     invoice_counter: int = Field(default=0)
+    # The sequence of the app's last event (gateway.db.event_log): 0 before the first.
+    event_seq: int = Field(default=0)
     currency: str = Field(default="USDC", max_length=12)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     # Where a customer paying by BANK_TRANSFER sends the money: {"account_name", "iban",
@@ -247,6 +249,22 @@ class WebhookEndpoint(SQLModel, table=True):
     enabled: bool = True
     disabled_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    # A label for people (v0 `name`); "" on endpoints added before it was asked for (and
+    # by a process that predates it, hence the server default).
+    name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": text("''")})
+    # v0 `encrypted`: kept and shown as given; deliveries are signed either way.
+    encrypted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The event types sent to it ("invoice.paid", "invoice.*", "*"); None: every type.
+    enabled_events: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    # The secret before the last rotation (sealed as `secret` is) and until when
+    # deliveries are also signed with it; None outside an overlap.
+    previous_secret: str | None = Field(default=None, max_length=256)
+    previous_secret_until: datetime | None = _timestamp()
+    # When the current unbroken run of failed attempts began; None after a success.
+    failing_since: datetime | None = _timestamp()
+    updated_at: datetime | None = _timestamp()
+    # Deleted endpoints are kept (their delivery log refers to them) but never shown.
+    deleted_at: datetime | None = _timestamp()
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -273,7 +291,14 @@ class OutboxMessage(SQLModel, table=True):
     trace_context: str | None = Field(default=None, max_length=512)
     channel: str = Field(max_length=16)
     event_type: str = Field(max_length=64)
+    # The event of the log a webhook delivers, and its sequence (None for emails). Not a
+    # foreign key: the log is pruned by age, a delivery's record is kept.
+    event_id: str | None = Field(default=None, max_length=64)
+    seq: int | None = None
     endpoint_id: str | None = Field(default=None, foreign_key="webhook_endpoint.id", max_length=64)
+    # The webhook-id a replay carries: the id of the message it replays (None: this row's
+    # own id), so a receiver sees the same id for the same event.
+    webhook_id: str | None = Field(default=None, max_length=64)
     # The exact JSON body (text, so Decimals stay exact and the signed bytes are stable).
     payload: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=16, index=True)
@@ -285,10 +310,42 @@ class OutboxMessage(SQLModel, table=True):
     delivered_at: datetime | None = _timestamp()
 
 
+class Event(SQLModel, table=True):
+    """The event log: every event of an app once, in the order of its sequence.
+
+    `seq` is the app's counter (App.event_seq) advanced in the transaction that wrote the
+    event; gateway.db.event_log tells why the order of sequences is the order of commits.
+    """
+
+    __tablename__ = "event"
+    __table_args__ = (
+        # The feed: an app's events after a sequence (the constraint is that index).
+        UniqueConstraint("app_id", "seq", name="uq_event_app_seq"),
+        # The feed of one invoice, and the order of its webhooks.
+        Index("ix_event_app_invoice_seq", "app_id", "invoice_id", "seq"),
+        # Retention: the oldest events of every app.
+        Index("ix_event_created", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    seq: int
+    type: str = Field(max_length=64)
+    resource_type: str = Field(max_length=32)
+    resource_id: str = Field(max_length=64)
+    # The invoice an invoice event is about (not a foreign key, as resource_id is not).
+    invoice_id: str | None = Field(default=None, max_length=64)
+    # The exact JSON body webhooks send: {"type", "timestamp", "data"}.
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
 class WebhookAttempt(SQLModel, table=True):
     """The delivery log: one row per HTTP attempt."""
 
     __tablename__ = "webhook_attempt"
+    # An endpoint's delivery log, newest first.
+    __table_args__ = (Index("ix_webhook_attempt_endpoint", "endpoint_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     app_id: str = Field(foreign_key="app.id", max_length=64)

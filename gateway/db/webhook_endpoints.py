@@ -2,21 +2,72 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, update
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, case, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.db.tables import WebhookEndpoint
+from gateway.db.tables import OutboxMessage, WebhookEndpoint
 from gateway.domain.text import is_storable
 
+_KEPT = col(WebhookEndpoint.deleted_at).is_(None)
 
-async def webhook_endpoints(session: AsyncSession, app_id: str) -> list[WebhookEndpoint]:
+
+async def webhook_endpoints(
+    session: AsyncSession, app_id: str, *, offset: int = 0, limit: int | None = None
+) -> list[WebhookEndpoint]:
+    """The app's endpoints (not deleted ones), oldest first."""
     stmt = (
         select(WebhookEndpoint)
-        .where(WebhookEndpoint.app_id == app_id)
+        .where(WebhookEndpoint.app_id == app_id, _KEPT)
         .order_by(col(WebhookEndpoint.created_at), col(WebhookEndpoint.id))
+        .offset(offset)
+        .limit(limit)
     )
     return list((await session.exec(stmt)).all())
+
+
+@dataclass(frozen=True)
+class DeliveryStats:
+    """v0 `delivery_stats`: messages for the endpoint, delivered, given up on."""
+
+    total_events: int = 0
+    successful_deliveries: int = 0
+    failed_deliveries: int = 0
+    last_delivery: datetime | None = None
+
+
+async def delivery_stats(
+    session: AsyncSession, app_id: str, endpoint_ids: list[str]
+) -> dict[str, DeliveryStats]:
+    """By endpoint id; an endpoint without messages is absent (zero stats)."""
+    if not endpoint_ids:
+        return {}
+    status = col(OutboxMessage.status)
+    stmt = (
+        sa_select(
+            col(OutboxMessage.endpoint_id),
+            func.count(),
+            func.count(case((status == "delivered", 1))),
+            func.count(case((status == "dead", 1))),
+            func.max(col(OutboxMessage.delivered_at)),
+        )
+        .where(
+            col(OutboxMessage.app_id) == app_id,
+            col(OutboxMessage.channel) == "webhook",
+            col(OutboxMessage.endpoint_id).in_(endpoint_ids),
+        )
+        .group_by(col(OutboxMessage.endpoint_id))
+    )
+    return {
+        str(endpoint_id): DeliveryStats(int(total), int(ok), int(dead), last)
+        for endpoint_id, total, ok, dead, last in (
+            await (await session.connection()).execute(stmt)
+        ).all()
+    }
 
 
 _ENABLED = select(WebhookEndpoint).where(
@@ -35,9 +86,31 @@ async def webhook_endpoint(
     if not is_storable(endpoint_id):
         return None
     stmt = select(WebhookEndpoint).where(
-        WebhookEndpoint.app_id == app_id, WebhookEndpoint.id == endpoint_id
+        WebhookEndpoint.app_id == app_id, WebhookEndpoint.id == endpoint_id, _KEPT
     )
     return (await session.exec(stmt)).first()
+
+
+async def failing_since(
+    session: AsyncSession, endpoint_id: str, now: datetime, *, failed: bool
+) -> datetime | None:
+    """Records an attempt's outcome: a failure starts a run of failures (when none is
+    under way), a success ends it. Returns when the run under way began (None: none)."""
+    since = col(WebhookEndpoint.failing_since)
+    where = col(WebhookEndpoint.id) == endpoint_id
+    if not failed:
+        await session.exec(
+            update(WebhookEndpoint).where(where, since.is_not(None)).values(failing_since=None)
+        )
+        return None
+    stmt = (
+        update(WebhookEndpoint)
+        .where(where)
+        .values(failing_since=func.coalesce(since, now))
+        .returning(since)
+    )
+    value: datetime | None = (await session.exec(stmt)).scalar_one_or_none()
+    return value
 
 
 async def disable_webhook_endpoint(

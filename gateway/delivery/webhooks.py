@@ -36,6 +36,7 @@ from gateway.delivery.errors import DeliveryFailed
 from gateway.domain.errors import InvalidWebhookUrl
 from gateway.runtime import Runtime
 from gateway.secret_box import UnreadableSecret
+from gateway.services.endpoint_health import disable_if_failing
 from gateway.services.webhook_endpoints import (
     Resolver,
     WebhookTarget,
@@ -49,12 +50,17 @@ GONE_REASON = "410 Gone"
 _MAX_ERROR = 1000
 
 
-def signed_headers(secret: str, message_id: str, payload: str, sent_at: datetime) -> dict[str, str]:
+def signed_headers(
+    secret: str, message_id: str, payload: str, sent_at: datetime, *also: str
+) -> dict[str, str]:
+    """Standard Webhooks headers; `also`: more secrets to sign with (a rotation's
+    previous one), each signature space-separated in webhook-signature, newest first."""
     timestamp = sent_at.astimezone(UTC)
+    signatures = [Webhook(key).sign(message_id, timestamp, payload) for key in (secret, *also)]
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(int(timestamp.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, timestamp, payload),
+        "webhook-signature": " ".join(signatures),
         "content-type": "application/json",
     }
 
@@ -73,14 +79,14 @@ async def deliver_webhook(
     `resolver` replaces the system's name resolution (tests).
     """
     endpoint = await _endpoint(runtime, message)
-    secret = _signing_secret(runtime, endpoint)
+    secrets = _signing_secrets(runtime, endpoint)
     attempt = message.attempts + 1
     started = time.monotonic()
     try:
         # One deadline for the whole exchange: httpx's timeouts are per phase, so a
         # server dripping bytes could otherwise hold the attempt open for much longer.
         async with asyncio.timeout(runtime.settings.webhook_timeout_seconds):
-            requests = await _requests(runtime, endpoint, secret, message, client, resolver)
+            requests = await _requests(runtime, endpoint, secrets, message, client, resolver)
             response = await _send(client, requests)
             await response.aclose()
     except (httpx.HTTPError, InvalidWebhookUrl, TimeoutError) as exc:
@@ -108,9 +114,14 @@ async def _endpoint(runtime: Runtime, message: OutboxMessage) -> WebhookEndpoint
     return endpoint
 
 
-def _signing_secret(runtime: Runtime, endpoint: WebhookEndpoint) -> str:
+def _signing_secrets(runtime: Runtime, endpoint: WebhookEndpoint) -> list[str]:
+    """The endpoint's secret, then the one it replaced while their overlap lasts."""
+    stored = [endpoint.secret]
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret is not None and until is not None and runtime.clock() < until:
+        stored.append(endpoint.previous_secret)
     try:
-        return runtime.webhook_secrets.open(endpoint.secret)
+        return [runtime.webhook_secrets.open(secret) for secret in stored]
     except UnreadableSecret as exc:
         # A configuration mistake (a key dropped from WEBHOOK_SECRET_KEYS too early):
         # once the key is back, the same message goes out, so keep it.
@@ -120,7 +131,7 @@ def _signing_secret(runtime: Runtime, endpoint: WebhookEndpoint) -> str:
 async def _requests(
     runtime: Runtime,
     endpoint: WebhookEndpoint,
-    secret: str,
+    secrets: list[str],
     message: OutboxMessage,
     client: httpx.AsyncClient,
     resolver: Resolver | None,
@@ -136,7 +147,10 @@ async def _requests(
     addresses = await destination_addresses(target, allow_private=allow_private, resolver=resolver)
     # The signature's timestamp is wall-clock time on purpose (not runtime.clock): the
     # receiver compares it with its own clock to refuse replays.
-    headers = signed_headers(secret, message.id, message.payload, datetime.now(UTC))
+    webhook_id = message.webhook_id or message.id
+    headers = signed_headers(
+        secrets[0], webhook_id, message.payload, datetime.now(UTC), *secrets[1:]
+    )
     headers["host"] = _host_header(target)
     # The client pools connections by address, not by name: a kept-alive connection
     # made (and its certificate checked) for one name must not carry another name's
@@ -204,11 +218,16 @@ async def _record(
         status_code if error is None else error,
         duration_ms,
     )
+    failed = error is not None or status_code is None or not 200 <= status_code < 300
+    now = runtime.clock()
     async with runtime.sessions() as session:
         if disable:
             await endpoints_db.disable_webhook_endpoint(
                 session, endpoint.app_id, endpoint.id, GONE_REASON
             )
+        since = await endpoints_db.failing_since(session, endpoint.id, now, failed=failed)
+        if not disable and since is not None:
+            await disable_if_failing(runtime, session, endpoint, since, now)
         session.add(
             WebhookAttempt(
                 app_id=message.app_id,
@@ -218,7 +237,7 @@ async def _record(
                 status_code=status_code,
                 error=None if error is None else error[:_MAX_ERROR],
                 duration_ms=duration_ms,
-                created_at=runtime.clock(),
+                created_at=now,
             )
         )
         await session.commit()

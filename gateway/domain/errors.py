@@ -14,6 +14,7 @@
     │   ├── InvalidTransition            INVALID_TRANSITION
     │   ├── InvoiceNumbered              INVOICE_NUMBERED   (delete: void it instead)
     │   ├── InvalidWebhookUrl            INVALID_WEBHOOK_URL
+    │   ├── WebhookEndpointDisabled      WEBHOOK_ENDPOINT_DISABLED
     │   ├── ForeignAppId                 FOREIGN_APP_ID
     │   ├── TaxRateFixed                 TAX_RATE_FIXED
     │   ├── InvalidWalletAddress         INVALID_WALLET_ADDRESS
@@ -27,7 +28,7 @@
     │   └── CurrencyMismatch             CURRENCY_MISMATCH
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
-    │   ├── AppNotFound / WebhookEndpointNotFound
+    │   ├── AppNotFound / WebhookEndpointNotFound / WebhookMessageNotFound
     │   ├── WalletMissing (a product's walletId) / ProductMissing (a product route)
     │   ├── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
     │   └── RecurringInvoiceNotFound     RECURRING_INVOICE_NOT_FOUND
@@ -285,6 +286,30 @@ class WebhookEndpointNotFound(NotFound):
 
     def __init__(self) -> None:
         super().__init__("Webhook endpoint not found")
+
+
+class WebhookNotFound(WebhookEndpointNotFound):
+    """An endpoint named by a /api/v0/webhooks route or a management mutation."""
+
+    def __init__(self) -> None:
+        NotFound.__init__(self, "Webhook not found")
+
+
+class WebhookEndpointDisabled(BusinessRuleViolation):
+    """A test event or a replay for an endpoint that takes no deliveries."""
+
+    code = "WEBHOOK_ENDPOINT_DISABLED"
+
+    def __init__(self) -> None:
+        super().__init__("Webhook is disabled: enable it first")
+
+
+class WebhookMessageNotFound(NotFound):
+    code = "WEBHOOK_MESSAGE_NOT_FOUND"
+    path = ("message_id",)
+
+    def __init__(self) -> None:
+        super().__init__("No message with this id was sent to this webhook")
 
 
 class InvalidWebhookUrl(BusinessRuleViolation):

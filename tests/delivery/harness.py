@@ -41,6 +41,8 @@ class Delivery:
     body: dict[str, Any]
     host: str = ""  # the request's Host header
     traceparent: str | None = None  # the W3C trace context header, when the sender traces
+    raw_body: bytes = b""  # as received, for checks with other secrets
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def event(self) -> str:
@@ -105,6 +107,8 @@ class Receiver:
             parsed,
             request.headers["host"],
             request.headers.get("traceparent"),
+            body,
+            tuple(request.headers.items()),
         )
         self.requests.append(delivery)
         self._requested.set()

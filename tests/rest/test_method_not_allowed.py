@@ -34,6 +34,9 @@ REFUSED = [
     ("DELETE", "/t/c/sometoken", "GET, HEAD"),
     ("POST", "/t/o/sometoken.gif", "GET, HEAD"),
     ("POST", "/healthz", "GET, HEAD"),
+    ("PUT", "/api/v0/webhooks/whep_x", "DELETE, GET, HEAD, PATCH"),
+    ("GET", "/api/v0/webhooks/whep_x/replay", "POST"),
+    ("POST", "/api/v0/webhooks/whep_x/deliveries", "GET, HEAD"),
 ]
 
 

@@ -243,6 +243,17 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/recurring_invoices/{schedule_id}/pause",
         "POST /api/v0/recurring_invoices/{schedule_id}/resume",
         "POST /api/v0/recurring_invoices/{schedule_id}/cancel",
+        "POST /api/v0/webhooks",
+        "GET /api/v0/webhooks",
+        "GET /api/v0/webhooks/{webhook_id}",
+        "PATCH /api/v0/webhooks/{webhook_id}",
+        "DELETE /api/v0/webhooks/{webhook_id}",
+        "POST /api/v0/webhooks/{webhook_id}/enable",
+        "POST /api/v0/webhooks/{webhook_id}/disable",
+        "POST /api/v0/webhooks/{webhook_id}/rotate_secret",
+        "POST /api/v0/webhooks/{webhook_id}/test",
+        "GET /api/v0/webhooks/{webhook_id}/deliveries",
+        "POST /api/v0/webhooks/{webhook_id}/replay",
     }
 
 

@@ -16,6 +16,7 @@ from gateway.rest.openapi.recurring_paths import recurring_paths
 from gateway.rest.openapi.responses import ok
 from gateway.rest.openapi.tax_paths import tax_paths
 from gateway.rest.openapi.wallet_paths import wallet_paths
+from gateway.rest.openapi.webhook_paths import webhook_paths
 
 
 def paths() -> dict[str, Any]:
@@ -27,6 +28,7 @@ def paths() -> dict[str, Any]:
         **customer_paths(),
         **product_paths(),
         **recurring_paths(),
+        **webhook_paths(),
     }
 
 
