@@ -2,7 +2,7 @@
 name the event they deliver
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0013
 Create Date: 2026-12-03 13:40:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from gateway.db.types import UtcDateTime
 
 revision = "0008"
-down_revision = "0007"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
