@@ -29,6 +29,7 @@ from gateway.pages import payment, tracking
 from gateway.request_id import new_request_id
 from gateway.rest import (
     customers,
+    events,
     invoice_actions,
     invoices,
     products,
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *wallets.routes,
         *customers.routes,
         *products.routes,
+        *events.routes,
         *recurring_invoices.routes,
         *webhooks.routes,
         *payment.routes,

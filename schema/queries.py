@@ -31,6 +31,7 @@ from gateway.domain.text import is_storable
 from gateway.services.recurring_invoices import get_recurring_invoice
 from schema.context import Context
 from schema.enums import CustomerStatus, InvoiceStatus, ProductStatus
+from schema.events import Event, resolve_events
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import Customer, build_invoices, invoice_page
 from schema.ordering import CustomerOrder, InvoiceOrder
@@ -286,6 +287,14 @@ class Query:
     )
     webhook_endpoint: WebhookEndpoint | None = strawberry.field(
         resolver=resolve_webhook_endpoint, description="One of the app's webhook endpoints."
+    )
+    events: Connection[Event] = strawberry.field(
+        resolver=resolve_events,
+        description=(
+            "The app's event log, oldest first: every event once, in the order of its "
+            "sequence; an invoice's events in the order they happened. The cursor is the "
+            "sequence; events are kept for EVENT_RETENTION_DAYS."
+        ),
     )
     webhook_endpoints: list[WebhookEndpoint] = strawberry.field(
         resolver=resolve_webhook_endpoints,

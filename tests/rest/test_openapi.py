@@ -236,6 +236,7 @@ def test_document_is_valid_openapi_3_1() -> None:
         "GET /api/v0/products/{product_id}",
         "PUT /api/v0/products/{product_id}",
         "DELETE /api/v0/products/{product_id}",
+        "GET /api/v0/events",
         "POST /api/v0/recurring_invoices",
         "GET /api/v0/recurring_invoices",
         "GET /api/v0/recurring_invoices/{schedule_id}",
