@@ -11,6 +11,7 @@ from enum import Enum
 
 import strawberry
 
+from gateway.domain.discounts import DiscountType
 from gateway.domain.resource_enums import (
     Chain,
     CustomerStatus,
@@ -33,6 +34,10 @@ for _enum in (
     ProductStatus,
 ):
     strawberry.enum(_enum)
+strawberry.enum(
+    DiscountType,
+    description="PERCENTAGE: a percent off; FIXED: an amount in the invoice's currency.",
+)
 strawberry.enum(CustomerStatus, description="ACTIVE by default; DELETED: archived by a delete.")
 strawberry.enum(
     CustomerType, description='The v0 customer types ("Small Business" is SMALL_BUSINESS).'
@@ -64,6 +69,7 @@ __all__ = [
     "CustomerStatus",
     "CustomerType",
     "DeliveryMethod",
+    "DiscountType",
     "InvoiceCurrency",
     "InvoiceOrderField",
     "InvoiceStatus",

@@ -23,7 +23,8 @@
     │   ├── CustomerNotInvoiceable       CUSTOMER_NOT_INVOICEABLE
     │   ├── ProductInactive              PRODUCT_INACTIVE
     │   ├── TaxInactive                  TAX_INACTIVE
-    │   └── CurrencyMismatch             CURRENCY_MISMATCH
+    │   ├── CurrencyMismatch             CURRENCY_MISMATCH
+    │   └── DiscountExceedsAmount        DISCOUNT_EXCEEDS_AMOUNT
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
     │   ├── AppNotFound / WebhookEndpointNotFound
@@ -47,6 +48,7 @@ gateway.domain.problems), so a surface can place it without reading the message.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from gateway.domain.problems import Path, Problem
 
@@ -433,3 +435,18 @@ class CurrencyMismatch(BusinessRuleViolation):
         )
         self.product_id = product_id
         self.path = ("items", index, "product_id")
+
+
+class DiscountExceedsAmount(BusinessRuleViolation):
+    """A fixed discount larger than the line (items.N.discount) or the invoice (discount)
+    it comes off: a discount never makes either negative."""
+
+    code = "DISCOUNT_EXCEEDS_AMOUNT"
+
+    def __init__(self, path: Path, discount: Decimal, amount: Decimal) -> None:
+        where = "the invoice" if path == ("discount",) else f"items.{path[1]}"
+        super().__init__(
+            f"The discount at {'.'.join(str(part) for part in path)} ({discount}) is more "
+            f"than {where} comes to before it ({amount}); a discount cannot make it negative"
+        )
+        self.path = path
