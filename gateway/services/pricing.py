@@ -32,6 +32,7 @@ from gateway.domain.errors import (
     WalletNotFound,
 )
 from gateway.domain.invoice_currency import can_price
+from gateway.domain.money import round_money
 from gateway.domain.resource_enums import CustomerStatus, ProductStatus
 from gateway.domain.tax import tax_rule
 from gateway.domain.totals import Line, PricedLine, Totals, invoice_totals
@@ -103,7 +104,8 @@ def _line(
 ) -> Line:
     if item.product_id is None:
         assert item.unit_price is not None  # invoice_rules.ITEM_SHAPE
-        return Line(None, item.quantity, item.unit_price, item.discount)
+        # At most 2 places (invoice_rules.UNIT_PRICE): written with them, as stored.
+        return Line(None, item.quantity, round_money(item.unit_price), item.discount)
     product = products.get(item.product_id)
     if product is None:
         raise ProductNotFound(item.product_id, index)
