@@ -4,11 +4,16 @@ reason when they would make a line or the invoice negative."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
+from gateway.domain.create_invoice import ItemRequest
+from gateway.domain.discounts import Discount, DiscountType
+from gateway.domain.update_invoice import UNCHANGED
+from gateway.rest.v0_invoice_body import parse_create_invoice, parse_update_invoice
 from gateway.runtime import Runtime
 from tests.apptest import DEMO_HEADERS, basic_invoice
 from tests.delivery.test_invoice_pdf import pdf_text
@@ -17,6 +22,7 @@ from tests.rest.test_create_invoice import count_rows
 URL = "/api/v0/invoices"
 TAX_ID = "tax_550e8400-e29b-41d4-a716-446655440123"  # Standard Sales Tax, 8.5 %
 PRODUCT = "prod_123456789"  # Website Development, 2500.00
+PERCENT = DiscountType.PERCENTAGE
 
 
 def discounted(**overrides: Any) -> dict[str, Any]:
@@ -212,3 +218,15 @@ async def test_an_invoice_without_discounts_reads_as_before(client: httpx.AsyncC
     item = invoice["items"][0]
     assert (item["productId"], item["discount"], item["net_total"]) == (PRODUCT, None, 2500.0)
     assert invoice["subtotal"] == invoice["total"] == 2500.0
+
+
+def test_the_v0_parser_builds_discounts_and_free_form_items() -> None:
+    command = parse_create_invoice(discounted())
+    product, free_form = command.items
+    assert product == ItemRequest(PRODUCT, Decimal(2), discount=Discount(PERCENT, Decimal(10)))
+    assert free_form == ItemRequest(None, Decimal(1), "Rush fee", Decimal(150))
+    assert command.discount == Discount(DiscountType.FIXED, Decimal(100))
+    assert parse_create_invoice(basic_invoice()).discount is None
+    # An edit: null clears the discount, absent leaves it.
+    assert parse_update_invoice({"discount": None}).discount is None
+    assert parse_update_invoice({}).discount is UNCHANGED
