@@ -23,7 +23,9 @@ def _money(nullable: bool = False) -> Any:
 
 def _no_money() -> Any:
     """An amount that is 0.00 unless set (a discount taken off)."""
-    return Field(default=Decimal("0.00"), sa_column=Column(MONEY, nullable=False))
+    zero = Decimal("0.00")
+    # Both defaults: the model's for ORM objects, the column's for Core inserts.
+    return Field(default=zero, sa_column=Column(MONEY, nullable=False, default=zero))
 
 
 def _stamp() -> Any:
