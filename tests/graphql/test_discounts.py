@@ -3,10 +3,15 @@ updateInvoice agree with each other and with REST; refusals are userErrors with 
 
 from __future__ import annotations
 
+import random
+from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from gateway.domain.money import round_money
+from tests.apptest import DEMO_HEADERS, basic_invoice
+from tests.delivery.test_invoice_pdf import pdf_text
 from tests.graphql.helpers import data, invoice_input
 
 TAX_ID = "tax_550e8400-e29b-41d4-a716-446655440123"  # Standard Sales Tax, 8.5 %
@@ -186,3 +191,67 @@ async def test_refusals_are_user_errors_with_their_path(client: httpx.AsyncClien
             assert [error["field"] for error in errors] == fields, (change, errors)
             assert {error["code"] for error in errors} == {code}, errors
             assert payload.get("invoice", payload.get("preview")) is None
+
+
+READ = """query Read($id: ID!) {
+  invoice(id: $id) { subtotal discountAmount taxAmount total amountDue items { netTotal } }
+}"""
+
+
+def random_invoice(rng: random.Random) -> dict[str, Any]:
+    """Up to four items, a product's or free-form, each with a discount or none, and one
+    on the invoice; a fixed one at most what its line (the invoice: its lines) comes to
+    before discounts, so some invoice discounts are refused and the rest are not."""
+
+    def discount(cap: Decimal) -> dict[str, Any] | None:
+        kind = rng.choice([None, "PERCENTAGE", "FIXED"])
+        if kind is None:
+            return None
+        if kind == "PERCENTAGE":
+            return {"type": kind, "value": float(Decimal(rng.randint(1, 1000000)) / 10000)}
+        return {"type": kind, "value": float(Decimal(rng.randint(1, int(cap * 100))) / 100)}
+
+    items: list[dict[str, Any]] = []
+    amounts = Decimal(0)
+    for _ in range(rng.randint(1, 4)):
+        quantity = Decimal(rng.randint(1, 50000)) / 1000
+        price = Decimal(2500) if rng.random() < 0.5 else Decimal(rng.randint(1, 99999)) / 100
+        amount = round_money(quantity * price)
+        if price == 2500:
+            item: dict[str, Any] = {"product_id": PRODUCT, "quantity": float(quantity)}
+        else:
+            item = {"description": "Work", "unit_price": float(price), "quantity": float(quantity)}
+        item["discount"] = discount(max(amount, Decimal("0.01")))
+        items.append(item)
+        amounts += amount
+    return basic_invoice(taxId=TAX_ID, items=items, discount=discount(amounts))
+
+
+async def test_rest_graphql_and_the_pdf_agree_to_the_cent(client: httpx.AsyncClient) -> None:
+    rng = random.Random(15)
+    created = 0
+    for _ in range(12):
+        body = random_invoice(rng)
+        response = await client.post("/api/v0/invoices", json=body, headers=DEMO_HEADERS)
+        if response.status_code == 400:
+            assert "a discount cannot make it negative" in response.json()["message"]
+            continue
+        assert response.status_code == 201, response.text
+        created += 1
+        rest = response.json()
+        shown = (await data(client, READ, {"id": rest["id"]}))["invoice"]
+        for rest_name, graphql_name in (
+            ("subtotal", "subtotal"),
+            ("discount_amount", "discountAmount"),
+            ("tax_amount", "taxAmount"),
+            ("total", "total"),
+            ("amount_due", "amountDue"),
+        ):
+            assert Decimal(str(rest[rest_name])) == Decimal(shown[graphql_name]), rest_name
+        nets = sum((Decimal(item["netTotal"]) for item in shown["items"]), Decimal(0))
+        assert nets == Decimal(shown["subtotal"]) - Decimal(shown["discountAmount"])
+        assert Decimal(shown["total"]) == nets + Decimal(shown["taxAmount"]) >= 0
+        pdf = await client.get(f"/api/v0/invoices/{rest['id']}/pdf", headers=DEMO_HEADERS)
+        total = f"{Decimal(shown['total']):,.2f}"
+        assert f"Total {total} USDC" in pdf_text(pdf.content).splitlines()
+    assert created >= 6
