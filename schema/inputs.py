@@ -149,6 +149,9 @@ class UpdateInvoiceInput:
     discount: DiscountInput | None = strawberry.field(
         default=None, description="Replaces the invoice's own discount."
     )
+    remove_discount: bool = strawberry.field(
+        default=False, description="True: the invoice takes no discount of its own any more."
+    )
 
     def to_command(self) -> UpdateInvoiceCommand:
         """The fields given (not null); the rest UNCHANGED."""
@@ -173,9 +176,10 @@ class UpdateInvoiceInput:
             "currency": self.currency,
             "discount": _discount(self.discount),
         }
-        return UpdateInvoiceCommand(
-            **{name: UNCHANGED if value is None else value for name, value in given.items()}
-        )
+        changes = {name: UNCHANGED if value is None else value for name, value in given.items()}
+        if self.remove_discount:
+            changes["discount"] = None
+        return UpdateInvoiceCommand(**changes)
 
 
 @strawberry.input(description="A payment received for an invoice, as POST .../payments takes it.")

@@ -136,6 +136,14 @@ async def test_update_replaces_the_discount_and_items(client: httpx.AsyncClient)
         "12.75",
     )
     assert invoice["total"] == "162.73"
+    removed = {"removeDiscount": True}
+    updated = (await data(client, UPDATE, {"id": invoice_id, "input": removed}))["updateInvoice"]
+    invoice = updated["invoice"]
+    assert (invoice["discount"], invoice["discountAmount"], invoice["total"]) == (
+        None,
+        "0.00",
+        "325.47",  # 299.97 + 8.5% (25.49745 -> 25.50)
+    )
 
 
 async def test_refusals_are_user_errors_with_their_path(client: httpx.AsyncClient) -> None:
