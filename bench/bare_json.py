@@ -100,6 +100,9 @@ def v0_invoice(
         "items": [_v0_item(inv_id, item, products[item["product_id"]]) for item in items],
         "transactions": [],
         "subtotal": inv["subtotal"],
+        # The benchmark's invoices take no discount (the gateway's extension fields).
+        "discount": None,
+        "discount_amount": ZERO,
         "tax_amount": inv["tax_amount"],
         "total": inv["total"],
         "amount_paid": inv["amount_paid"],
@@ -117,6 +120,10 @@ def _v0_item(inv_id: str, item: dict[str, Any], product: Any) -> dict[str, Any]:
         "quantity": _plain(item["quantity"]),
         "unit_price": item["unit_price"],
         "line_total": item["line_total"],
+        "discount": None,
+        "discount_amount": ZERO,
+        "invoice_discount_amount": ZERO,
+        "net_total": item["line_total"],
         "product": {
             "id": product.id,
             "name": product.name,

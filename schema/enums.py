@@ -11,6 +11,7 @@ from enum import Enum
 
 import strawberry
 
+from gateway.domain.discounts import DiscountType
 from gateway.domain.resource_enums import (
     Chain,
     CustomerStatus,
@@ -39,6 +40,10 @@ strawberry.enum(
         "UNCOLLECTIBLE (markInvoiceUncollectible: bad debt, still payable) only on invoices "
         "that took those mutations."
     ),
+)
+strawberry.enum(
+    DiscountType,
+    description="PERCENTAGE: a percent off; FIXED: an amount in the invoice's currency.",
 )
 strawberry.enum(CustomerStatus, description="ACTIVE by default; DELETED: archived by a delete.")
 strawberry.enum(
@@ -71,6 +76,7 @@ __all__ = [
     "CustomerStatus",
     "CustomerType",
     "DeliveryMethod",
+    "DiscountType",
     "InvoiceCurrency",
     "InvoiceOrderField",
     "InvoiceStatus",

@@ -11,21 +11,64 @@ from typing import Any
 import strawberry
 
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.discounts import Discount
 from gateway.domain.invoice_currency import DEFAULT_CURRENCY
 from gateway.domain.payments import PaymentRequest
 from gateway.domain.update_invoice import UNCHANGED, UpdateInvoiceCommand
-from schema.enums import DeliveryMethod, InvoiceCurrency, InvoiceStatus, PaymentMethod
+from schema.enums import DeliveryMethod, DiscountType, InvoiceCurrency, InvoiceStatus, PaymentMethod
 
 
-@strawberry.input
+@strawberry.input(
+    description=(
+        "A discount, applied before tax: a line's own first, then the invoice's, allocated "
+        "across the lines in proportion to what each comes to. It can never make a line or "
+        "the invoice negative (DISCOUNT_EXCEEDS_AMOUNT)."
+    )
+)
+class DiscountInput:
+    type: DiscountType
+    value: Decimal = strawberry.field(
+        description=(
+            "PERCENTAGE: greater than 0, at most 100, at most 4 decimal places. FIXED: an "
+            "amount in the invoice's currency, at least 0.01, at most 2 decimal places."
+        )
+    )
+
+    def to_discount(self) -> Discount:
+        return Discount(type=self.type, value=self.value)
+
+
+@strawberry.input(
+    description=(
+        "A product's line (productId), or a free-form one (description and unitPrice, in "
+        "the invoice's currency, no product): one or the other."
+    )
+)
 class InvoiceItemInput:
-    product_id: strawberry.ID
+    product_id: strawberry.ID | None = None
     quantity: Decimal = strawberry.field(
         description="Greater than 0, at most 1000000, at most 4 decimal places."
     )
+    description: str | None = strawberry.field(
+        default=None, description="A free-form line's name, at most 200 characters."
+    )
+    unit_price: Decimal | None = strawberry.field(
+        default=None, description="A free-form line's price, at least 0.01, 2 decimal places."
+    )
+    discount: DiscountInput | None = None
 
     def to_item(self) -> ItemRequest:
-        return ItemRequest(product_id=self.product_id, quantity=self.quantity)
+        return ItemRequest(
+            product_id=self.product_id,
+            quantity=self.quantity,
+            description=self.description,
+            unit_price=self.unit_price,
+            discount=_discount(self.discount),
+        )
+
+
+def _discount(given: DiscountInput | None) -> Discount | None:
+    return None if given is None else given.to_discount()
 
 
 @strawberry.input(description="The same fields as the v0 create-invoice request body.")
@@ -50,6 +93,9 @@ class CreateInvoiceInput:
         default=DEFAULT_CURRENCY,
         description="Every product's price must be in it: USD for USDC, EUR for EURC.",
     )
+    discount: DiscountInput | None = strawberry.field(
+        default=None, description="Off the whole invoice, after each line's own discount."
+    )
 
     def to_command(self) -> CreateInvoiceCommand:
         return CreateInvoiceCommand(
@@ -70,6 +116,7 @@ class CreateInvoiceInput:
             logo=self.logo,
             tax_id=self.tax_id,
             currency=self.currency,
+            discount=_discount(self.discount),
         )
 
 
@@ -99,6 +146,12 @@ class UpdateInvoiceInput:
     logo: str | None = None
     tax_id: strawberry.ID | None = None
     currency: InvoiceCurrency | None = None
+    discount: DiscountInput | None = strawberry.field(
+        default=None, description="Replaces the invoice's own discount."
+    )
+    remove_discount: bool = strawberry.field(
+        default=False, description="True: the invoice takes no discount of its own any more."
+    )
 
     def to_command(self) -> UpdateInvoiceCommand:
         """The fields given (not null); the rest UNCHANGED."""
@@ -121,10 +174,12 @@ class UpdateInvoiceInput:
             "logo": self.logo,
             "tax_id": self.tax_id,
             "currency": self.currency,
+            "discount": _discount(self.discount),
         }
-        return UpdateInvoiceCommand(
-            **{name: UNCHANGED if value is None else value for name, value in given.items()}
-        )
+        changes = {name: UNCHANGED if value is None else value for name, value in given.items()}
+        if self.remove_discount:
+            changes["discount"] = None
+        return UpdateInvoiceCommand(**changes)
 
 
 @strawberry.input(description="A payment received for an invoice, as POST .../payments takes it.")

@@ -35,7 +35,7 @@ from schema.loaders import CustomerPage, Loaders
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Keyset, connection, window
 from schema.selection import below, names, under
 from schema.stored import stored_fields
-from schema.types import App, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+from schema.types import App, Discount, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
 
 V = TypeVar("V")
 
@@ -185,6 +185,7 @@ def _invoice(row: InvoiceRow, related: _Related, base_url: str) -> Invoice:
         delivery=DeliveryMethod(row.delivery),
         payment_metadata=None if row.payment_metadata is None else JSON(row.payment_metadata),
         currency=invoice_currency(row.currency),
+        discount=Discount.stored(row.discount_type, row.discount_value),
         amount_due=row.amount_due,
         payment_link_url=payment_link_url(base_url, row.payment_link_token),
         pdf_url=invoice_pdf_url(base_url, row.id),
@@ -204,7 +205,7 @@ def _tax(row: InvoiceRow, related: _Related) -> Tax | None:
 
 
 def _item(item: ItemRow, related: _Related) -> InvoiceItem:
-    product = related.products.get(item.product_id)
+    product = None if item.product_id is None else related.products.get(item.product_id)
     shown = None if product is None else Product.from_row(product)
     return InvoiceItem.from_row(item, ItemView(item, product).name, shown)
 

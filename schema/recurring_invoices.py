@@ -59,7 +59,7 @@ strawberry.enum(
 
 @strawberry.type(description="One line of a recurring invoice's template.")
 class RecurringInvoiceItem:
-    product_id: strawberry.ID
+    product_id: strawberry.ID | None
     quantity: Decimal
 
 
@@ -86,7 +86,8 @@ class RecurringInvoiceTemplate:
         values: dict[str, Any] = vars(template) | {
             "items": [
                 RecurringInvoiceItem(
-                    product_id=strawberry.ID(item.product_id), quantity=plain_number(item.quantity)
+                    product_id=None if item.product_id is None else strawberry.ID(item.product_id),
+                    quantity=plain_number(item.quantity),
                 )
                 for item in template.items
             ],

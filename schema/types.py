@@ -13,8 +13,15 @@ from strawberry.scalars import JSON
 
 from gateway.db import tables
 from gateway.db.rows import AppRow, ItemRow, ProductRow, TaxRow, TransactionRow, WalletRow
+from gateway.domain.discounts import stored_discount
 from gateway.domain.money import plain_number
-from schema.enums import DeliveryMethod, InvoiceCurrency, InvoiceStatus, PaymentMethod
+from schema.enums import (
+    DeliveryMethod,
+    DiscountType,
+    InvoiceCurrency,
+    InvoiceStatus,
+    PaymentMethod,
+)
 from schema.pagination import Connection
 from schema.stored import stored_fields
 from schema.webhook_deliveries import (
@@ -144,20 +151,48 @@ class Transaction:
         return cls(**_TRANSACTION(row))
 
 
+@strawberry.type(description="A discount as it was asked for (see DiscountInput).")
+class Discount:
+    type: DiscountType
+    value: Decimal
+
+    @classmethod
+    def stored(cls, kind: str | None, value: Decimal | None) -> Discount | None:
+        found = stored_discount(kind, value)
+        return None if found is None else cls(type=found.type, value=plain_number(found.value))
+
+
 @strawberry.type
 class InvoiceItem:
     invoice_id: strawberry.ID
     position: int
-    product_id: strawberry.ID
-    name: str = strawberry.field(description="The product's name when the line was priced.")
+    product_id: strawberry.ID | None = strawberry.field(description="Null on a free-form line.")
+    name: str = strawberry.field(
+        description="The product's name when the line was priced; a free-form line's description."
+    )
     quantity: Decimal
     unit_price: Decimal = strawberry.field(description="The product's price when priced.")
-    line_total: Decimal
+    line_total: Decimal = strawberry.field(description="quantity x unitPrice, before discounts.")
+    discount: Discount | None = strawberry.field(description="The line's own discount.")
+    discount_amount: Decimal = strawberry.field(description="What the line's own discount took.")
+    invoice_discount_amount: Decimal = strawberry.field(
+        description="The line's share of the invoice's discount."
+    )
+    net_total: Decimal = strawberry.field(
+        description="lineTotal - discountAmount - invoiceDiscountAmount: what is taxed."
+    )
     product: Product | None = strawberry.field(description="The product as it is now.")
 
     @classmethod
     def from_row(cls, row: ItemRow, name: str, product: Product | None) -> InvoiceItem:
-        return cls(**_ITEM(row), name=name, quantity=row.shown_quantity, product=product)
+        return cls(
+            **_ITEM(row),
+            name=name,
+            quantity=row.shown_quantity,
+            discount=Discount.stored(row.discount_type, row.discount_value),
+            net_total=row.net_total,
+            product=product,
+        )
 
 
 @strawberry.type
@@ -186,7 +221,12 @@ class Invoice:
     payment_status: str | None
     payment_metadata: JSON | None
     currency: InvoiceCurrency
-    subtotal: Decimal
+    subtotal: Decimal = strawberry.field(description="The sum of the lines, before discounts.")
+    discount: Discount | None = strawberry.field(description="The invoice's own discount.")
+    discount_amount: Decimal = strawberry.field(
+        description="Every discount (the lines' own and the invoice's); what is taxed is "
+        "subtotal - discountAmount."
+    )
     tax_amount: Decimal
     total: Decimal
     amount_paid: Decimal

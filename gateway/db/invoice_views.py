@@ -33,10 +33,13 @@ class ItemView:
 
     @property
     def name(self) -> str:
-        """The product's name as priced (as it is now for lines from before that was kept)."""
+        """The product's name as priced (as it is now for lines from before that was kept);
+        a free-form line's description."""
         if self.item.name is not None:
             return self.item.name
-        return self.item.product_id if self.product is None else self.product.name
+        if self.product is not None:
+            return self.product.name
+        return self.item.product_id or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,10 @@ _Row = TypeVar("_Row", CustomerRow, WalletRow, TaxRow, ProductRow)
 
 def _by_id(rows: Sequence[_Row | None]) -> dict[str, _Row]:
     return {row.id: row for row in rows if row is not None}
+
+
+def _product(products: dict[str, ProductRow], product_id: str | None) -> ProductRow | None:
+    return None if product_id is None else products.get(product_id)
 
 
 async def load_invoice_views(
@@ -89,7 +96,7 @@ async def load_invoice_views(
             customer=customers.get(inv.customer_id),
             wallet=wallets.get(inv.wallet_id),
             tax=tax_as_priced(inv, taxes.get(inv.tax_id) if inv.tax_id else None),
-            items=tuple(ItemView(item, products.get(item.product_id)) for item in group),
+            items=tuple(ItemView(item, _product(products, item.product_id)) for item in group),
             transactions=tuple(txns),
         )
         for inv, group, txns in zip(invoices, items, transactions, strict=True)

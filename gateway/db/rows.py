@@ -132,6 +132,9 @@ class InvoiceRow(NamedTuple):
     status_reason: str | None
     voided_at: datetime | None
     marked_uncollectible_at: datetime | None
+    discount_type: str | None
+    discount_value: Decimal | None
+    discount_amount: Decimal
 
     @property
     def amount_due(self) -> Decimal:
@@ -143,17 +146,28 @@ class ItemRow(NamedTuple):
     app_id: str
     invoice_id: str
     position: int
-    product_id: str
+    # None on a free-form line.
+    product_id: str | None
     quantity: Decimal
     unit_price: Decimal
     line_total: Decimal
-    # The product's name as priced; None on lines from before it was kept.
+    # The product's name as priced (None on lines from before it was kept); a free-form
+    # line's description.
     name: str | None
+    discount_type: str | None
+    discount_value: Decimal | None
+    discount_amount: Decimal
+    invoice_discount_amount: Decimal
 
     @property
     def shown_quantity(self) -> Decimal:
         """1.5, not 1.5000 as the column holds it."""
         return plain_number(self.quantity)
+
+    @property
+    def net_total(self) -> Decimal:
+        """The line after its own discount and its share of the invoice's, before tax."""
+        return self.line_total - self.discount_amount - self.invoice_discount_amount
 
 
 class TransactionRow(NamedTuple):

@@ -21,6 +21,13 @@ def _money(nullable: bool = False) -> Any:
     return Field(sa_column=Column(MONEY, nullable=nullable))
 
 
+def _no_money() -> Any:
+    """An amount that is 0.00 unless set (a discount taken off)."""
+    zero = Decimal("0.00")
+    # Both defaults: the model's for ORM objects, the column's for Core inserts.
+    return Field(default=zero, sa_column=Column(MONEY, nullable=False, default=zero))
+
+
 def _stamp() -> Any:
     """A creation or change time; the use case sets it from its clock (the factory is
     for rows made outside one, such as fixtures)."""
@@ -208,6 +215,13 @@ class Invoice(SQLModel, table=True):
     status_reason: str | None = Field(default=None, max_length=500)
     voided_at: datetime | None = _timestamp()
     marked_uncollectible_at: datetime | None = _timestamp()
+    # The invoice's own discount as asked (gateway.domain.discounts): PERCENTAGE or FIXED
+    # and its value; None for none.
+    discount_type: str | None = Field(default=None, max_length=16)
+    discount_value: Decimal | None = Field(default=None, sa_column=Column(QUANTITY))
+    # Every discount on the invoice (the lines' own and the invoice's): subtotal -
+    # discount_amount is what is taxed.
+    discount_amount: Decimal = _no_money()
 
 
 class InvoiceItem(SQLModel, table=True):
@@ -217,12 +231,21 @@ class InvoiceItem(SQLModel, table=True):
     app_id: str = Field(foreign_key="app.id", max_length=64)
     invoice_id: str = Field(foreign_key="invoice.id", index=True, max_length=64)
     position: int
-    product_id: str = Field(foreign_key="product.id", max_length=64)
+    # None on a free-form line (its name and unit price are its own).
+    product_id: str | None = Field(default=None, foreign_key="product.id", max_length=64)
     quantity: Decimal = Field(sa_column=Column(QUANTITY, nullable=False))
     unit_price: Decimal = _money()
+    # quantity x unit_price, before any discount.
     line_total: Decimal = _money()
-    # The product's name when the line was priced (None on lines from before it was kept).
+    # The product's name when the line was priced (None on lines from before it was kept);
+    # a free-form line's description.
     name: str | None = Field(default=None, max_length=200)
+    # The line's own discount as asked, and what it took off line_total.
+    discount_type: str | None = Field(default=None, max_length=16)
+    discount_value: Decimal | None = Field(default=None, sa_column=Column(QUANTITY))
+    discount_amount: Decimal = _no_money()
+    # The line's share of the invoice's discount.
+    invoice_discount_amount: Decimal = _no_money()
 
 
 class Transaction(SQLModel, table=True):

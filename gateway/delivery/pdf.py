@@ -16,6 +16,12 @@ from fpdf.fonts import FontFace
 from PIL.Image import Image
 
 from gateway.db.invoice_views import InvoiceView
+from gateway.delivery.discount_lines import (
+    DiscountShown,
+    invoice_discount,
+    line_discount,
+    line_discounts,
+)
 from gateway.delivery.fonts import PdfFonts, characters_of
 from gateway.delivery.logo import document_logo
 from gateway.delivery.tax_lines import tax_lines
@@ -182,6 +188,21 @@ def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str |
                 figure(item.line_total, locale),
             )
             table.row(tuple(pdf.shown(text) for text in cells))
+            discount = line_discount(item)
+            if discount is not None:
+                label = _discount_label(said, discount, locale)
+                table.row(
+                    tuple(
+                        pdf.shown(text)
+                        for text in (label, "", "", figure(-discount.amount, locale))
+                    )
+                )
+
+
+def _discount_label(said: Words, discount: DiscountShown, locale: str | None) -> str:
+    if discount.rate is None:
+        return said["discount"]
+    return f"{said['discount']} {rate(discount.rate, locale)}"
 
 
 def _amount_rows(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
@@ -192,6 +213,12 @@ def _amount_rows(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str |
         return money(amount, inv.currency, locale)
 
     pdf.amount_row(said["subtotal"], shown(inv.subtotal))
+    own = line_discounts(view)
+    if own:
+        pdf.amount_row(said["line_discounts"], shown(-own))
+    discount = invoice_discount(view)
+    if discount is not None:
+        pdf.amount_row(_discount_label(said, discount, locale), shown(-discount.amount))
     for line in tax_lines(view):
         label = line.name if line.rate is None else f"{line.name} {rate(line.rate, locale)}"
         if inclusive:

@@ -32,8 +32,8 @@ def tax_lines(view: InvoiceView) -> list[TaxLineShown]:
         return []
     try:
         rule = tax_rule(tax.name, tax.rate, tax.type, tax.inclusive, tax.components)
-        lines = [Line(e.item.product_id, e.item.quantity, e.item.unit_price) for e in view.items]
-        totals = invoice_totals(lines, rule)
+        # The tax applies to the discounted amount, whatever the lines it comes from.
+        totals = invoice_totals([Line(None, Decimal(1), inv.subtotal - inv.discount_amount)], rule)
     except ValueError:
         return [TaxLineShown(tax.name, None, inv.tax_amount)]
     if totals.tax_amount != inv.tax_amount:

@@ -28,6 +28,8 @@ class Words(TypedDict):
     unit_price: str
     amount: str
     subtotal: str
+    discount: str
+    line_discounts: str
     included: str  # {name}: a tax the prices already contain
     total: str
     amount_paid: str
@@ -66,6 +68,8 @@ _EN = Words(
     unit_price="Unit price",
     amount="Amount",
     subtotal="Subtotal",
+    discount="Discount",
+    line_discounts="Line discounts",
     included="{name} (included)",
     total="Total",
     amount_paid="Amount paid",
@@ -121,6 +125,8 @@ _DE = Words(
     unit_price="Einzelpreis",
     amount="Betrag",
     subtotal="Zwischensumme",
+    discount="Rabatt",
+    line_discounts="Positionsrabatte",
     included="{name} (enthalten)",
     total="Gesamtbetrag",
     amount_paid="Bezahlt",
@@ -176,6 +182,8 @@ _FR = Words(
     unit_price="Prix unitaire",
     amount="Montant",
     subtotal="Sous-total",
+    discount="Remise",
+    line_discounts="Remises sur les lignes",
     included="{name} (inclus)",
     total="Total",
     amount_paid="Montant payé",
@@ -231,6 +239,8 @@ _ES = Words(
     unit_price="Precio unitario",
     amount="Importe",
     subtotal="Subtotal",
+    discount="Descuento",
+    line_discounts="Descuentos por línea",
     included="{name} (incluido)",
     total="Total",
     amount_paid="Importe pagado",

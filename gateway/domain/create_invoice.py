@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from gateway.domain.discounts import Discount
 from gateway.domain.errors import DueDateInPast, SendDateAfterDueDate
 from gateway.domain.invoice_currency import DEFAULT_CURRENCY
 from gateway.domain.resource_enums import InvoiceCurrency
@@ -22,8 +23,18 @@ QUANTITY_PLACES = 4
 
 @dataclass(frozen=True)
 class ItemRequest:
-    product_id: str
+    """A catalogue product's line (`product_id`), or a free-form one: a `description` and
+    a `unit_price` in the invoice's currency, no product."""
+
+    product_id: str | None
     quantity: Decimal
+    description: str | None = None
+    unit_price: Decimal | None = None
+    discount: Discount | None = None
+
+    @property
+    def free_form(self) -> bool:
+        return self.product_id is None
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,8 @@ class CreateInvoiceCommand:
     logo: str | None = None
     tax_id: str | None = None
     currency: InvoiceCurrency = DEFAULT_CURRENCY
+    # Off the whole invoice, after each line's own (gateway.domain.discounts).
+    discount: Discount | None = None
 
 
 def check_dates(due_date: date, send_date: date | None, today: date) -> None:

@@ -25,7 +25,8 @@
     │   ├── CustomerNotInvoiceable       CUSTOMER_NOT_INVOICEABLE
     │   ├── ProductInactive              PRODUCT_INACTIVE
     │   ├── TaxInactive                  TAX_INACTIVE
-    │   └── CurrencyMismatch             CURRENCY_MISMATCH
+    │   ├── CurrencyMismatch             CURRENCY_MISMATCH
+    │   └── DiscountExceedsAmount        DISCOUNT_EXCEEDS_AMOUNT
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
     │   ├── AppNotFound / WebhookEndpointNotFound / WebhookMessageNotFound
@@ -51,6 +52,7 @@ gateway.domain.problems), so a surface can place it without reading the message.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from gateway.domain.problems import Path, Problem
 
@@ -495,3 +497,18 @@ class RecurringInvoiceNotFound(NotFound):
 
     def __init__(self) -> None:
         super().__init__("Recurring invoice not found")
+
+
+class DiscountExceedsAmount(BusinessRuleViolation):
+    """A fixed discount larger than the line (items.N.discount) or the invoice (discount)
+    it comes off: a discount never makes either negative."""
+
+    code = "DISCOUNT_EXCEEDS_AMOUNT"
+
+    def __init__(self, path: Path, discount: Decimal, amount: Decimal) -> None:
+        where = "the invoice" if path == ("discount",) else f"items.{path[1]}"
+        super().__init__(
+            f"The discount at {'.'.join(str(part) for part in path)} ({discount}) is more "
+            f"than {where} comes to before it ({amount}); a discount cannot make it negative"
+        )
+        self.path = path

@@ -1,14 +1,17 @@
 """Money amounts: Decimal only, never float.
 
-The one rounding rule: every amount that is stored or shown is rounded once, per line and
-per tax component, half-up to the minor unit (0.01). Sums of rounded amounts are exact and
-are never rounded again.
+The one rounding rule: every amount that is stored or shown is rounded once, per line,
+per discount and per tax component, half-up to the minor unit (0.01). Sums of rounded
+amounts are exact and are never rounded again. An amount already rounded that is split
+across lines (an invoice's discount) is split in whole cents by `allocate`, so the parts
+add up to it exactly.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MONEY_PLACES = 2
@@ -22,6 +25,31 @@ def round_money(amount: Decimal) -> Decimal:
     """Quantize to 0.01, ROUND_HALF_UP (halves go away from zero); never returns -0.00."""
     rounded = amount.quantize(MINOR_UNIT, rounding=ROUND_HALF_UP)
     return rounded if rounded else rounded.copy_abs()
+
+
+def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """`amount` (whole cents, >= 0) split in proportion to `weights` (each >= 0), in whole
+    cents that add up to `amount` exactly: each part is its exact share rounded down, and
+    the cents left over go one each to the largest remainders (the earlier on a tie).
+
+    When amount <= sum(weights), no part exceeds its weight (a weight is whole cents).
+    All weights zero: everything goes to the first part (nothing when there is none)."""
+    cents = int(amount.scaleb(MONEY_PLACES))
+    units = [int(weight.scaleb(MONEY_PLACES)) for weight in weights]
+    whole = sum(units)
+    if not units:
+        return []
+    if whole == 0:
+        parts = [0] * len(units)
+        parts[0] = cents
+    else:
+        parts = [cents * unit // whole for unit in units]
+        remainders = [cents * unit % whole for unit in units]
+        left = cents - sum(parts)
+        ranked = sorted(range(len(units)), key=lambda index: (-remainders[index], index))
+        for index in ranked[:left]:
+            parts[index] += 1
+    return [Decimal(part) * MINOR_UNIT for part in parts]
 
 
 def amount_due(total: Decimal, amount_paid: Decimal, *, void: bool = False) -> Decimal:

@@ -1,14 +1,20 @@
-"""Invoice totals: priced lines, subtotal, tax components and the grand total.
+"""Invoice totals: priced lines, discounts, subtotal, tax components and the grand total.
 
-Every line total and every tax component is rounded once (see gateway.domain.money); the
-subtotal, tax amount and total are exact sums of those rounded amounts.
+Every line total, every discount and every tax component is rounded once (see
+gateway.domain.money); the subtotal, discount, tax amount and total are exact sums of
+those rounded amounts. A line's total is its quantity x unit price; the subtotal is the
+sum of the line totals, before any discount. Discounts come off before tax, in the order
+gateway.domain.discounts gives: each line's own, then the invoice's, allocated across the
+lines; what is taxed is the discounted amount, subtotal - discount_amount, the sum of the
+lines' net totals.
 
 Exclusive tax (`TaxRule.inclusive` False): components apply in order on top of the
 subtotal. A PERCENTAGE component's base is the subtotal, or, when `compound`, the subtotal
 plus every earlier component's amount; a FIXED component adds its rate as an amount
-(`compound` means nothing for it). total = subtotal + tax_amount.
+(`compound` means nothing for it). total = subtotal - discount_amount + tax_amount.
 
-Inclusive tax: line prices already contain the tax, so total = subtotal (the gross). The
+Inclusive tax: line prices already contain the tax, so total = subtotal - discount_amount
+(the discounted gross). The
 exclusive chain makes gross an affine function of the net, gross = net * k + c (c is the
 fixed amounts, compounded where later components compound on them), so the net is
 (gross - c) / k rounded once. FIXED amounts are thereby subtracted from the gross before
@@ -21,11 +27,14 @@ components first, never driving one below 0.00.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 
-from gateway.domain.money import round_money
+from gateway.domain.discounts import Discount
+from gateway.domain.errors import DiscountExceedsAmount
+from gateway.domain.money import allocate, round_money
 from gateway.domain.tax import TaxComponent, TaxRule
 
 _ZERO = Decimal("0.00")
@@ -36,11 +45,14 @@ _CONTEXT = Context(prec=34)
 
 @dataclass(frozen=True)
 class Line:
-    """quantity > 0 and unit_price >= 0, both finite (ValueError otherwise)."""
+    """quantity > 0 and unit_price >= 0, both finite (ValueError otherwise).
 
-    product_id: str
+    `product_id` None: a free-form line (a description and a unit price, no product)."""
+
+    product_id: str | None
     quantity: Decimal
     unit_price: Decimal
+    discount: Discount | None = None
 
     def __post_init__(self) -> None:
         if not self.quantity.is_finite() or self.quantity <= 0:
@@ -51,10 +63,21 @@ class Line:
 
 @dataclass(frozen=True)
 class PricedLine:
-    product_id: str
+    product_id: str | None
     quantity: Decimal
     unit_price: Decimal
+    # quantity x unit_price, rounded once: before any discount.
     line_total: Decimal
+    discount: Discount | None = None
+    # The line's own discount.
+    discount_amount: Decimal = _ZERO
+    # Its share of the invoice's discount.
+    invoice_discount_amount: Decimal = _ZERO
+
+    @property
+    def net_total(self) -> Decimal:
+        """What the line comes to after every discount, before tax."""
+        return self.line_total - self.discount_amount - self.invoice_discount_amount
 
 
 @dataclass(frozen=True)
@@ -66,38 +89,73 @@ class TaxLine:
 @dataclass(frozen=True)
 class Totals:
     lines: tuple[PricedLine, ...]
+    # Before any discount: the sum of the line totals.
     subtotal: Decimal
+    # The discounted amount without the tax (less than subtotal - discount_amount only
+    # when the tax is included in the prices).
     subtotal_excluding_tax: Decimal
     tax_amount: Decimal
     total: Decimal
     taxes: tuple[TaxLine, ...]
+    # Every discount: the lines' own and the invoice's.
+    discount_amount: Decimal = _ZERO
+    # The invoice's own discount (allocated across the lines).
+    invoice_discount_amount: Decimal = _ZERO
 
 
-def invoice_totals(lines: Sequence[Line], tax: TaxRule | None) -> Totals:
+def invoice_totals(
+    lines: Sequence[Line], tax: TaxRule | None, discount: Discount | None = None
+) -> Totals:
+    """Raises DiscountExceedsAmount for a fixed discount larger than what it comes off."""
     with localcontext(_CONTEXT):
-        return _totals(lines, tax)
+        return _totals(lines, tax, discount)
 
 
-def _totals(lines: Sequence[Line], tax: TaxRule | None) -> Totals:
-    priced = tuple(
-        PricedLine(
-            product_id=line.product_id,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            line_total=round_money(line.quantity * line.unit_price),
+def _discounted(lines: Sequence[Line]) -> list[PricedLine]:
+    priced = []
+    for index, line in enumerate(lines):
+        line_total = round_money(line.quantity * line.unit_price)
+        off = _ZERO if line.discount is None else line.discount.amount_off(line_total)
+        if off > line_total:
+            raise DiscountExceedsAmount(("items", index, "discount"), off, line_total)
+        priced.append(
+            PricedLine(
+                product_id=line.product_id,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line_total,
+                discount=line.discount,
+                discount_amount=off,
+            )
         )
-        for line in lines
-    )
+    return priced
+
+
+def _totals(lines: Sequence[Line], tax: TaxRule | None, discount: Discount | None) -> Totals:
+    priced = _discounted(lines)
+    nets = [line.net_total for line in priced]
+    left = sum(nets, _ZERO)
+    off = _ZERO if discount is None else discount.amount_off(left)
+    if off > left:
+        raise DiscountExceedsAmount(("discount",), off, left)
+    shares = allocate(off, nets)
+    priced = [
+        dataclasses.replace(line, invoice_discount_amount=share)
+        for line, share in zip(priced, shares, strict=True)
+    ]
     subtotal = sum((line.line_total for line in priced), _ZERO)
+    discounted = left - off
     components = tax.components if tax is not None else ()
     if tax is not None and tax.inclusive:
-        net, amounts = _inclusive(subtotal, components)
+        net, amounts = _inclusive(discounted, components)
     else:
-        net, amounts = subtotal, _exclusive(subtotal, components)
+        net, amounts = discounted, _exclusive(discounted, components)
     tax_amount = sum(amounts, _ZERO)
     return Totals(
-        lines=priced,
+        lines=tuple(priced),
         subtotal=subtotal,
+        discount_amount=subtotal - discounted,
+        invoice_discount_amount=off,
         subtotal_excluding_tax=net,
         tax_amount=tax_amount,
         total=net + tax_amount,

@@ -12,6 +12,7 @@ from datetime import date
 from enum import Enum
 
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.discounts import Discount
 from gateway.domain.resource_enums import InvoiceCurrency
 from gateway.domain.status import DeliveryMethod, PaymentMethod
 
@@ -41,6 +42,7 @@ class UpdateInvoiceCommand:
     logo: str | Unchanged | None = UNCHANGED
     tax_id: str | Unchanged | None = UNCHANGED
     currency: InvoiceCurrency | Unchanged = UNCHANGED
+    discount: Discount | Unchanged | None = UNCHANGED
 
     def changes(self) -> dict[str, object]:
         """The fields given, by name."""

@@ -203,10 +203,12 @@ class Count:
 
 @dataclass(frozen=True)
 class Each:
-    """A list of records: its `count`, then each record's fields by their own rules."""
+    """A list of records: its `count`, then each record's fields by their own rules (a
+    field that is None has none), then what `shape` says of the record as a whole."""
 
     count: Count
     fields: Mapping[str, Rule[Any]] = field(default_factory=dict)
+    shape: Rule[Any] | None = None
 
     def check(self, value: Sequence[object]) -> list[Problem]:
         problems = self.count.check(value)
@@ -214,7 +216,11 @@ class Each:
             return problems
         for index, entry in enumerate(value):
             for name, rule in self.fields.items():
-                problems += [p.under(index, name) for p in rule.check(getattr(entry, name))]
+                found = getattr(entry, name)
+                if found is not None:
+                    problems += [p.under(index, name) for p in rule.check(found)]
+            if self.shape is not None:
+                problems += [p.under(index) for p in self.shape.check(entry)]
         return problems
 
 

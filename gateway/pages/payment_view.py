@@ -15,7 +15,13 @@ from typing import Any
 import segno
 
 from gateway.db.invoice_views import InvoiceView
-from gateway.db.rows import AppRow
+from gateway.db.rows import AppRow, ItemRow
+from gateway.delivery.discount_lines import (
+    DiscountShown,
+    invoice_discount,
+    line_discount,
+    line_discounts,
+)
 from gateway.domain.amount_words import amount_in_words
 from gateway.domain.formatting import day, language, money, rate
 from gateway.domain.logo import is_logo_data_url
@@ -132,15 +138,34 @@ def _tax_label(w: _Writer) -> str:
     return f"{label}, {w.say('included')}" if tax.inclusive else label
 
 
+def _discount_label(w: _Writer, discount: DiscountShown) -> str:
+    if discount.rate is None:
+        return w.say("discount")
+    return f"{w.say('discount')} {rate(discount.rate, w.locale)}"
+
+
+def _line_discount(w: _Writer, item: ItemRow) -> str:
+    discount = line_discount(item)
+    if discount is None:
+        return ""
+    return f", {_discount_label(w, discount)} {w.money(-discount.amount)}"
+
+
 def _items(w: _Writer) -> str:
     inv = w.view.invoice
     rows = "".join(
         f'<tr><td>{escape(entry.name)}<br><span class="note">{entry.item.shown_quantity}'
-        f" &times; {w.money(entry.item.unit_price)}</span></td>"
+        f" &times; {w.money(entry.item.unit_price)}{_line_discount(w, entry.item)}</span></td>"
         f'<td class="n">{w.money(entry.item.line_total)}</td></tr>'
         for entry in w.view.items
     )
     summary = [(w.say("subtotal"), w.money(inv.subtotal))]
+    own = line_discounts(w.view)
+    if own:
+        summary.append((w.say("line_discounts"), w.money(-own)))
+    discount = invoice_discount(w.view)
+    if discount is not None:
+        summary.append((_discount_label(w, discount), w.money(-discount.amount)))
     if w.view.tax is not None:
         summary.append((_tax_label(w), w.money(inv.tax_amount)))
     summary.append((f"<strong>{w.say('total')}</strong>", f"<strong>{w.money(inv.total)}</strong>"))

@@ -41,6 +41,7 @@ class Kind(StrEnum):
     ENUMS = "enums"  # an array of `choice` members
     TEXTS = "texts"  # an array of strings (its rule: an EachValue)
     RECORDS = "records"  # an array of objects, each with `fields`
+    RECORD = "record"  # an object with `fields`
 
 
 NOT_STRING = Problem((), "NOT_STRING", "must be a string")
@@ -56,6 +57,7 @@ _WRONG_TYPE = {
     Kind.ENUMS: NOT_ARRAY,
     Kind.TEXTS: NOT_ARRAY,
     Kind.RECORDS: NOT_ARRAY,
+    Kind.RECORD: NOT_OBJECT,
 }
 
 
@@ -74,8 +76,14 @@ class V0Field:
     wrong_type: Problem | None = None
     # False where absent/null/"" is only the wrong type, not also "should not be empty".
     not_empty: bool = True
-    fields: Sequence[V0Field] = ()  # a RECORDS entry's fields
-    record: Callable[..., object] | None = None  # builds a RECORDS entry from its fields
+    fields: Sequence[V0Field] = ()  # a RECORD's (or RECORDS entry's) fields
+    record: Callable[..., object] | None = None  # builds a RECORD from its fields
+    # What the built record meets as a whole (which fields go together).
+    shape: Rule[Any] | None = None
+    # A record that gives a non-null value for any of `alternative_keys` is read with the
+    # `alternative` table instead of `fields` (a free-form invoice line, not a product's).
+    alternative: Sequence[V0Field] = ()
+    alternative_keys: tuple[str, ...] = ()
 
     def invalid(self) -> Problem:
         if self.wrong_type is not None:
@@ -142,6 +150,8 @@ def _convert(spec: V0Field, raw: object, at: Path, problems: list[Problem]) -> o
     kind = spec.kind
     if kind in (Kind.ENUMS, Kind.TEXTS, Kind.RECORDS):
         return _convert_list(spec, raw, at, problems)
+    if kind is Kind.RECORD:
+        return _record(spec, raw, at, problems)
     value: object = None
     if kind is Kind.TEXT:
         value = raw if isinstance(raw, str) else None
@@ -204,10 +214,14 @@ def _record(spec: V0Field, entry: object, at: Path, problems: list[Problem]) -> 
         problems.append(NOT_OBJECT.under(*at))
         return _INVALID
     before = len(problems)
-    values = parse_fields(entry, spec.fields, problems, at)
+    alternative = any(entry.get(key) is not None for key in spec.alternative_keys)
+    values = parse_fields(entry, spec.alternative if alternative else spec.fields, problems, at)
     if len(problems) > before or spec.record is None:
         return _INVALID
-    return spec.record(**values)
+    record = spec.record(**values)
+    found = [] if spec.shape is None else spec.shape.check(record)
+    problems.extend(problem.under(*at) for problem in found)
+    return _INVALID if found else record
 
 
 def _date(value: object) -> date | None:

@@ -8,6 +8,7 @@ import dataclasses
 
 from gateway.domain import invoice_rules as rules
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.discounts import Discount
 from gateway.domain.errors import InvalidInput
 from gateway.domain.invoice_currency import DEFAULT_CURRENCY
 from gateway.domain.problems import Problem
@@ -16,16 +17,69 @@ from gateway.domain.update_invoice import UpdateInvoiceCommand
 from gateway.domain.value_rules import Choice
 from gateway.rest.v0_fields import Kind, V0Field, body_object, parse_fields
 
-ITEM_FIELDS = (
-    V0Field("product_id", "product_id", Kind.TEXT, required=True, rule=rules.PRODUCT_ID),
+NOT_NUMBER = Problem((), "NOT_NUMBER", "must be a number conforming to the specified constraints")
+
+# Extension fields (no part of the v0 body, which they leave as it was): a `discount` on an
+# item and on the invoice, and free-form items (`description` + `unit_price`, no product).
+DISCOUNT_FIELDS = (
+    V0Field("type", "type", Kind.ENUM, required=True, choice=rules.DISCOUNT_TYPE),
     V0Field(
-        "quantity",
-        "quantity",
+        "value",
+        "value",
         Kind.NUMBER,
         required=True,
-        rule=rules.QUANTITY,
-        wrong_type=rules.QUANTITY.invalid(),
+        rule=rules.DISCOUNT_VALUE,
+        wrong_type=NOT_NUMBER,
     ),
+)
+DISCOUNT = V0Field(
+    "discount",
+    "discount",
+    Kind.RECORD,
+    fields=DISCOUNT_FIELDS,
+    record=Discount,
+    shape=rules.DISCOUNT,
+)
+QUANTITY = V0Field(
+    "quantity",
+    "quantity",
+    Kind.NUMBER,
+    required=True,
+    rule=rules.QUANTITY,
+    wrong_type=rules.QUANTITY.invalid(),
+)
+ITEM_FIELDS = (
+    V0Field("product_id", "product_id", Kind.TEXT, required=True, rule=rules.PRODUCT_ID),
+    QUANTITY,
+    DISCOUNT,
+)
+FREE_FORM_ITEM_FIELDS = (
+    V0Field("description", "description", Kind.TEXT, required=True, rule=rules.DESCRIPTION),
+    V0Field(
+        "unit_price",
+        "unit_price",
+        Kind.NUMBER,
+        required=True,
+        rule=rules.UNIT_PRICE,
+        wrong_type=NOT_NUMBER,
+    ),
+    QUANTITY,
+    DISCOUNT,
+    # Given with a description or unit price, it is refused (ItemShape).
+    V0Field("product_id", "product_id", Kind.TEXT, rule=rules.PRODUCT_ID),
+)
+
+ITEMS = V0Field(
+    "items",
+    "items",
+    Kind.RECORDS,
+    required=True,
+    rule=rules.ITEMS,
+    fields=ITEM_FIELDS,
+    record=ItemRequest,
+    shape=rules.ITEM_SHAPE,
+    alternative=FREE_FORM_ITEM_FIELDS,
+    alternative_keys=("description", "unit_price"),
 )
 
 INVOICE_FIELDS = (
@@ -48,15 +102,7 @@ INVOICE_FIELDS = (
     ),
     V0Field("walletId", "wallet_id", Kind.TEXT, required=True, rule=rules.WALLET_ID),
     V0Field("currency", "currency", Kind.ENUM, choice=rules.CURRENCY),
-    V0Field(
-        "items",
-        "items",
-        Kind.RECORDS,
-        required=True,
-        rule=rules.ITEMS,
-        fields=ITEM_FIELDS,
-        record=ItemRequest,
-    ),
+    ITEMS,
     V0Field("due_date", "due_date", Kind.DATE, required=True),
     V0Field("delivery", "delivery", Kind.ENUM, required=True, choice=rules.DELIVERY),
     V0Field("payment_link", "payment_link", Kind.BOOLEAN, required=True),
@@ -75,6 +121,7 @@ INVOICE_FIELDS = (
     V0Field("send_date", "send_date", Kind.DATE),
     V0Field("logo", "logo", Kind.TEXT, rule=rules.LOGO, wrong_type=rules.LOGO.invalid()),
     V0Field("taxId", "tax_id", Kind.TEXT, rule=rules.TAX_ID),
+    DISCOUNT,
 )
 
 # An update takes every field but status, which only sending an invoice changes: an

@@ -28,6 +28,7 @@ _TYPES = {
     Kind.ENUMS: "array",
     Kind.TEXTS: "array",
     Kind.RECORDS: "array",
+    Kind.RECORD: "object",
 }
 
 
@@ -54,7 +55,9 @@ def _typed(spec: V0Field) -> Schema:
         enum = {"type": "string", "enum": list(spec.choice.values)}
         schema.update(enum if spec.kind is Kind.ENUM else {"items": enum})
     if spec.kind is Kind.RECORDS:
-        schema["items"] = body_schema(spec.fields)
+        schema["items"] = record_schema(spec)
+    if spec.kind is Kind.RECORD:
+        schema = record_schema(spec)
     if spec.kind is Kind.TEXT:
         schema.update(_text(spec))
     if isinstance(spec.rule, EachValue):
@@ -66,6 +69,21 @@ def _typed(spec: V0Field) -> Schema:
     if spec.count is not None:
         schema.update(_count(spec.count))
     return schema
+
+
+def record_schema(spec: V0Field) -> Schema:
+    """A RECORD, or a RECORDS entry: its table, or either table when it has an alternative."""
+    if not spec.alternative:
+        return body_schema(spec.fields)
+    # An entry is one or the other: the alternative's keys are null (or absent) in the
+    # first, and what the first requires that the alternative does not is null in that.
+    first, second = body_schema(spec.fields), body_schema(spec.alternative)
+    first["properties"].update({key: {"type": "null"} for key in spec.alternative_keys})
+    optional = {field.name for field in spec.alternative if not field.required}
+    second["properties"].update(
+        {field.name: {"type": "null"} for field in spec.fields if field.name in optional}
+    )
+    return {"anyOf": [first, second]}
 
 
 def _numeric(spec: V0Field) -> Schema:

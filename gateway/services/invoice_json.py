@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from gateway.db.invoice_views import InvoiceView
 from gateway.db.rows import CustomerRow, TaxRow, TransactionRow, WalletRow
+from gateway.domain.discounts import stored_discount
 from gateway.domain.money import plain_number
 from gateway.links import payment_link_url
 
@@ -50,6 +52,14 @@ def _transaction(txn: TransactionRow) -> dict[str, Any]:
     }
 
 
+def _discount(kind: str | None, value: Decimal | None) -> dict[str, Any] | None:
+    """An extension field: the discount as asked, or null."""
+    discount = stored_discount(kind, value)
+    if discount is None:
+        return None
+    return {"type": discount.type.value, "value": plain_number(discount.value)}
+
+
 def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
     inv = view.invoice
     return {
@@ -89,6 +99,10 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
                 "quantity": entry.item.shown_quantity,
                 "unit_price": entry.item.unit_price,
                 "line_total": entry.item.line_total,
+                "discount": _discount(entry.item.discount_type, entry.item.discount_value),
+                "discount_amount": entry.item.discount_amount,
+                "invoice_discount_amount": entry.item.invoice_discount_amount,
+                "net_total": entry.item.net_total,
                 "product": None
                 if entry.product is None
                 else {
@@ -102,6 +116,8 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
         ],
         "transactions": [_transaction(txn) for txn in view.transactions],
         "subtotal": inv.subtotal,
+        "discount": _discount(inv.discount_type, inv.discount_value),
+        "discount_amount": inv.discount_amount,
         "tax_amount": inv.tax_amount,
         "total": inv.total,
         "amount_paid": inv.amount_paid,

@@ -3,6 +3,8 @@
 Only what may be invoiced now is priced: an ACTIVE customer, ACTIVE products in the
 invoice's currency, an active tax. The invoice keeps what it was priced with (each
 line's product name, the tax's terms), so later changes of those rows leave it as issued.
+A free-form line names no product: its description and unit price (in the invoice's
+currency) are its own. Discounts come off before tax (gateway.domain.discounts).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from gateway.db.invoice_views import InvoiceView, ItemView
 from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, ProductRow, TaxRow, WalletRow, row_of
 from gateway.db.tables import Invoice, InvoiceItem
 from gateway.db.tax_snapshots import tax_snapshot
-from gateway.domain.create_invoice import CreateInvoiceCommand
+from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.discounts import Discount, no_discount
 from gateway.domain.errors import (
     CurrencyMismatch,
     CustomerNotFound,
@@ -29,9 +32,10 @@ from gateway.domain.errors import (
     WalletNotFound,
 )
 from gateway.domain.invoice_currency import can_price
+from gateway.domain.money import round_money
 from gateway.domain.resource_enums import CustomerStatus, ProductStatus
 from gateway.domain.tax import tax_rule
-from gateway.domain.totals import Line, Totals, invoice_totals
+from gateway.domain.totals import Line, PricedLine, Totals, invoice_totals
 
 
 @dataclass(frozen=True)
@@ -41,15 +45,25 @@ class PricedInvoice:
     tax: TaxRow | None
     products: dict[str, ProductRow]
     totals: Totals
+    items: tuple[ItemRequest, ...]
+    discount: Discount | None
 
     def columns(self) -> dict[str, Any]:
         """The invoice columns that record what it was priced with."""
         return {
             "subtotal": self.totals.subtotal,
+            "discount_amount": self.totals.discount_amount,
             "tax_amount": self.totals.tax_amount,
             "total": self.totals.total,
             "tax_snapshot": tax_snapshot(self.tax),
+            **(no_discount() if self.discount is None else self.discount.stored()),
         }
+
+    def line_name(self, line: PricedLine, item: ItemRequest) -> str:
+        """A product line's product name as priced; a free-form line's description."""
+        if line.product_id is not None:
+            return self.products[line.product_id].name
+        return item.description or ""
 
 
 async def price_invoice(
@@ -65,18 +79,10 @@ async def price_invoice(
     wallet = await reads.row_by_id(session, WalletRow, app_id, command.wallet_id)
     if wallet is None:
         raise WalletNotFound()
-    product_ids = [item.product_id for item in command.items]
-    products = await reads.rows_by_ids(session, ProductRow, app_id, product_ids)
-    lines = []
-    for index, (item, product) in enumerate(zip(command.items, products, strict=True)):
-        if product is None:
-            raise ProductNotFound(item.product_id, index)
-        if product.status == ProductStatus.INACTIVE:
-            raise ProductInactive(product.id, product.name, index)
-        if not can_price(command.currency, product.currency):
-            currency = command.currency.value
-            raise CurrencyMismatch(product.id, product.name, index, product.currency, currency)
-        lines.append(Line(product.id, item.quantity, product.price))
+    product_ids = [item.product_id for item in command.items if item.product_id is not None]
+    found = await reads.rows_by_ids(session, ProductRow, app_id, product_ids)
+    by_id = {product.id: product for product in found if product is not None}
+    lines = [_line(command, index, item, by_id) for index, item in enumerate(command.items)]
     tax = None
     if command.tax_id is not None:
         tax = await reads.row_by_id(session, TaxRow, app_id, command.tax_id)
@@ -89,24 +95,46 @@ async def price_invoice(
         if tax is None
         else tax_rule(tax.name, tax.rate, tax.type, tax.inclusive, tax.components)
     )
-    by_id = {product.id: product for product in products if product is not None}
-    return PricedInvoice(customer, wallet, tax, by_id, invoice_totals(lines, rule))
+    totals = invoice_totals(lines, rule, command.discount)
+    return PricedInvoice(customer, wallet, tax, by_id, totals, command.items, command.discount)
+
+
+def _line(
+    command: CreateInvoiceCommand, index: int, item: ItemRequest, products: dict[str, ProductRow]
+) -> Line:
+    if item.product_id is None:
+        assert item.unit_price is not None  # invoice_rules.ITEM_SHAPE
+        # At most 2 places (invoice_rules.UNIT_PRICE): written with them, as stored.
+        return Line(None, item.quantity, round_money(item.unit_price), item.discount)
+    product = products.get(item.product_id)
+    if product is None:
+        raise ProductNotFound(item.product_id, index)
+    if product.status == ProductStatus.INACTIVE:
+        raise ProductInactive(product.id, product.name, index)
+    if not can_price(command.currency, product.currency):
+        currency = command.currency.value
+        raise CurrencyMismatch(product.id, product.name, index, product.currency, currency)
+    return Line(product.id, item.quantity, product.price, item.discount)
 
 
 def invoice_items(invoice: Invoice, priced: PricedInvoice) -> list[InvoiceItem]:
-    """The stored lines: each product's name and price at invoicing time, in request order."""
+    """The stored lines: each product's name and price at invoicing time (a free-form
+    line's own), with their discounts, in request order."""
     return [
         InvoiceItem(
             app_id=invoice.app_id,
             invoice_id=invoice.id,
             position=position,
             product_id=line.product_id,
-            name=priced.products[line.product_id].name,
+            name=priced.line_name(line, item),
             quantity=line.quantity,
             unit_price=line.unit_price,
             line_total=line.line_total,
+            **(no_discount() if line.discount is None else line.discount.stored()),
+            discount_amount=line.discount_amount,
+            invoice_discount_amount=line.invoice_discount_amount,
         )
-        for position, line in enumerate(priced.totals.lines)
+        for position, (line, item) in enumerate(zip(priced.totals.lines, priced.items, strict=True))
     ]
 
 
@@ -122,7 +150,11 @@ def written_view(
         wallet=priced.wallet,
         tax=priced.tax,
         items=tuple(
-            ItemView(row_of(ItemRow, item), priced.products.get(item.product_id)) for item in items
+            ItemView(row_of(ItemRow, item), _product(priced, item.product_id)) for item in items
         ),
         transactions=(),
     )
+
+
+def _product(priced: PricedInvoice, product_id: str | None) -> ProductRow | None:
+    return None if product_id is None else priced.products.get(product_id)

@@ -8,6 +8,7 @@ from gateway.db.invoice_writes import compare_and_set, replace_items
 from gateway.db.rows import ItemRow
 from gateway.db.tables import Invoice
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest, check_dates
+from gateway.domain.discounts import stored_discount
 from gateway.domain.errors import InvalidTransition
 from gateway.domain.invoice_currency import invoice_currency
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
@@ -31,7 +32,7 @@ def stored_command(invoice: Invoice, items: list[ItemRow]) -> CreateInvoiceComma
         email=invoice.email,
         customer_id=invoice.customer_id,
         wallet_id=invoice.wallet_id,
-        items=tuple(ItemRequest(item.product_id, item.quantity) for item in items),
+        items=tuple(_item_request(item) for item in items),
         due_date=invoice.due_date,
         delivery=DeliveryMethod(invoice.delivery),
         payment_link=invoice.payment_link,
@@ -44,7 +45,16 @@ def stored_command(invoice: Invoice, items: list[ItemRow]) -> CreateInvoiceComma
         logo=invoice.logo,
         tax_id=invoice.tax_id,
         currency=invoice_currency(invoice.currency),
+        discount=stored_discount(invoice.discount_type, invoice.discount_value),
     )
+
+
+def _item_request(item: ItemRow) -> ItemRequest:
+    """A stored line as asked: a product's, or free-form (its name and unit price)."""
+    discount = stored_discount(item.discount_type, item.discount_value)
+    if item.product_id is not None:
+        return ItemRequest(item.product_id, item.quantity, discount=discount)
+    return ItemRequest(None, item.quantity, item.name, item.unit_price, discount)
 
 
 async def update_invoice(

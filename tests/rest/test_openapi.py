@@ -294,13 +294,16 @@ def test_valid_create_requests_mostly_create_invoices(app: ASGIApp) -> None:
         if "x-idempotency-key" in case.headers:  # generated keys repeat: 422 for a new body
             case.headers["x-idempotency-key"] = str(uuid.uuid4())
         response = case.call_and_validate(app=app)
-        statuses[response.status_code] += 1
+        refused_discount = response.status_code == 400 and "discount" in response.text
+        statuses[0 if refused_discount else response.status_code] += 1
 
     create()
     # Valid bodies still meet past due dates, email local parts over 64 characters and
-    # ids that do not exist: the documented 400 and 404 answers.
-    assert set(statuses) <= {201, 400, 404}, statuses
-    assert statuses[201] * 2 >= sum(statuses.values()), statuses
+    # ids that do not exist: the documented 400 and 404 answers. A discount's value is
+    # stated for either type (its bounds per type are in its description), and a fixed one
+    # may be more than what it comes off: those 400s (counted as 0) are left out.
+    assert set(statuses) <= {0, 201, 400, 404}, statuses
+    assert statuses[201] * 2 >= sum(statuses.values()) - statuses[0], statuses
 
 
 def action_case(path: str, method: str, invoice_id: str) -> Case[Any]:

@@ -88,6 +88,16 @@ def _year_zero(value: object) -> bool:
     return isinstance(value, str) and value.startswith("0000-")
 
 
+def _fixed_discount(value: object) -> bool:
+    """A discount's value is stated for any type; a FIXED one is an amount (0.01, 2 places)."""
+    return isinstance(value, int | float) and (value < 0.01 or round(value, 2) != value)
+
+
+def _percentage(value: object) -> bool:
+    """... and a PERCENTAGE one at most 100."""
+    return isinstance(value, int | float) and value > 100
+
+
 # Where a body the document allows is refused, by (field, problem code): the value must
 # be one of these the document cannot rule out.
 GAPS: dict[tuple[str, str], Callable[[Any], bool]] = {
@@ -97,6 +107,9 @@ GAPS: dict[tuple[str, str], Callable[[Any], bool]] = {
     ("amount", "TOO_PRECISE"): _numeral,
     ("due_date", "NOT_DATE"): _year_zero,
     ("send_date", "NOT_DATE"): _year_zero,
+    ("value", "TOO_SMALL"): _fixed_discount,
+    ("value", "TOO_PRECISE"): _fixed_discount,
+    ("value", "TOO_LARGE"): _percentage,
 }
 
 

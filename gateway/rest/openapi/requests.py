@@ -13,13 +13,44 @@ from gateway.rest.openapi.formats import EMAIL, HTTP_URL, NO_NUL, POSITIVE_NUMER
 from gateway.rest.openapi.fragments import Schema, ref
 from gateway.rest.openapi.overlay import Overlay, annotated
 from gateway.rest.v0_close_body import CLOSE_FIELDS
-from gateway.rest.v0_invoice_body import INVOICE_FIELDS, ITEM_FIELDS, UPDATE_FIELDS, UPDATE_STATUS
+from gateway.rest.v0_invoice_body import (
+    INVOICE_FIELDS,
+    ITEMS,
+    UPDATE_FIELDS,
+    UPDATE_STATUS,
+)
 from gateway.rest.v0_payment_body import PAYMENT_FIELDS
-from gateway.rest.v0_schema import body_schema
+from gateway.rest.v0_schema import body_schema, record_schema
+
+_DISCOUNT: Schema = {
+    "description": (
+        "Extension field: a discount before tax, PERCENTAGE (a percent, greater than 0, at"
+        " most 100, at most 4 decimal places) or FIXED (an amount in the invoice's currency,"
+        " at least 0.01, at most 2 decimal places). An item's own comes off first, then the"
+        " invoice's, allocated across the items in proportion to what each comes to. A fixed"
+        " discount larger than what it comes off is refused (a 400 saying so)."
+    )
+}
 
 _ITEM: Overlay = {
     "product_id": {"description": "Product id."},
     "quantity": {"description": f"At most {QUANTITY.places} decimal places."},
+    "discount": _DISCOUNT,
+    "description": {"description": "Only on a free-form item."},
+    "unit_price": {"description": "Only on a free-form item."},
+}
+
+_FREE_FORM_ITEM: Overlay = {
+    "description": {
+        "pattern": NO_NUL,
+        "description": "Extension field: a free-form item's name (no product).",
+    },
+    "unit_price": {
+        "description": "Extension field: a free-form item's price, in the invoice's currency."
+    },
+    "quantity": {"description": f"At most {QUANTITY.places} decimal places."},
+    "discount": _DISCOUNT,
+    "product_id": {"description": "Refused with a description or unit_price."},
 }
 
 _INVOICE: Overlay = {
@@ -39,6 +70,7 @@ _INVOICE: Overlay = {
         "description": "http(s) URL with a host name or IP address, port 0-65535.",
     },
     "taxId": {"description": "Tax id."},
+    "discount": _DISCOUNT,
 }
 
 # The template of a recurring invoice (gateway.rest.openapi.recurring_paths) is this body.
@@ -83,8 +115,18 @@ def request_schemas() -> dict[str, Schema]:
 
 
 def create_invoice_item() -> Schema:
-    """One of the create (and edit) body's `items`."""
-    return annotated(body_schema(ITEM_FIELDS), _ITEM)
+    """One of the create (and edit) body's `items`: a product's, or a free-form one."""
+    product, free_form = record_schema(ITEMS)["anyOf"]
+    return {
+        "anyOf": [
+            annotated(product, _ITEM),
+            annotated(
+                free_form,
+                _FREE_FORM_ITEM,
+                description="Extension: a free-form item, with no product.",
+            ),
+        ]
+    }
 
 
 def create_invoice_request() -> Schema:
@@ -112,6 +154,6 @@ def create_payment_request() -> Schema:
 def _items_by_reference(body: Schema) -> Schema:
     """`body` naming the CreateInvoiceItem component for its items (the same table)."""
     items = body["properties"]["items"]
-    assert items["items"] == body_schema(ITEM_FIELDS)
+    assert items["items"] == record_schema(ITEMS)
     properties = {**body["properties"], "items": {**items, "items": ref("CreateInvoiceItem")}}
     return {**body, "properties": properties}

@@ -3,6 +3,7 @@ writes them."""
 
 from __future__ import annotations
 
+from gateway.domain.discounts import DiscountType
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 from gateway.rest.openapi.formats import QUANTITY_STEP
 from gateway.rest.openapi.fragments import Schema, enum, nullable, ref, response_object, string
@@ -29,14 +30,40 @@ def response_schemas() -> dict[str, Schema]:
             }
         ),
         "Product": response_object({"id": text, "name": text, "price": _MONEY, "currency": text}),
+        "Discount": response_object(
+            {
+                "type": enum(DiscountType),
+                "value": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "description": "PERCENTAGE: a percent; FIXED: an amount.",
+                },
+            },
+            description="Extension: a discount as asked, applied before tax.",
+        ),
         "InvoiceItem": response_object(
             {
                 "invoice_id": text,
-                "productId": text,
-                "name": string(description="The product's name when the line was priced."),
+                "productId": nullable(string(description="null on a free-form item.")),
+                "name": string(
+                    description=(
+                        "The product's name when the line was priced; a free-form item's "
+                        "description."
+                    )
+                ),
                 "quantity": {"type": "number", "exclusiveMinimum": 0, "multipleOf": QUANTITY_STEP},
                 "unit_price": _MONEY,
-                "line_total": _MONEY,
+                "line_total": {**_MONEY, "description": "quantity x unit_price, before discounts."},
+                "discount": nullable(ref("Discount")),
+                "discount_amount": {**_MONEY, "description": "Extension: the item's own discount."},
+                "invoice_discount_amount": {
+                    **_MONEY,
+                    "description": "Extension: the item's share of the invoice's discount.",
+                },
+                "net_total": {
+                    **_MONEY,
+                    "description": "Extension: after every discount, before tax.",
+                },
                 "product": nullable(ref("Product")),
             }
         ),
@@ -103,7 +130,15 @@ def _invoice() -> Schema:
             "tax": nullable(ref("Tax")),
             "items": {"type": "array", "items": ref("InvoiceItem")},
             "transactions": {"type": "array", "items": ref("Transaction")},
-            "subtotal": _MONEY,
+            "subtotal": {**_MONEY, "description": "The sum of the line totals, before discounts."},
+            "discount": nullable(ref("Discount")),
+            "discount_amount": {
+                **_MONEY,
+                "description": (
+                    "Extension: every discount (the items' own and the invoice's); the tax "
+                    "applies to subtotal - discount_amount."
+                ),
+            },
             "tax_amount": _MONEY,
             "total": _MONEY,
             "amount_paid": _MONEY,
