@@ -27,7 +27,15 @@ from gateway.metrics.http import RequestMetrics
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
 from gateway.request_id import new_request_id
-from gateway.rest import customers, invoice_actions, invoices, products, taxes, wallets
+from gateway.rest import (
+    credit_notes,
+    customers,
+    invoice_actions,
+    invoices,
+    products,
+    taxes,
+    wallets,
+)
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
 from gateway.tracing import server_middleware, start_tracing
@@ -86,6 +94,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *health.routes,
         *invoices.routes,
         *invoice_actions.routes,
+        *credit_notes.routes,
         *taxes.routes,
         *wallets.routes,
         *customers.routes,

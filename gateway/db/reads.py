@@ -20,6 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.db.binds import APP_ID, IDS, table_of
 from gateway.db.rows import (
     AppRow,
+    CreditNoteLineRow,
+    CreditNoteRow,
     CustomerRow,
     InvoiceRow,
     ItemRow,
@@ -28,7 +30,18 @@ from gateway.db.rows import (
     TransactionRow,
     WalletRow,
 )
-from gateway.db.tables import App, Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+from gateway.db.tables import (
+    App,
+    CreditNote,
+    CreditNoteLine,
+    Customer,
+    Invoice,
+    InvoiceItem,
+    Product,
+    Tax,
+    Transaction,
+    Wallet,
+)
 from gateway.domain.text import is_storable
 
 RowT = TypeVar("RowT", bound=tuple[Any, ...])
@@ -43,6 +56,8 @@ TABLES: dict[type[Any], Table] = {
     InvoiceRow: table_of(Invoice),
     ItemRow: table_of(InvoiceItem),
     TransactionRow: table_of(Transaction),
+    CreditNoteRow: table_of(CreditNote),
+    CreditNoteLineRow: table_of(CreditNoteLine),
 }
 
 

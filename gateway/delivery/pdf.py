@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 from PIL.Image import Image
 
 from gateway.db.invoice_views import InvoiceView
+from gateway.delivery.credit_wording import credit_words
 from gateway.delivery.fonts import PdfFonts, characters_of
 from gateway.delivery.logo import document_logo
 from gateway.delivery.tax_lines import tax_lines
@@ -88,6 +89,10 @@ class _InvoicePdf(FPDF):
         shown_width = min(_LOGO_HEIGHT_MM * width / height, _LOGO_MAX_WIDTH_MM)
         self.image(image, x=self.l_margin, y=self.t_margin, w=shown_width)
         self.set_y(self.t_margin + shown_width * height / width + 4)
+
+
+# The page, fonts and rows other documents (credit notes) are set with.
+DocumentPdf = _InvoicePdf
 
 
 def render_invoice_pdf(
@@ -192,4 +197,9 @@ def _amount_rows(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str |
         pdf.amount_row(label, shown(line.amount))
     pdf.amount_row(said["total"], shown(inv.total), bold=True)
     pdf.amount_row(said["amount_paid"], shown(inv.amount_paid))
+    credit = credit_words(locale)
+    if inv.amount_credited:
+        pdf.amount_row(credit["amount_credited"], shown(inv.amount_credited))
+    if inv.credit_applied:
+        pdf.amount_row(credit["credit_applied"], shown(inv.credit_applied))
     pdf.amount_row(said["amount_due"], shown(inv.amount_due), bold=True)

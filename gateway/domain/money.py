@@ -24,9 +24,15 @@ def round_money(amount: Decimal) -> Decimal:
     return rounded if rounded else rounded.copy_abs()
 
 
-def amount_due(total: Decimal, amount_paid: Decimal) -> Decimal:
-    """What is left to pay: never below zero."""
-    return max(total - amount_paid, ZERO)
+def amount_due(
+    total: Decimal,
+    amount_paid: Decimal,
+    amount_credited: Decimal,
+    credit_applied: Decimal,
+) -> Decimal:
+    """What is left to pay: the total less what was paid, what credit notes credited and
+    the customer's credit balance applied at creation; never below zero."""
+    return max(total - amount_paid - amount_credited - credit_applied, ZERO)
 
 
 def plain_number(value: Decimal) -> Decimal:

@@ -35,6 +35,7 @@ class InvoiceEvent(StrEnum):
 class EmailKind(StrEnum):
     INVOICE = "invoice"
     REMINDER = "reminder"
+    CREDIT_NOTE = "credit_note"
 
 
 class ResourceType(StrEnum):
@@ -45,6 +46,8 @@ class ResourceType(StrEnum):
     PRODUCT = "product"
     TAX = "tax"
     WALLET = "wallet"
+    CREDIT_NOTE = "credit_note"
+    REFUND = "refund"
 
 
 def _message(
@@ -160,3 +163,12 @@ def queue_email(
     """An email to the invoice's address, sent by the worker at `not_before` or later."""
     payload = dumps({"kind": kind.value, "to": invoice.email}).decode()
     session.add(_message(invoice, "email", kind.value, payload, now, max(not_before, now)))
+
+
+def queue_credit_note_email(
+    session: AsyncSession, invoice: InvoiceRow, credit_note_id: str, now: datetime
+) -> None:
+    """The credit note email to the invoice's address, sent by the worker now."""
+    kind = EmailKind.CREDIT_NOTE.value
+    payload = dumps({"kind": kind, "to": invoice.email, "credit_note_id": credit_note_id})
+    session.add(_message(invoice, "email", kind, payload.decode(), now, now))

@@ -26,6 +26,8 @@ def pay(status: S = S.OPEN, paid: str = "0.00", amount: str = "100.00", **kw: ob
         "method": "CRYPTO",
         "accepted_methods": ["CRYPTO", "CASH"],
         "partial_allowed": True,
+        "amount_credited": D("0.00"),
+        "credit_applied": D("0.00"),
     }
     args.update(kw)
     return apply_payment(**args)  # type: ignore[arg-type]
@@ -78,3 +80,10 @@ def test_amounts_come_out_in_cents_however_many_zeros_they_came_with() -> None:
     assert outcome.status is S.PARTIALLYPAID
     assert str(outcome.amount) == "40.00"
     assert str(outcome.amount_paid) == "50.00"
+
+
+def test_credited_amounts_lower_what_a_payment_may_cover() -> None:
+    with pytest.raises(Overpayment):
+        pay(amount="80.00", amount_credited=D("30.00"))
+    outcome = pay(amount="60.00", amount_credited=D("30.00"), credit_applied=D("10.00"))
+    assert outcome.status is S.PAID  # type: ignore[attr-defined]

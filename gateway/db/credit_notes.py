@@ -1,0 +1,205 @@
+"""Credit note statements: the app's next credit note number, the quantities earlier
+credit notes took of an invoice's lines, the customer's credit balance, and the reads
+every surface shows (by id, a page, an invoice's credit notes, their lines).
+
+A credit note is written while its invoice is locked (gateway.db.invoice_writes), so the
+credited amount and quantities read here cannot change before it commits. The balance
+statements are single atomic UPDATEs or upserts: a credit note adding to a balance and an
+invoice consuming it never lose one another's change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BindParameter, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.db.binds import APP_ID, IDS, table_of
+from gateway.db.keyset import Listing
+from gateway.db.reads import TABLES, fetch, select_rows
+from gateway.db.resource_pages import NEWEST_FIRST
+from gateway.db.rows import CreditNoteLineRow, CreditNoteRow
+from gateway.db.tables import App, CustomerCreditBalance
+from gateway.domain.money import ZERO
+from gateway.domain.text import is_storable
+
+_APPS = table_of(App)
+_BALANCES = table_of(CustomerCreditBalance)
+_NOTES = TABLES[CreditNoteRow]
+_LINES = TABLES[CreditNoteLineRow]
+_INVOICE_ID: BindParameter[str] = bindparam("invoice_id")
+_CUSTOMER_ID: BindParameter[str] = bindparam("customer_id")
+_CURRENCY: BindParameter[str] = bindparam("currency")
+
+_NEXT_COUNTER = (
+    update(_APPS)
+    .where(_APPS.c.id == APP_ID)
+    .values(credit_note_counter=_APPS.c.credit_note_counter + 1)
+    .returning(_APPS.c.credit_note_counter, _APPS.c.credit_note_number_format)
+)
+
+
+async def next_credit_note_counter(session: AsyncSession, app_id: str) -> tuple[int, str]:
+    """As gateway.db.repositories.next_invoice_counter, for credit notes: the row lock
+    the UPDATE takes queues concurrent creates, so numbers come out gapless."""
+    connection = await session.connection()
+    counter, number_format = (await connection.execute(_NEXT_COUNTER, {"app_id": app_id})).one()
+    return int(counter), str(number_format)
+
+
+_CREDITED_QUANTITIES = (
+    select(_LINES.c.invoice_position, func.sum(_LINES.c.quantity))
+    .where(_LINES.c.app_id == APP_ID, _LINES.c.invoice_id == _INVOICE_ID)
+    .group_by(_LINES.c.invoice_position)
+)
+
+
+async def credited_quantities(
+    session: AsyncSession, app_id: str, invoice_id: str
+) -> dict[int, Decimal]:
+    """How much of each invoice line (by position) credit notes credited so far."""
+    connection = await session.connection()
+    params = {"app_id": app_id, "invoice_id": invoice_id}
+    rows = await connection.execute(_CREDITED_QUANTITIES, params)
+    return {int(position): Decimal(quantity) for position, quantity in rows}
+
+
+_BALANCE = select(_BALANCES.c.amount).where(
+    _BALANCES.c.app_id == APP_ID,
+    _BALANCES.c.customer_id == _CUSTOMER_ID,
+    _BALANCES.c.currency == _CURRENCY,
+)
+# An UPDATE may not bind a column's own name: these are spelled apart.
+_TAKEN: BindParameter[Decimal] = bindparam("taken")
+_TAKE = (
+    update(_BALANCES)
+    .where(
+        _BALANCES.c.app_id == bindparam("of_app"),
+        _BALANCES.c.customer_id == bindparam("of_customer"),
+        _BALANCES.c.currency == bindparam("in_currency"),
+        _BALANCES.c.amount >= _TAKEN,
+    )
+    .values(amount=_BALANCES.c.amount - _TAKEN, updated_at=bindparam("now"))
+)
+
+
+async def credit_balance(
+    session: AsyncSession, app_id: str, customer_id: str, currency: str
+) -> Decimal:
+    connection = await session.connection()
+    params = {"app_id": app_id, "customer_id": customer_id, "currency": currency}
+    found = (await connection.execute(_BALANCE, params)).scalar()
+    return ZERO if found is None else Decimal(found)
+
+
+async def take_credit_balance(
+    session: AsyncSession,
+    app_id: str,
+    customer_id: str,
+    currency: str,
+    most: Decimal,
+    now: datetime,
+) -> Decimal:
+    """Consume up to `most` of the customer's balance in `currency`; what was taken (0
+    when a concurrent write changed the balance since it was read: nothing is taken
+    twice)."""
+    available = await credit_balance(session, app_id, customer_id, currency)
+    taken = min(available, most)
+    if taken <= 0:
+        return ZERO
+    connection = await session.connection()
+    params = {
+        "of_app": app_id,
+        "of_customer": customer_id,
+        "in_currency": currency,
+        "taken": taken,
+        "now": now,
+    }
+    result = await connection.execute(_TAKE, params)
+    return taken if result.rowcount == 1 else ZERO
+
+
+async def add_credit_balance(
+    session: AsyncSession,
+    app_id: str,
+    customer_id: str,
+    currency: str,
+    amount: Decimal,
+    now: datetime,
+) -> None:
+    """Add `amount` to the customer's balance in `currency` (one upsert)."""
+    connection = await session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    values = {
+        "app_id": app_id,
+        "customer_id": customer_id,
+        "currency": currency,
+        "amount": amount,
+        "updated_at": now,
+    }
+    insert = dialect.insert(_BALANCES).values(**values)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[_BALANCES.c.customer_id, _BALANCES.c.currency],
+        set_={"amount": _BALANCES.c.amount + insert.excluded.amount, "updated_at": now},
+    )
+    await connection.execute(upsert)
+
+
+_BY_IDS = select_rows(CreditNoteRow).where(_NOTES.c.app_id == APP_ID, _NOTES.c.id.in_(IDS))
+_OF_INVOICES = (
+    select_rows(CreditNoteRow)
+    .where(_NOTES.c.app_id == APP_ID, _NOTES.c.invoice_id.in_(IDS))
+    .order_by(_NOTES.c.invoice_id, _NOTES.c.created_at, _NOTES.c.credit_note_number)
+)
+_LINES_OF = (
+    select_rows(CreditNoteLineRow)
+    .where(_LINES.c.app_id == APP_ID, _LINES.c.credit_note_id.in_(IDS))
+    .order_by(_LINES.c.credit_note_id, _LINES.c.position)
+)
+
+
+async def credit_notes_by_ids(
+    session: AsyncSession, app_id: str, ids: Sequence[str]
+) -> list[CreditNoteRow | None]:
+    """In the order of `ids`; None where the app has no such credit note."""
+    storable = [key for key in set(ids) if is_storable(key)]
+    found: dict[str, CreditNoteRow] = {}
+    if storable:
+        params = {"ids": storable, "app_id": app_id}
+        found = {row.id: row for row in await fetch(session, CreditNoteRow, _BY_IDS, params)}
+    return [found.get(key) for key in ids]
+
+
+async def credit_notes_of(
+    session: AsyncSession, app_id: str, invoice_ids: Sequence[str]
+) -> list[list[CreditNoteRow]]:
+    """Each invoice's credit notes, oldest first."""
+    grouped: dict[str, list[CreditNoteRow]] = {key: [] for key in invoice_ids}
+    storable = [key for key in grouped if is_storable(key)]
+    if storable:
+        params = {"ids": storable, "app_id": app_id}
+        for row in await fetch(session, CreditNoteRow, _OF_INVOICES, params):
+            grouped[row.invoice_id].append(row)
+    return [grouped[key] for key in invoice_ids]
+
+
+async def credit_note_lines_of(
+    session: AsyncSession, app_id: str, credit_note_ids: Sequence[str]
+) -> list[list[CreditNoteLineRow]]:
+    """Each credit note's lines, in order."""
+    grouped: dict[str, list[CreditNoteLineRow]] = {key: [] for key in credit_note_ids}
+    if grouped:
+        params = {"ids": list(grouped), "app_id": app_id}
+        for row in await fetch(session, CreditNoteLineRow, _LINES_OF, params):
+            grouped[row.credit_note_id].append(row)
+    return [grouped[key] for key in credit_note_ids]
+
+
+CREDIT_NOTES = Listing(
+    CreditNoteRow, {"invoice_id": _NOTES.c.invoice_id == _INVOICE_ID}, [NEWEST_FIRST]
+)
+"""Filters: invoice_id."""
