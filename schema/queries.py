@@ -27,6 +27,7 @@ from gateway.domain.errors import InvalidInput
 from gateway.domain.ids import is_uuid
 from gateway.domain.text import is_storable
 from schema.context import Context
+from schema.credit_notes import CreditNote, resolve_credit_note, resolve_credit_notes
 from schema.enums import CustomerStatus, InvoiceStatus, ProductStatus
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import Customer, build_invoices, invoice_page
@@ -251,6 +252,13 @@ class Query:
             "The lines, tax and totals createInvoice would compute for this input, after the "
             "same validation; nothing is stored."
         ),
+    )
+    credit_note: CreditNote | None = strawberry.field(
+        resolver=resolve_credit_note, description=f"One credit note; {_BY_ID}"
+    )
+    credit_notes: Connection[CreditNote] = strawberry.field(
+        resolver=resolve_credit_notes,
+        description="Credit notes, newest first; only one invoice's with invoiceId.",
     )
     webhook_endpoints: list[WebhookEndpoint] = strawberry.field(
         resolver=resolve_webhook_endpoints,
