@@ -20,6 +20,7 @@ REASON = Choice(list(CreditReason))
 CREDIT_TO = Choice(list(CreditTo))
 POSITION = Bounded(Decimal(0), Decimal(9999))
 LINES = Each(Count(1, rules.MAX_LINES))
+NOT_NUMBER = Problem((), "NOT_NUMBER", "must be a number")
 
 
 def _line(position: Decimal, quantity: Decimal) -> CreditLine:
@@ -27,12 +28,21 @@ def _line(position: Decimal, quantity: Decimal) -> CreditLine:
 
 
 LINE_FIELDS = (
-    V0Field("position", "position", Kind.NUMBER, required=True, rule=POSITION),
-    V0Field("quantity", "quantity", Kind.NUMERIC, required=True, rule=rules.QUANTITY),
+    V0Field(
+        "position", "position", Kind.NUMBER, required=True, rule=POSITION, wrong_type=NOT_NUMBER
+    ),
+    V0Field(
+        "quantity",
+        "quantity",
+        Kind.NUMERIC,
+        required=True,
+        rule=rules.QUANTITY,
+        wrong_type=rules.QUANTITY.invalid(),
+    ),
 )
 CREDIT_NOTE_FIELDS = (
     V0Field("lines", "lines", Kind.RECORDS, rule=LINES, fields=LINE_FIELDS, record=_line),
-    V0Field("amount", "amount", Kind.NUMERIC, rule=rules.AMOUNT),
+    V0Field("amount", "amount", Kind.NUMERIC, rule=rules.AMOUNT, wrong_type=rules.AMOUNT.invalid()),
     V0Field("reason", "reason", Kind.ENUM, choice=REASON),
     V0Field("memo", "memo", Kind.TEXT, rule=rules.MEMO),
     V0Field("credit_to", "credit_to", Kind.ENUM, choice=CREDIT_TO),

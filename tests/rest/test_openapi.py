@@ -233,6 +233,10 @@ def test_document_is_valid_openapi_3_1() -> None:
         "GET /api/v0/products/{product_id}",
         "PUT /api/v0/products/{product_id}",
         "DELETE /api/v0/products/{product_id}",
+        "POST /api/v0/invoices/{invoice_id}/credit_notes",
+        "GET /api/v0/credit_notes",
+        "GET /api/v0/credit_notes/{credit_note_id}",
+        "GET /api/v0/credit_notes/{credit_note_id}/pdf",
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.rest.conventions import REPLAY_HEADER
+from gateway.rest.openapi.credit_note_paths import credit_note_paths
 from gateway.rest.openapi.customer_paths import customer_paths
 from gateway.rest.openapi.errors import errors
 from gateway.rest.openapi.fragments import Schema, header, ref, request_body
@@ -25,6 +26,7 @@ def paths() -> dict[str, Any]:
         **wallet_paths(),
         **customer_paths(),
         **product_paths(),
+        **credit_note_paths(),
     }
 
 
