@@ -3,27 +3,21 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC
 from decimal import Decimal
-
-from fpdf.fonts import FontFace
 
 from gateway.db.credit_note_views import CreditNoteView
 from gateway.delivery.credit_wording import CreditWords, credit_words
 from gateway.delivery.fonts import PdfFonts
 from gateway.delivery.logo import document_logo
-from gateway.delivery.pdf import DocumentPdf, printable
+from gateway.delivery.pdf import DocumentPdf, document_filename, lines_table, printable
 from gateway.delivery.wording import Words, words
-from gateway.domain.formatting import day, figure, money, number
-
-_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+from gateway.domain.formatting import day, money
 
 
 def credit_note_pdf_filename(credit_note_number: str) -> str:
     """`credit-note-CN-000001.pdf`."""
-    safe = _UNSAFE_FILENAME.sub("-", credit_note_number).strip("-.") or "credit-note"
-    return f"credit-note-{safe}.pdf"
+    return document_filename("credit-note", credit_note_number)
 
 
 def render_credit_note_pdf(
@@ -62,31 +56,13 @@ def render_credit_note_pdf(
 
     if view.lines:
         pdf.heading(said["items"])
-        _lines_table(pdf, view, said, locale)
+        lines = (
+            (line.name, line.shown_quantity, line.unit_price, line.amount) for line in view.lines
+        )
+        lines_table(pdf, said, locale, lines)
     pdf.ln(2)
     _amount_rows(pdf, view, said, credit, locale)
     return bytes(pdf.output())
-
-
-def _lines_table(pdf: DocumentPdf, view: CreditNoteView, said: Words, locale: str | None) -> None:
-    pdf.set_font("sans", "", 10)
-    headings = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-    with pdf.table(
-        col_widths=(80, 30, 32, 32),
-        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
-        headings_style=headings,
-        line_height=6,
-    ) as table:
-        heading = (said["product"], said["quantity"], said["unit_price"], said["amount"])
-        table.row(tuple(pdf.shown(text) for text in heading))
-        for line in view.lines:
-            cells = (
-                line.name[:400],
-                number(line.shown_quantity, locale),
-                figure(line.unit_price, locale),
-                figure(line.amount, locale),
-            )
-            table.row(tuple(pdf.shown(text) for text in cells))
 
 
 def _amount_rows(

@@ -8,6 +8,7 @@ words, amounts and dates are the customer's locale's (Customer.locale).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC
 from decimal import Decimal
 
@@ -38,10 +39,15 @@ def printable(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+def document_filename(kind: str, number: str) -> str:
+    """`<kind>-<number>.pdf`, safe in a Content-Disposition header and on any disk."""
+    safe = _UNSAFE_FILENAME.sub("-", number).strip("-.") or kind
+    return f"{kind}-{safe}.pdf"
+
+
 def invoice_pdf_filename(invoice_number: str) -> str:
-    """`invoice-INV-000001.pdf`; safe in a Content-Disposition header and on any disk."""
-    safe = _UNSAFE_FILENAME.sub("-", invoice_number).strip("-.") or "invoice"
-    return f"invoice-{safe}.pdf"
+    """`invoice-INV-000001.pdf`."""
+    return document_filename("invoice", invoice_number)
 
 
 class _InvoicePdf(FPDF):
@@ -160,7 +166,13 @@ def render_invoice_pdf(
     return bytes(pdf.output())
 
 
-def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
+def lines_table(
+    pdf: _InvoicePdf,
+    said: Words,
+    locale: str | None,
+    lines: Iterable[tuple[str, Decimal, Decimal, Decimal]],
+) -> None:
+    """The product / quantity / unit price / amount table, one row per line."""
     pdf.set_font(_SANS, "", 10)
     headings = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
     with pdf.table(
@@ -171,15 +183,22 @@ def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str |
     ) as table:
         headings_row = (said["product"], said["quantity"], said["unit_price"], said["amount"])
         table.row(tuple(pdf.shown(text) for text in headings_row))
-        for entry in view.items:
-            item = entry.item
+        for name, quantity, unit_price, amount in lines:
             cells = (
-                entry.name[:_MAX_CELL_CHARS],
-                number(item.shown_quantity, locale),
-                figure(item.unit_price, locale),
-                figure(item.line_total, locale),
+                name[:_MAX_CELL_CHARS],
+                number(quantity, locale),
+                figure(unit_price, locale),
+                figure(amount, locale),
             )
             table.row(tuple(pdf.shown(text) for text in cells))
+
+
+def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
+    lines = (
+        (entry.name, entry.item.shown_quantity, entry.item.unit_price, entry.item.line_total)
+        for entry in view.items
+    )
+    lines_table(pdf, said, locale, lines)
 
 
 def _amount_rows(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:

@@ -106,6 +106,9 @@ def checked_lines(
 
 
 def checked_total(total: Decimal, creditable: Decimal) -> None:
+    if total <= 0:
+        message = "credit nothing: their amounts round to 0.00"
+        raise InvalidInput([Problem(("lines",), "NOTHING_CREDITED", message)])
     if total > creditable:
         raise CreditExceedsInvoice(total, creditable)
 

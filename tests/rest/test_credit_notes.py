@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from gateway.db.tables import CustomerCreditBalance, Invoice
 from gateway.runtime import Runtime
+from gateway.services.tenants import create_app_with_credential
 from tests.apptest import DEMO_HEADERS, basic_invoice
 
 INVOICES = "/api/v0/invoices"
@@ -223,3 +224,33 @@ async def test_fifty_parallel_credit_notes_are_numbered_without_a_gap(
     assert [r.status_code for r in responses] == [201] * 50
     numbers = sorted(r.json()["number"] for r in responses)
     assert numbers == [f"CN-{n:06d}" for n in range(1, 51)]
+
+
+async def test_another_apps_invoice_and_credit_notes_are_not_found(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    other = await create_app_with_credential(runtime, "Other Business")
+    headers = {
+        "x-client-key": other.credential.client_key,
+        "x-client-secret": other.credential.client_secret,
+    }
+    mine = await create_invoice(client)
+    note = (await credit(client, mine["id"], {"amount": "1.00", "reason": "duplicate"})).json()
+    body = {"amount": "1.00", "reason": "duplicate"}
+    foreign = await client.post(f"{INVOICES}/{mine['id']}/credit_notes", json=body, headers=headers)
+    assert foreign.status_code == 404
+    assert (await client.get(f"{CREDIT_NOTES}/{note['id']}", headers=headers)).status_code == 404
+    pdf = await client.get(f"{CREDIT_NOTES}/{note['id']}/pdf", headers=headers)
+    assert pdf.status_code == 404
+    assert (await client.get(CREDIT_NOTES, headers=headers)).json() == []
+
+
+async def test_a_credit_that_rounds_to_nothing_is_refused(client: httpx.AsyncClient) -> None:
+    created = await create_invoice(
+        client, items=[{"product_id": "prod_hosting_001", "quantity": 1}]
+    )
+    response = await credit(
+        client, created["id"], {"lines": [{"position": 0, "quantity": "0.0001"}], "memo": "x"}
+    )
+    refused(response, "round to 0.00")
