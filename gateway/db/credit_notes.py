@@ -4,8 +4,8 @@ every surface shows (by id, a page, an invoice's credit notes, their lines).
 
 A credit note is written while its invoice is locked (gateway.db.invoice_writes), so the
 credited amount and quantities read here cannot change before it commits. The balance
-statements are single atomic UPDATEs or upserts: a credit note adding to a balance and an
-invoice consuming it never lose one another's change.
+statements compare and set: a credit note adding to a balance and an invoice consuming it
+never lose one another's change.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from gateway.db.reads import TABLES, fetch, select_rows
 from gateway.db.resource_pages import NEWEST_FIRST
 from gateway.db.rows import CreditNoteLineRow, CreditNoteRow
 from gateway.db.tables import App, CustomerCreditBalance
+from gateway.domain.errors import ConcurrentModification
 from gateway.domain.money import ZERO
 from gateway.domain.text import is_storable
 
@@ -32,8 +33,6 @@ _BALANCES = table_of(CustomerCreditBalance)
 _NOTES = TABLES[CreditNoteRow]
 _LINES = TABLES[CreditNoteLineRow]
 _INVOICE_ID: BindParameter[str] = bindparam("invoice_id")
-_CUSTOMER_ID: BindParameter[str] = bindparam("customer_id")
-_CURRENCY: BindParameter[str] = bindparam("currency")
 
 _NEXT_COUNTER = (
     update(_APPS)
@@ -68,32 +67,64 @@ async def credited_quantities(
     return {int(position): Decimal(quantity) for position, quantity in rows}
 
 
-_BALANCE = select(_BALANCES.c.amount).where(
-    _BALANCES.c.app_id == APP_ID,
-    _BALANCES.c.customer_id == _CUSTOMER_ID,
-    _BALANCES.c.currency == _CURRENCY,
+_BALANCE_KEY = (
+    _BALANCES.c.app_id == bindparam("of_app"),
+    _BALANCES.c.customer_id == bindparam("of_customer"),
+    _BALANCES.c.currency == bindparam("in_currency"),
 )
-# An UPDATE may not bind a column's own name: these are spelled apart.
-_TAKEN: BindParameter[Decimal] = bindparam("taken")
-_TAKE = (
+_BALANCE = select(_BALANCES.c.amount).where(*_BALANCE_KEY)
+# Compare-and-set: SQLite keeps money as exact decimal text (gateway.db.types), on which
+# SQL arithmetic would go through floats, so the new amount is computed here and written
+# only if the balance is still the one read. An UPDATE may not bind a column's own name:
+# the key is spelled apart.
+_SWAP = (
     update(_BALANCES)
-    .where(
-        _BALANCES.c.app_id == bindparam("of_app"),
-        _BALANCES.c.customer_id == bindparam("of_customer"),
-        _BALANCES.c.currency == bindparam("in_currency"),
-        _BALANCES.c.amount >= _TAKEN,
-    )
-    .values(amount=_BALANCES.c.amount - _TAKEN, updated_at=bindparam("now"))
+    .where(*_BALANCE_KEY, _BALANCES.c.amount == bindparam("was"))
+    .values(amount=bindparam("becomes"), updated_at=bindparam("now"))
 )
+_ATTEMPTS = 20
 
 
 async def credit_balance(
     session: AsyncSession, app_id: str, customer_id: str, currency: str
-) -> Decimal:
+) -> Decimal | None:
+    """The customer's balance in `currency`; None when it never had one."""
     connection = await session.connection()
-    params = {"app_id": app_id, "customer_id": customer_id, "currency": currency}
+    params = {"of_app": app_id, "of_customer": customer_id, "in_currency": currency}
     found = (await connection.execute(_BALANCE, params)).scalar()
-    return ZERO if found is None else Decimal(found)
+    return None if found is None else Decimal(found)
+
+
+async def _swap(
+    session: AsyncSession,
+    key: tuple[str, str, str],
+    was: Decimal | None,
+    becomes: Decimal,
+    now: datetime,
+) -> bool:
+    """Write `becomes` if the balance is still `was` (None: absent); False if it moved."""
+    app_id, customer_id, currency = key
+    connection = await session.connection()
+    if was is None:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        values = {
+            "app_id": app_id,
+            "customer_id": customer_id,
+            "currency": currency,
+            "amount": becomes,
+            "updated_at": now,
+        }
+        insert = dialect.insert(_BALANCES).values(**values).on_conflict_do_nothing()
+        return (await connection.execute(insert)).rowcount == 1
+    params = {
+        "of_app": app_id,
+        "of_customer": customer_id,
+        "in_currency": currency,
+        "was": was,
+        "becomes": becomes,
+        "now": now,
+    }
+    return (await connection.execute(_SWAP, params)).rowcount == 1
 
 
 async def take_credit_balance(
@@ -104,23 +135,17 @@ async def take_credit_balance(
     most: Decimal,
     now: datetime,
 ) -> Decimal:
-    """Consume up to `most` of the customer's balance in `currency`; what was taken (0
-    when a concurrent write changed the balance since it was read: nothing is taken
-    twice)."""
-    available = await credit_balance(session, app_id, customer_id, currency)
-    taken = min(available, most)
-    if taken <= 0:
-        return ZERO
-    connection = await session.connection()
-    params = {
-        "of_app": app_id,
-        "of_customer": customer_id,
-        "in_currency": currency,
-        "taken": taken,
-        "now": now,
-    }
-    result = await connection.execute(_TAKE, params)
-    return taken if result.rowcount == 1 else ZERO
+    """Consume up to `most` of the customer's balance in `currency`; what was taken.
+    Nothing is taken twice: a balance another transaction changed is read again."""
+    for _ in range(_ATTEMPTS):
+        available = await credit_balance(session, app_id, customer_id, currency)
+        taken = min(available or ZERO, most)
+        if available is None or taken <= 0:
+            return ZERO
+        key = (app_id, customer_id, currency)
+        if await _swap(session, key, available, available - taken, now):
+            return taken
+    raise ConcurrentModification()
 
 
 async def add_credit_balance(
@@ -131,22 +156,31 @@ async def add_credit_balance(
     amount: Decimal,
     now: datetime,
 ) -> None:
-    """Add `amount` to the customer's balance in `currency` (one upsert)."""
-    connection = await session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    values = {
-        "app_id": app_id,
-        "customer_id": customer_id,
-        "currency": currency,
-        "amount": amount,
-        "updated_at": now,
-    }
-    insert = dialect.insert(_BALANCES).values(**values)
-    upsert = insert.on_conflict_do_update(
-        index_elements=[_BALANCES.c.customer_id, _BALANCES.c.currency],
-        set_={"amount": _BALANCES.c.amount + insert.excluded.amount, "updated_at": now},
-    )
-    await connection.execute(upsert)
+    """Add `amount` to the customer's balance in `currency`."""
+    for _ in range(_ATTEMPTS):
+        available = await credit_balance(session, app_id, customer_id, currency)
+        becomes = (available or ZERO) + amount
+        if await _swap(session, (app_id, customer_id, currency), available, becomes, now):
+            return
+    raise ConcurrentModification()
+
+
+async def reapply_credit_balance(
+    session: AsyncSession,
+    app_id: str,
+    applied: tuple[str, str, Decimal],
+    customer_id: str,
+    currency: str,
+    total: Decimal,
+    now: datetime,
+) -> Decimal:
+    """A draft edited: the credit it consumed, `applied` as (customer, currency, amount),
+    goes back to that balance, and the draft as it now is (its customer, currency and
+    total) consumes again what it can. Returns what it consumed."""
+    owner, owned_in, amount = applied
+    if amount > 0:
+        await add_credit_balance(session, app_id, owner, owned_in, amount, now)
+    return await take_credit_balance(session, app_id, customer_id, currency, total, now)
 
 
 _BY_IDS = select_rows(CreditNoteRow).where(_NOTES.c.app_id == APP_ID, _NOTES.c.id.in_(IDS))

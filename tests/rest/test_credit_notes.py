@@ -254,3 +254,24 @@ async def test_a_credit_that_rounds_to_nothing_is_refused(client: httpx.AsyncCli
         client, created["id"], {"lines": [{"position": 0, "quantity": "0.0001"}], "memo": "x"}
     )
     refused(response, "round to 0.00")
+
+
+async def test_an_edited_draft_consumes_the_balance_again(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    paid = await create_invoice(client)
+    await pay(client, paid["id"], "2500.00")
+    body = {"amount": "300.00", "memo": "Goodwill", "credit_to": "customer_balance"}
+    assert (await credit(client, paid["id"], body)).status_code == 201
+
+    draft = await create_invoice(client, status="DRAFT")
+    assert draft["credit_applied"] == 300.0
+    items = {"items": [{"product_id": "prod_hosting_001", "quantity": 1}]}
+    edited = await client.put(f"{INVOICES}/{draft['id']}", json=items, headers=DEMO_HEADERS)
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["total"], edited.json()["credit_applied"]) == (49.99, 49.99)
+    assert edited.json()["amount_due"] == 0
+    async with runtime.sessions() as session:
+        balance = (await session.exec(select(CustomerCreditBalance))).one()
+    assert balance.amount == D("250.01")
