@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 from sqlmodel import select
 
-from gateway.db.tables import CustomerCreditBalance, Invoice
+from gateway.db.tables import App, CustomerCreditBalance, Invoice
 from gateway.runtime import Runtime
+from gateway.services.demo import DEMO_APP_ID
 from gateway.services.tenants import create_app_with_credential
 from tests.apptest import DEMO_HEADERS, basic_invoice
 
@@ -275,3 +276,23 @@ async def test_an_edited_draft_consumes_the_balance_again(
     async with runtime.sessions() as session:
         balance = (await session.exec(select(CustomerCreditBalance))).one()
     assert balance.amount == D("250.01")
+
+
+async def test_an_apps_own_credit_note_number_format(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    async with runtime.sessions() as session:
+        app = await session.get(App, DEMO_APP_ID)
+        assert app is not None and app.credit_note_number_format == "CN-{number:06d}"
+        app.credit_note_number_format = "AV-{number:04d}/2026"
+        await session.commit()
+    created = await create_invoice(client)
+    response = await credit(client, created["id"], {"amount": "1.00", "reason": "duplicate"})
+    assert response.json()["number"] == "AV-0001/2026"
+    other = await create_app_with_credential(
+        runtime, "Other", credit_note_number_format="X{number}"
+    )
+    async with runtime.sessions() as session:
+        stored = await session.get(App, other.app_id)
+    assert stored is not None and stored.credit_note_number_format == "X{number}"
