@@ -112,6 +112,26 @@ class CreditNote:
         return (await build_invoices(info.context, [row], under(info)))[0]
 
 
+@strawberry.type(
+    description=(
+        "Credit a customer holds in one currency, from credit notes; the customer's next "
+        "invoice in that currency consumes it (Invoice.creditApplied)."
+    )
+)
+class CreditBalance:
+    currency: str
+    amount: Decimal
+    updated_at: datetime
+
+
+async def credit_balances_of_customer(info: Info, customer_id: str) -> list[CreditBalance]:
+    rows = await info.context.loaders.credit_balances.load(customer_id)
+    return [
+        CreditBalance(currency=row.currency, amount=row.amount, updated_at=row.updated_at)
+        for row in rows
+    ]
+
+
 _LINE = stored_fields(CreditNoteLine, CreditNoteLineRow, converted={"quantity"})
 _NOTE = stored_fields(CreditNote, CreditNoteRow, converted={"reason", "refund_method"})
 

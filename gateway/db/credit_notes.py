@@ -22,7 +22,7 @@ from gateway.db.binds import APP_ID, IDS, table_of
 from gateway.db.keyset import Listing
 from gateway.db.reads import TABLES, fetch, select_rows
 from gateway.db.resource_pages import NEWEST_FIRST
-from gateway.db.rows import CreditNoteLineRow, CreditNoteRow
+from gateway.db.rows import CreditBalanceRow, CreditNoteLineRow, CreditNoteRow
 from gateway.db.tables import App, CustomerCreditBalance
 from gateway.domain.errors import ConcurrentModification
 from gateway.domain.money import ZERO
@@ -231,6 +231,26 @@ async def credit_note_lines_of(
         for row in await fetch(session, CreditNoteLineRow, _LINES_OF, params):
             grouped[row.credit_note_id].append(row)
     return [grouped[key] for key in credit_note_ids]
+
+
+_BALANCES_OF = (
+    select_rows(CreditBalanceRow)
+    .where(_BALANCES.c.app_id == APP_ID, _BALANCES.c.customer_id.in_(IDS))
+    .order_by(_BALANCES.c.customer_id, _BALANCES.c.currency)
+)
+
+
+async def credit_balances_of(
+    session: AsyncSession, app_id: str, customer_ids: Sequence[str]
+) -> list[list[CreditBalanceRow]]:
+    """Each customer's credit balances, one per currency it ever held credit in."""
+    grouped: dict[str, list[CreditBalanceRow]] = {key: [] for key in customer_ids}
+    storable = [key for key in grouped if is_storable(key)]
+    if storable:
+        params = {"ids": storable, "app_id": app_id}
+        for row in await fetch(session, CreditBalanceRow, _BALANCES_OF, params):
+            grouped[row.customer_id].append(row)
+    return [grouped[key] for key in customer_ids]
 
 
 CREDIT_NOTES = Listing(

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.db.binds import APP_ID, IDS, table_of
 from gateway.db.rows import (
     AppRow,
+    CreditBalanceRow,
     CreditNoteLineRow,
     CreditNoteRow,
     CustomerRow,
@@ -35,6 +36,7 @@ from gateway.db.tables import (
     CreditNote,
     CreditNoteLine,
     Customer,
+    CustomerCreditBalance,
     Invoice,
     InvoiceItem,
     Product,
@@ -58,6 +60,7 @@ TABLES: dict[type[Any], Table] = {
     TransactionRow: table_of(Transaction),
     CreditNoteRow: table_of(CreditNote),
     CreditNoteLineRow: table_of(CreditNoteLine),
+    CreditBalanceRow: table_of(CustomerCreditBalance),
 }
 
 

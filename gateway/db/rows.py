@@ -205,6 +205,14 @@ class CreditNoteLineRow(NamedTuple):
         return plain_number(self.quantity)
 
 
+class CreditBalanceRow(NamedTuple):
+    customer_id: str
+    currency: str
+    app_id: str
+    amount: Decimal
+    updated_at: datetime
+
+
 RowT = TypeVar("RowT", bound=tuple[Any, ...])
 
 

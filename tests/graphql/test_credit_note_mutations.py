@@ -148,3 +148,21 @@ async def test_invoice_credit_notes_are_batched(client: httpx.AsyncClient) -> No
     assert few == many, (few, many)
     assert sum(len(node["creditNotes"]) for node in nodes) == 14
     assert all(node["amountCredited"] in ("10.00", "11.00") for node in nodes)
+
+
+async def test_a_customer_shows_its_credit_balance(client: httpx.AsyncClient) -> None:
+    invoice = await open_invoice(client)
+    body = {"amount": "2500.00", "method": "CRYPTO"}
+    paid = await client.post(
+        f"/api/v0/invoices/{invoice['id']}/payments", json=body, headers=DEMO_HEADERS
+    )
+    assert paid.status_code == 201, paid.text
+    note = {"amount": "120.00", "memo": "Goodwill", "creditTo": "CUSTOMER_BALANCE"}
+    payload = await create(client, invoice["id"], note)
+    assert payload["creditNote"]["creditBalanceAmount"] == "120.00"
+    assert payload["creditNote"]["creditTo"] == "CUSTOMER_BALANCE"
+    query = "query($id: ID!) { customer(id: $id) { creditBalances { currency amount } } }"
+    shown = await gql(client, query, {"id": invoice["customer_id"]})
+    assert shown.json()["data"]["customer"]["creditBalances"] == [
+        {"currency": "USDC", "amount": "120.00"}
+    ]
