@@ -28,6 +28,7 @@ from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
 from gateway.request_id import new_request_id
 from gateway.rest import (
+    credit_notes,
     customers,
     events,
     invoice_actions,
@@ -96,6 +97,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *health.routes,
         *invoices.routes,
         *invoice_actions.routes,
+        *credit_notes.routes,
         *taxes.routes,
         *wallets.routes,
         *customers.routes,

@@ -130,7 +130,10 @@ def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _create_app(args: argparse.Namespace, settings: Settings) -> int:
     new = _with_runtime(
-        settings, lambda runtime: create_app_with_credential(runtime, args.name, args.number_format)
+        settings,
+        lambda runtime: create_app_with_credential(
+            runtime, args.name, args.number_format, args.credit_note_number_format
+        ),
     )
     if args.json:
         print(
@@ -303,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     create = commands.add_parser("create-app", help="create an app and print its credentials")
     create.add_argument("name")
     create.add_argument("--number-format", default="INV-{number:06d}")
+    create.add_argument("--credit-note-number-format", default="CN-{number:06d}")
     create.add_argument("--json", action="store_true", help="print the credentials as JSON")
     create.set_defaults(handler=_create_app)
 

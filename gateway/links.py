@@ -15,6 +15,11 @@ def invoice_pdf_url(public_base_url: str, invoice_id: str) -> str:
     return f"{public_base_url}/api/v0/invoices/{quote(invoice_id, safe='')}/pdf"
 
 
+def credit_note_pdf_url(public_base_url: str, credit_note_id: str) -> str:
+    """The credit note PDF download (gateway.rest.credit_notes), with the API credentials."""
+    return f"{public_base_url}/api/v0/credit_notes/{quote(credit_note_id, safe='')}/pdf"
+
+
 def click_url(public_base_url: str, tracking_token: str) -> str:
     """The email's link: records the first click, then redirects (gateway.pages.tracking)."""
     return f"{public_base_url}/t/c/{tracking_token}"

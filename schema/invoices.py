@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from aiodataloader import DataLoader
@@ -36,6 +36,9 @@ from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Keyset, co
 from schema.selection import below, names, under
 from schema.stored import stored_fields
 from schema.types import App, Discount, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+
+if TYPE_CHECKING:
+    from schema.credit_notes import CreditBalance
 
 V = TypeVar("V")
 
@@ -73,6 +76,14 @@ class Customer:
         after: str | None = None,
     ) -> Connection[Invoice]:
         return await customer_invoices(info, self.id, first, after)
+
+    @strawberry.field
+    async def credit_balances(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[Annotated[CreditBalance, strawberry.lazy("schema.credit_notes")]]:
+        from schema.credit_notes import credit_balances_of_customer
+
+        return await credit_balances_of_customer(info, self.id)
 
 
 @dataclass(frozen=True)

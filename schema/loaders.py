@@ -19,10 +19,19 @@ from aiodataloader import DataLoader
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
+from gateway.db.credit_notes import (
+    credit_balances_of,
+    credit_note_lines_of,
+    credit_notes_by_ids,
+    credit_notes_of,
+)
 from gateway.db.invoice_pages import count_invoices_of_customers, invoice_pages_of_customers
 from gateway.db.keyset import Position
 from gateway.db.rows import (
     AppRow,
+    CreditBalanceRow,
+    CreditNoteLineRow,
+    CreditNoteRow,
     CustomerRow,
     InvoiceRow,
     ItemRow,
@@ -60,6 +69,10 @@ class Loaders:
     transactions: DataLoader[str, list[TransactionRow]]
     customer_invoices: DataLoader[CustomerPage, list[InvoiceRow]]
     customer_invoice_counts: DataLoader[str, int]
+    credit_notes: DataLoader[str, CreditNoteRow | None]
+    invoice_credit_notes: DataLoader[str, list[CreditNoteRow]]
+    credit_note_lines: DataLoader[str, list[CreditNoteLineRow]]
+    credit_balances: DataLoader[str, list[CreditBalanceRow]]
 
 
 SessionScope = Callable[[], AbstractAsyncContextManager[AsyncSession]]
@@ -103,6 +116,26 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
     async def fetch_counts(session: AsyncSession, ids: list[str]) -> list[int]:
         return await count_invoices_of_customers(session, app_id, ids)
 
+    async def fetch_credit_notes(
+        session: AsyncSession, ids: list[str]
+    ) -> list[CreditNoteRow | None]:
+        return await credit_notes_by_ids(session, app_id, ids)
+
+    async def fetch_invoice_credit_notes(
+        session: AsyncSession, ids: list[str]
+    ) -> list[list[CreditNoteRow]]:
+        return await credit_notes_of(session, app_id, ids)
+
+    async def fetch_credit_note_lines(
+        session: AsyncSession, ids: list[str]
+    ) -> list[list[CreditNoteLineRow]]:
+        return await credit_note_lines_of(session, app_id, ids)
+
+    async def fetch_credit_balances(
+        session: AsyncSession, ids: list[str]
+    ) -> list[list[CreditBalanceRow]]:
+        return await credit_balances_of(session, app_id, ids)
+
     return Loaders(
         app=loader(fetch_app),
         customers=rows(CustomerRow),
@@ -114,6 +147,10 @@ def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
         transactions=loader(fetch_transactions),
         customer_invoices=loader(fetch_pages),
         customer_invoice_counts=loader(fetch_counts),
+        credit_notes=loader(fetch_credit_notes),
+        invoice_credit_notes=loader(fetch_invoice_credit_notes),
+        credit_note_lines=loader(fetch_credit_note_lines),
+        credit_balances=loader(fetch_credit_balances),
     )
 
 

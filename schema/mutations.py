@@ -15,6 +15,7 @@ from gateway.services.fingerprint import request_fingerprint
 from gateway.services.idempotency import idempotency_key
 from gateway.store.base import StoredResponse
 from schema.context import Context
+from schema.credit_notes import CreateCreditNotePayload, resolve_create_credit_note
 from schema.customers import (
     CreateCustomerPayload,
     DeleteCustomerPayload,
@@ -349,4 +350,12 @@ class Mutation:
     cancel_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
         resolver=resolve_cancel_recurring_invoice,
         description="End a recurring invoice for good; its invoices stay as they are.",
+    )
+    create_credit_note: CreateCreditNotePayload = strawberry.mutation(
+        resolver=resolve_create_credit_note,
+        description=(
+            "Credit an issued invoice, as POST /api/v0/invoices/{id}/credit_notes does; once "
+            "per idempotency key (argument or header). A DRAFT or VOID invoice is "
+            "CREDIT_NOT_ALLOWED; more than is left to credit is CREDIT_EXCEEDS_INVOICE."
+        ),
     )

@@ -30,6 +30,7 @@ from gateway.domain.recurring import ScheduleStatus
 from gateway.domain.text import is_storable
 from gateway.services.recurring_invoices import get_recurring_invoice
 from schema.context import Context
+from schema.credit_notes import CreditNote, resolve_credit_note, resolve_credit_notes
 from schema.enums import CustomerStatus, InvoiceStatus, ProductStatus
 from schema.events import Event, resolve_events
 from schema.inputs import CreateInvoiceInput
@@ -295,6 +296,13 @@ class Query:
             "sequence; an invoice's events in the order they happened. The cursor is the "
             "sequence; events are kept for EVENT_RETENTION_DAYS."
         ),
+    )
+    credit_note: CreditNote | None = strawberry.field(
+        resolver=resolve_credit_note, description=f"One credit note; {_BY_ID}"
+    )
+    credit_notes: Connection[CreditNote] = strawberry.field(
+        resolver=resolve_credit_notes,
+        description="Credit notes, newest first; only one invoice's with invoiceId.",
     )
     webhook_endpoints: list[WebhookEndpoint] = strawberry.field(
         resolver=resolve_webhook_endpoints,

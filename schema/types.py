@@ -15,6 +15,7 @@ from gateway.db import tables
 from gateway.db.rows import AppRow, ItemRow, ProductRow, TaxRow, TransactionRow, WalletRow
 from gateway.domain.discounts import stored_discount
 from gateway.domain.money import plain_number
+from schema.context import Context
 from schema.enums import (
     DeliveryMethod,
     DiscountType,
@@ -32,6 +33,7 @@ from schema.webhook_deliveries import (
 )
 
 if TYPE_CHECKING:
+    from schema.credit_notes import CreditNote
     from schema.invoices import Customer
 
 
@@ -230,7 +232,15 @@ class Invoice:
     tax_amount: Decimal
     total: Decimal
     amount_paid: Decimal
-    amount_due: Decimal
+    amount_credited: Decimal = strawberry.field(
+        description="What credit notes credited against the invoice."
+    )
+    credit_applied: Decimal = strawberry.field(
+        description="The customer's credit balance the invoice consumed when it was created."
+    )
+    amount_due: Decimal = strawberry.field(
+        description="total - amountPaid - amountCredited - creditApplied; never below 0."
+    )
     payment_link_url: str | None
     payment_link_expires_at: datetime | None
     pdf_url: str = strawberry.field(
@@ -266,6 +276,14 @@ class Invoice:
     tax: Tax | None = strawberry.field(description="The tax as the invoice was priced with it.")
     items: list[InvoiceItem]
     transactions: list[Transaction]
+
+    @strawberry.field
+    async def credit_notes(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[Annotated[CreditNote, strawberry.lazy("schema.credit_notes")]]:
+        from schema.credit_notes import credit_notes_of_invoice
+
+        return await credit_notes_of_invoice(info, self.id)
 
 
 @strawberry.type(

@@ -20,6 +20,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.db.binds import APP_ID, IDS, table_of
 from gateway.db.rows import (
     AppRow,
+    CreditBalanceRow,
+    CreditNoteLineRow,
+    CreditNoteRow,
     CustomerRow,
     InvoiceRow,
     ItemRow,
@@ -31,7 +34,10 @@ from gateway.db.rows import (
 )
 from gateway.db.tables import (
     App,
+    CreditNote,
+    CreditNoteLine,
     Customer,
+    CustomerCreditBalance,
     Invoice,
     InvoiceItem,
     Product,
@@ -55,6 +61,9 @@ TABLES: dict[type[Any], Table] = {
     ItemRow: table_of(InvoiceItem),
     TransactionRow: table_of(Transaction),
     RecurringInvoiceRow: table_of(RecurringInvoice),
+    CreditNoteRow: table_of(CreditNote),
+    CreditNoteLineRow: table_of(CreditNoteLine),
+    CreditBalanceRow: table_of(CustomerCreditBalance),
 }
 
 

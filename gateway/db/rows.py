@@ -135,10 +135,19 @@ class InvoiceRow(NamedTuple):
     discount_type: str | None
     discount_value: Decimal | None
     discount_amount: Decimal
+    # What credit notes credited, and the customer's credit balance applied at creation.
+    amount_credited: Decimal
+    credit_applied: Decimal
 
     @property
     def amount_due(self) -> Decimal:
-        return amount_due(self.total, self.amount_paid, void=self.status == "VOID")
+        return amount_due(
+            self.total,
+            self.amount_paid,
+            self.amount_credited,
+            self.credit_applied,
+            void=self.status == "VOID",
+        )
 
 
 class ItemRow(NamedTuple):
@@ -178,6 +187,53 @@ class TransactionRow(NamedTuple):
     method: str
     reference: str | None
     created_at: datetime
+
+
+class CreditNoteRow(NamedTuple):
+    id: str
+    app_id: str
+    invoice_id: str
+    customer_id: str
+    credit_note_number: str
+    reason: str | None
+    memo: str | None
+    currency: str
+    subtotal: Decimal
+    tax_amount: Decimal
+    total: Decimal
+    # Where the total went: the invoice's amount due, a refund, the customer's balance.
+    amount_applied: Decimal
+    refund_amount: Decimal
+    balance_amount: Decimal
+    refund_method: str | None
+    refund_reference: str | None
+    created_at: datetime
+
+
+class CreditNoteLineRow(NamedTuple):
+    id: int | None
+    app_id: str
+    credit_note_id: str
+    invoice_id: str
+    position: int
+    # The invoice line credited (its position), and its name then.
+    invoice_position: int
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+    @property
+    def shown_quantity(self) -> Decimal:
+        return plain_number(self.quantity)
+
+
+class CreditBalanceRow(NamedTuple):
+    customer_id: str
+    currency: str
+    app_id: str
+    amount: Decimal
+    updated_at: datetime
 
 
 RowT = TypeVar("RowT", bound=tuple[Any, ...])

@@ -50,6 +50,9 @@ class App(SQLModel, table=True):
     invoice_counter: int = Field(default=0)
     # The sequence of the app's last event (gateway.db.event_log): 0 before the first.
     event_seq: int = Field(default=0)
+    # Credit notes have their own gapless sequence and format (gateway.domain.numbering).
+    credit_note_number_format: str = Field(default="CN-{number:06d}", max_length=64)
+    credit_note_counter: int = Field(default=0)
     currency: str = Field(default="USDC", max_length=12)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     # Where a customer paying by BANK_TRANSFER sends the money: {"account_name", "iban",
@@ -222,6 +225,14 @@ class Invoice(SQLModel, table=True):
     # Every discount on the invoice (the lines' own and the invoice's): subtotal -
     # discount_amount is what is taxed.
     discount_amount: Decimal = _no_money()
+    # What credit notes credited against the invoice (at most its total), and the
+    # customer's credit balance it consumed when created.
+    amount_credited: Decimal = Field(
+        default=Decimal("0.00"), sa_column=Column(MONEY, nullable=False)
+    )
+    credit_applied: Decimal = Field(
+        default=Decimal("0.00"), sa_column=Column(MONEY, nullable=False)
+    )
 
 
 class InvoiceItem(SQLModel, table=True):
@@ -258,6 +269,62 @@ class Transaction(SQLModel, table=True):
     method: str = Field(max_length=32)
     reference: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class CreditNote(SQLModel, table=True):
+    """A numbered correction of an issued invoice (gateway.domain.credit_notes)."""
+
+    __tablename__ = "credit_note"
+    __table_args__ = (
+        UniqueConstraint("app_id", "credit_note_number", name="uq_credit_note_app_number"),
+        Index("ix_credit_note_app_created", "app_id", "created_at", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    invoice_id: str = Field(foreign_key="invoice.id", index=True, max_length=64)
+    customer_id: str = Field(foreign_key="customer.id", max_length=64)
+    credit_note_number: str = Field(max_length=64)
+    reason: str | None = Field(default=None, max_length=32)
+    memo: str | None = Field(default=None, max_length=500)
+    currency: str = Field(max_length=12)
+    subtotal: Decimal = _money()
+    tax_amount: Decimal = _money()
+    total: Decimal = _money()
+    amount_applied: Decimal = _money()
+    refund_amount: Decimal = _money()
+    balance_amount: Decimal = _money()
+    refund_method: str | None = Field(default=None, max_length=32)
+    refund_reference: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _stamp()
+
+
+class CreditNoteLine(SQLModel, table=True):
+    __tablename__ = "credit_note_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    credit_note_id: str = Field(foreign_key="credit_note.id", index=True, max_length=64)
+    invoice_id: str = Field(foreign_key="invoice.id", index=True, max_length=64)
+    position: int
+    invoice_position: int
+    name: str = Field(max_length=200)
+    quantity: Decimal = Field(sa_column=Column(QUANTITY, nullable=False))
+    unit_price: Decimal = _money()
+    amount: Decimal = _money()
+
+
+class CustomerCreditBalance(SQLModel, table=True):
+    """What a customer holds in credit, per currency: credit notes add to it, the
+    customer's next invoice in that currency consumes it."""
+
+    __tablename__ = "customer_credit_balance"
+
+    customer_id: str = Field(foreign_key="customer.id", primary_key=True, max_length=64)
+    currency: str = Field(primary_key=True, max_length=12)
+    app_id: str = Field(foreign_key="app.id", index=True, max_length=64)
+    amount: Decimal = _money()
+    updated_at: datetime = _stamp()
 
 
 class WebhookEndpoint(SQLModel, table=True):

@@ -12,6 +12,7 @@ timeout are retryable; a 5xx reply to the message (sender, recipient, data) is n
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -20,14 +21,18 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from gateway.db.credit_note_views import load_credit_note_views
+from gateway.db.credit_notes import credit_notes_by_ids
 from gateway.db.invoice_views import InvoiceView
-from gateway.db.reads import row_by_id
+from gateway.db.reads import app_row, row_by_id
 from gateway.db.rows import InvoiceRow
 from gateway.db.tables import OutboxMessage
+from gateway.delivery.credit_note_email import build_credit_note_email, credit_note_subject
 from gateway.delivery.email_message import build_invoice_email, email_subject
 from gateway.delivery.errors import DeliveryFailed
 from gateway.domain.status import InvoiceStatus
 from gateway.runtime import Runtime
+from gateway.services.credit_note_pdfs import credit_note_pdf
 from gateway.services.events import EmailKind
 from gateway.services.invoice_pdfs import invoice_pdf
 from gateway.services.invoice_queries import view_of_any_app
@@ -77,6 +82,9 @@ async def deliver_email(runtime: Runtime, message: OutboxMessage) -> None:
     Marking the row delivered, retrying and giving up are the worker's business.
     """
     kind = _kind(message)
+    if kind is EmailKind.CREDIT_NOTE:
+        await _deliver_credit_note(runtime, message)
+        return
     view = await _load_view(runtime, message)
     inv = view.invoice
     if inv.status == InvoiceStatus.VOID:
@@ -113,6 +121,35 @@ async def deliver_email(runtime: Runtime, message: OutboxMessage) -> None:
         return
     await send_email(smtp_url, email)
     log.info("email sent: message=%s invoice=%s", message.id, inv.id)
+
+
+async def _deliver_credit_note(runtime: Runtime, message: OutboxMessage) -> None:
+    credit_note_id = json.loads(message.payload).get("credit_note_id")
+    async with runtime.sessions() as session:
+        (note,) = await credit_notes_by_ids(session, message.app_id, [str(credit_note_id)])
+        if note is None:
+            raise DeliveryFailed(f"credit note {credit_note_id} not found", retryable=False)
+        app = await app_row(session, message.app_id)
+        app_name = "" if app is None else app.name
+        view = (await load_credit_note_views(session, message.app_id, app_name, [note]))[0]
+    email = build_credit_note_email(
+        view,
+        outbox_message_id=message.id,
+        public_base_url=runtime.settings.public_base_url,
+        pdf=await credit_note_pdf(runtime, view),
+        now=runtime.clock(),
+    )
+    smtp_url = runtime.settings.smtp_url
+    if smtp_url is None:
+        log.info(
+            "email logged, not sent (no SMTP_URL): message=%s credit_note=%s subject=%r",
+            message.id,
+            view.note.id,
+            credit_note_subject(view),
+        )
+        return
+    await send_email(smtp_url, email)
+    log.info("email sent: message=%s credit_note=%s", message.id, view.note.id)
 
 
 def _kind(message: OutboxMessage) -> EmailKind:

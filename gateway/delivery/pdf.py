@@ -8,14 +8,17 @@ words, amounts and dates are the customer's locale's (Customer.locale).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC
 from decimal import Decimal
+from typing import NamedTuple
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL.Image import Image
 
 from gateway.db.invoice_views import InvoiceView
+from gateway.delivery.credit_wording import credit_words
 from gateway.delivery.discount_lines import (
     DiscountShown,
     invoice_discount,
@@ -43,10 +46,15 @@ def printable(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+def document_filename(kind: str, number: str) -> str:
+    """`<kind>-<number>.pdf`, safe in a Content-Disposition header and on any disk."""
+    safe = _UNSAFE_FILENAME.sub("-", number).strip("-.") or kind
+    return f"{kind}-{safe}.pdf"
+
+
 def invoice_pdf_filename(invoice_number: str) -> str:
-    """`invoice-INV-000001.pdf`; safe in a Content-Disposition header and on any disk."""
-    safe = _UNSAFE_FILENAME.sub("-", invoice_number).strip("-.") or "invoice"
-    return f"invoice-{safe}.pdf"
+    """`invoice-INV-000001.pdf`."""
+    return document_filename("invoice", invoice_number)
 
 
 class _InvoicePdf(FPDF):
@@ -94,6 +102,10 @@ class _InvoicePdf(FPDF):
         shown_width = min(_LOGO_HEIGHT_MM * width / height, _LOGO_MAX_WIDTH_MM)
         self.image(image, x=self.l_margin, y=self.t_margin, w=shown_width)
         self.set_y(self.t_margin + shown_width * height / width + 4)
+
+
+# The page, fonts and rows other documents (credit notes) are set with.
+DocumentPdf = _InvoicePdf
 
 
 def render_invoice_pdf(
@@ -168,41 +180,65 @@ def render_invoice_pdf(
     return bytes(pdf.output())
 
 
-def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
+class TableLine(NamedTuple):
+    """One row of the lines table, and the discount row under it if the line has one."""
+
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    discount: DiscountShown | None = None
+
+
+def lines_table(
+    pdf: _InvoicePdf, said: Words, locale: str | None, lines: Iterable[TableLine]
+) -> None:
+    """The product / quantity / unit price / amount table, one row per line.
+
+    The amount columns fit a 13-digit amount with its separators on one line (quantities
+    reach 1,000,000.0000), so a row never wraps."""
     pdf.set_font(_SANS, "", 10)
     headings = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
     with pdf.table(
-        col_widths=(80, 30, 32, 32),
+        col_widths=(64, 30, 40, 40),
         text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
         headings_style=headings,
         line_height=6,
     ) as table:
         headings_row = (said["product"], said["quantity"], said["unit_price"], said["amount"])
         table.row(tuple(pdf.shown(text) for text in headings_row))
-        for entry in view.items:
-            item = entry.item
+        for line in lines:
             cells = (
-                entry.name[:_MAX_CELL_CHARS],
-                number(item.shown_quantity, locale),
-                figure(item.unit_price, locale),
-                figure(item.line_total, locale),
+                line.name[:_MAX_CELL_CHARS],
+                number(line.quantity, locale),
+                figure(line.unit_price, locale),
+                figure(line.amount, locale),
             )
             table.row(tuple(pdf.shown(text) for text in cells))
-            discount = line_discount(item)
-            if discount is not None:
-                label = _discount_label(said, discount, locale)
-                table.row(
-                    tuple(
-                        pdf.shown(text)
-                        for text in (label, "", "", figure(-discount.amount, locale))
-                    )
-                )
+            if line.discount is not None:
+                label = _discount_label(said, line.discount, locale)
+                amount = figure(-line.discount.amount, locale)
+                table.row(tuple(pdf.shown(text) for text in (label, "", "", amount)))
 
 
 def _discount_label(said: Words, discount: DiscountShown, locale: str | None) -> str:
     if discount.rate is None:
         return said["discount"]
     return f"{said['discount']} {rate(discount.rate, locale)}"
+
+
+def _items_table(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
+    lines = (
+        TableLine(
+            entry.name,
+            entry.item.shown_quantity,
+            entry.item.unit_price,
+            entry.item.line_total,
+            line_discount(entry.item),
+        )
+        for entry in view.items
+    )
+    lines_table(pdf, said, locale, lines)
 
 
 def _amount_rows(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str | None) -> None:
@@ -226,4 +262,9 @@ def _amount_rows(pdf: _InvoicePdf, view: InvoiceView, said: Words, locale: str |
         pdf.amount_row(label, shown(line.amount))
     pdf.amount_row(said["total"], shown(inv.total), bold=True)
     pdf.amount_row(said["amount_paid"], shown(inv.amount_paid))
+    credit = credit_words(locale)
+    if inv.amount_credited:
+        pdf.amount_row(credit["amount_credited"], shown(inv.amount_credited))
+    if inv.credit_applied:
+        pdf.amount_row(credit["credit_applied"], shown(inv.credit_applied))
     pdf.amount_row(said["amount_due"], shown(inv.amount_due), bold=True)

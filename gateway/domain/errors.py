@@ -30,6 +30,11 @@
     ├── NotFound                   404   (subclass code)
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
     │   ├── AppNotFound / WebhookEndpointNotFound / WebhookMessageNotFound
+    │   ├── CreditNotAllowed             CREDIT_NOT_ALLOWED  (a DRAFT or VOID invoice)
+    │   └── CreditExceedsInvoice         CREDIT_EXCEEDS_INVOICE
+    ├── NotFound                   404   (subclass code)
+    │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
+    │   ├── AppNotFound / WebhookEndpointNotFound / CreditNoteNotFound
     │   ├── WalletMissing (a product's walletId) / ProductMissing (a product route)
     │   ├── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
     │   └── RecurringInvoiceNotFound     RECURRING_INVOICE_NOT_FOUND
@@ -512,3 +517,29 @@ class DiscountExceedsAmount(BusinessRuleViolation):
             f"than {where} comes to before it ({amount}); a discount cannot make it negative"
         )
         self.path = path
+
+
+class CreditNotAllowed(BusinessRuleViolation):
+    """An invoice in a status credit notes cannot correct."""
+
+    code = "CREDIT_NOT_ALLOWED"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"Cannot credit a {status} invoice: only an issued invoice is credited")
+        self.status = status
+
+
+class CreditExceedsInvoice(BusinessRuleViolation):
+    code = "CREDIT_EXCEEDS_INVOICE"
+
+    def __init__(self, total: object, creditable: object) -> None:
+        super().__init__(
+            f"A credit of {total} exceeds what is left to credit on the invoice ({creditable})"
+        )
+
+
+class CreditNoteNotFound(NotFound):
+    code = "CREDIT_NOTE_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Credit note not found")

@@ -52,11 +52,20 @@ def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     return [Decimal(part) * MINOR_UNIT for part in parts]
 
 
-def amount_due(total: Decimal, amount_paid: Decimal, *, void: bool = False) -> Decimal:
-    """What is left to pay: never below zero; nothing on a void invoice."""
+def amount_due(
+    total: Decimal,
+    amount_paid: Decimal,
+    amount_credited: Decimal,
+    credit_applied: Decimal,
+    *,
+    void: bool = False,
+) -> Decimal:
+    """What is left to pay: the total less what was paid, what credit notes credited and
+    the customer's credit balance applied at creation; never below zero; nothing on a
+    void invoice."""
     if void:
         return ZERO
-    return max(total - amount_paid, ZERO)
+    return max(total - amount_paid - amount_credited - credit_applied, ZERO)
 
 
 def plain_number(value: Decimal) -> Decimal:

@@ -12,7 +12,7 @@ from gateway.domain.errors import (
     PartialPaymentNotAllowed,
     PaymentMethodNotAccepted,
 )
-from gateway.domain.money import round_money
+from gateway.domain.money import ZERO, amount_due, round_money
 from gateway.domain.problems import Problem
 from gateway.domain.status import (
     InvoiceStatus,
@@ -51,6 +51,8 @@ def apply_payment(
     amount_paid: Decimal,
     amount: Decimal,
     method: str,
+    amount_credited: Decimal,
+    credit_applied: Decimal,
     accepted_methods: list[str],
     partial_allowed: bool,
 ) -> PaymentOutcome:
@@ -69,7 +71,7 @@ def apply_payment(
         raise PaymentMethodNotAccepted(
             f"Payment method {method} is not accepted for this invoice (accepted: {accepted})"
         )
-    due = total - amount_paid
+    due = amount_due(total, amount_paid, amount_credited, credit_applied)
     if amount > due:
         raise Overpayment(f"Payment of {amount} exceeds the amount due of {due}")
     if amount < due and not partial_allowed:
@@ -80,7 +82,9 @@ def apply_payment(
     # (1499.900 is exact cents too).
     paid = round_money(amount)
     new_paid = amount_paid + paid
-    target = status_after_payment(total, new_paid)
+    # Credit notes and an applied credit balance lower what payments must cover.
+    covered = max(total - amount_credited - credit_applied, ZERO)
+    target = status_after_payment(covered, new_paid)
     if target is InvoiceStatus.PARTIALLYPAID:
         target = status_after_part_payment(status)
     ensure_transition(status, target)

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
 from gateway.db import repositories as repo
+from gateway.db.credit_notes import take_credit_balance
 from gateway.db.invoice_views import InvoiceView, load_invoice_views
 from gateway.db.rows import InvoiceRow
 from gateway.db.tables import Invoice
@@ -106,6 +107,10 @@ async def write_invoice(
         invoice.date_created = dated
     counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
     invoice.invoice_number = format_invoice_number(number_format, counter)
+    # The customer's credit balance (from credit notes) pays what it can of this one.
+    invoice.credit_applied = await take_credit_balance(
+        session, caller.app_id, invoice.customer_id, invoice.currency, invoice.total, now
+    )
     items = invoice_items(invoice, priced)
     view = written_view(invoice, items, caller.app_name, priced)
     session.add(invoice)

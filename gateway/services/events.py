@@ -47,6 +47,7 @@ class InvoiceEvent(StrEnum):
 class EmailKind(StrEnum):
     INVOICE = "invoice"
     REMINDER = "reminder"
+    CREDIT_NOTE = "credit_note"
 
 
 class ResourceType(StrEnum):
@@ -60,6 +61,8 @@ class ResourceType(StrEnum):
     RECURRING_INVOICE = "recurring_invoice"
     # An app's webhook endpoint: only endpoint.disabled.
     ENDPOINT = "endpoint"
+    CREDIT_NOTE = "credit_note"
+    REFUND = "refund"
 
 
 class ResourceAction(StrEnum):
@@ -217,3 +220,12 @@ def queue_email(
     """An email to the invoice's address, sent by the worker at `not_before` or later."""
     payload = dumps({"kind": kind.value, "to": invoice.email}).decode()
     session.add(_email(invoice, kind, payload, now, max(not_before, now)))
+
+
+def queue_credit_note_email(
+    session: AsyncSession, invoice: InvoiceRow, credit_note_id: str, now: datetime
+) -> None:
+    """The credit note email to the invoice's address, sent by the worker now."""
+    kind = EmailKind.CREDIT_NOTE
+    payload = dumps({"kind": kind.value, "to": invoice.email, "credit_note_id": credit_note_id})
+    session.add(_email(invoice, kind, payload.decode(), now, now))

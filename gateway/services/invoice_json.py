@@ -121,6 +121,8 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
         "tax_amount": inv.tax_amount,
         "total": inv.total,
         "amount_paid": inv.amount_paid,
+        "amount_credited": inv.amount_credited,
+        "credit_applied": inv.credit_applied,
         "amount_due": inv.amount_due,
         "payment_link_url": payment_link_url(public_base_url, inv.payment_link_token),
         "payment_link_expires_at": iso_datetime(inv.payment_link_expires_at),

@@ -95,6 +95,8 @@ async def record_payment(
             amount_paid=invoice.amount_paid,
             amount=payment.amount,
             method=payment.method,
+            amount_credited=invoice.amount_credited,
+            credit_applied=invoice.credit_applied,
             accepted_methods=list(invoice.payment_methods),
             partial_allowed=invoice.partial_payment,
         )

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from gateway.credentials import IssuedCredential, issue_credential
 from gateway.db.tables import ApiCredential, App
+from gateway.domain.credit_notes import DEFAULT_NUMBER_FORMAT as CREDIT_NOTE_FORMAT
 from gateway.domain.errors import AppNameTaken
 from gateway.domain.numbering import DEFAULT_FORMAT, validate_number_format
 from gateway.runtime import Runtime
@@ -22,11 +23,15 @@ class NewApp:
 
 
 async def create_app_with_credential(
-    runtime: Runtime, name: str, number_format: str = DEFAULT_FORMAT
+    runtime: Runtime,
+    name: str,
+    number_format: str = DEFAULT_FORMAT,
+    credit_note_number_format: str = CREDIT_NOTE_FORMAT,
 ) -> NewApp:
     """A new app and its first credential; AppNameTaken if an app already has `name`
     (an operator who reruns the command must not get a second app by accident)."""
     validate_number_format(number_format)
+    validate_number_format(credit_note_number_format)
     now = runtime.clock()
     app_id = f"app_{uuid.uuid4().hex}"
     credential = issue_credential()
@@ -35,7 +40,15 @@ async def create_app_with_credential(
         existing = (await session.exec(same_name)).first()
         if existing is not None:
             raise AppNameTaken(name, existing)
-        session.add(App(id=app_id, name=name, invoice_number_format=number_format, created_at=now))
+        session.add(
+            App(
+                id=app_id,
+                name=name,
+                invoice_number_format=number_format,
+                credit_note_number_format=credit_note_number_format,
+                created_at=now,
+            )
+        )
         await session.flush()
         session.add(
             ApiCredential(

@@ -3,6 +3,7 @@ priced again by the same code that creates invoices."""
 
 from __future__ import annotations
 
+from gateway.db.credit_notes import reapply_credit_balance
 from gateway.db.invoice_views import InvoiceView
 from gateway.db.invoice_writes import compare_and_set, replace_items
 from gateway.db.rows import ItemRow
@@ -84,6 +85,15 @@ async def update_invoice(
         else:
             values["payment_link_token"] = invoice.payment_link_token or new_payment_link_token()
             values["payment_link_expires_at"] = payment_link_expiry(command.due_date)
+        values["credit_applied"] = await reapply_credit_balance(
+            session,
+            caller.app_id,
+            (invoice.customer_id, invoice.currency, invoice.credit_applied),
+            values["customer_id"],
+            values["currency"],
+            values["total"],
+            now,
+        )
         await compare_and_set(session, invoice, values)
         await replace_items(session, invoice, invoice_items(invoice, priced))
         view = await invoice_view(session, caller, invoice)

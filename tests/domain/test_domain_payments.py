@@ -26,6 +26,8 @@ def pay(status: S = S.OPEN, paid: str = "0.00", amount: str = "100.00", **kw: ob
         "method": "CRYPTO",
         "accepted_methods": ["CRYPTO", "CASH"],
         "partial_allowed": True,
+        "amount_credited": D("0.00"),
+        "credit_applied": D("0.00"),
     }
     args.update(kw)
     return apply_payment(**args)  # type: ignore[arg-type]
@@ -93,3 +95,10 @@ def test_a_bad_debt_accepts_payments_and_is_paid_by_a_full_one() -> None:
     assert (rest.status, rest.amount_paid) == (S.PAID, D("100.00"))
     with pytest.raises(Overpayment):
         pay(S.UNCOLLECTIBLE, paid="40.00", amount="60.01")
+
+
+def test_credited_amounts_lower_what_a_payment_may_cover() -> None:
+    with pytest.raises(Overpayment):
+        pay(amount="80.00", amount_credited=D("30.00"))
+    outcome = pay(amount="60.00", amount_credited=D("30.00"), credit_applied=D("10.00"))
+    assert outcome.status is S.PAID  # type: ignore[attr-defined]

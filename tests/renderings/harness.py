@@ -166,6 +166,9 @@ _ITEM_ROW = re.compile(
 _AMOUNT_ROW = re.compile(rf"^(?P<label>.+?) (?P<amount>{_MONEY}) (?P<currency>[A-Z]+)$")
 
 
+_CREDIT_ROWS = {"Amount credited": "amount_credited", "Credit applied": "credit_applied"}
+
+
 def _english_number(text: str) -> str:
     """ "1,234.50" -> "1234.50": the digits as the JSON renderings write them."""
     return text.replace(",", "")
@@ -199,12 +202,19 @@ def pdf_reading(text: str) -> Reading:
     assert labels[0] == "Subtotal", text
     total_at = labels.index("Total")
     assert labels[total_at + 1] == "Amount paid", text
-    assert labels[total_at + 2] == "Amount due", text
+    # Credit notes and a consumed credit balance add their rows between what was paid and
+    # what is due, when there are any.
+    due_at = total_at + 2
+    for label, name in _CREDIT_ROWS.items():
+        if labels[due_at] == label:
+            reading[name] = amounts[due_at][1]
+            due_at += 1
+    assert labels[due_at] == "Amount due", text
     reading["subtotal"] = amounts[0][1]
     reading["tax_amount"] = sum((amount for _, amount in amounts[1:total_at]), Decimal("0.00"))
     reading["total"] = amounts[total_at][1]
     reading["amount_paid"] = amounts[total_at + 1][1]
-    reading["amount_due"] = amounts[total_at + 2][1]
+    reading["amount_due"] = amounts[due_at][1]
     return reading
 
 

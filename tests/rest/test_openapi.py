@@ -255,6 +255,10 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/webhooks/{webhook_id}/test",
         "GET /api/v0/webhooks/{webhook_id}/deliveries",
         "POST /api/v0/webhooks/{webhook_id}/replay",
+        "POST /api/v0/invoices/{invoice_id}/credit_notes",
+        "GET /api/v0/credit_notes",
+        "GET /api/v0/credit_notes/{credit_note_id}",
+        "GET /api/v0/credit_notes/{credit_note_id}/pdf",
     }
 
 

@@ -2,7 +2,7 @@
 what it took off), and lines without a product
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-03 14:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic.operations import BatchOperations
 from gateway.db.types import ExactDecimal
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """recurring invoices: schedules and the periods they have invoiced
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-03 14:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from gateway.db.types import UtcDateTime
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.rest.conventions import REPLAY_HEADER
+from gateway.rest.openapi.credit_note_paths import credit_note_paths
 from gateway.rest.openapi.customer_paths import customer_paths
 from gateway.rest.openapi.errors import errors
 from gateway.rest.openapi.event_paths import event_paths
@@ -31,6 +32,7 @@ def paths() -> dict[str, Any]:
         **event_paths(),
         **recurring_paths(),
         **webhook_paths(),
+        **credit_note_paths(),
     }
 
 

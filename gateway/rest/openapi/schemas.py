@@ -142,7 +142,23 @@ def _invoice() -> Schema:
             "tax_amount": _MONEY,
             "total": _MONEY,
             "amount_paid": _MONEY,
-            "amount_due": {**_MONEY, "minimum": 0},
+            "amount_credited": {
+                **_MONEY,
+                "minimum": 0,
+                "description": "What credit notes credited against the invoice.",
+            },
+            "credit_applied": {
+                **_MONEY,
+                "minimum": 0,
+                "description": "The customer's credit balance the invoice consumed when created.",
+            },
+            "amount_due": {
+                **_MONEY,
+                "minimum": 0,
+                "description": (
+                    "total - amount_paid - amount_credited - credit_applied; never below 0."
+                ),
+            },
             "payment_link_url": nullable(string(format="uri")),
             "payment_link_expires_at": nullable(_TIMESTAMP),
             "status_reason": nullable(
