@@ -34,6 +34,7 @@ class Sequenced(Protocol):
 
 
 Row = TypeVar("Row", bound=Sequenced)
+Row_co = TypeVar("Row_co", bound=Sequenced, covariant=True)
 
 
 class SlowConsumer(Exception):
@@ -44,11 +45,11 @@ class SlowConsumer(Exception):
         self.capacity = capacity
 
 
-class EventSource(Protocol[Row]):
+class EventSource(Protocol[Row_co]):
     async def latest(self, app_id: str) -> int:
         """The app's highest sequence so far (0: none)."""
 
-    async def after(self, app_id: str, seq: int, limit: int) -> Sequence[Row]:
+    async def after(self, app_id: str, seq: int, limit: int) -> Sequence[Row_co]:
         """The app's events after `seq`, in sequence order, at most `limit`."""
 
 
