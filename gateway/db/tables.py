@@ -41,6 +41,8 @@ class App(SQLModel, table=True):
     name: str = Field(max_length=200)
     invoice_number_format: str = Field(default="INV-{number:06d}", max_length=64)
     invoice_counter: int = Field(default=0)
+    # The sequence of the app's last event (gateway.db.event_log): 0 before the first.
+    event_seq: int = Field(default=0)
     currency: str = Field(default="USDC", max_length=12)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     # Where a customer paying by BANK_TRANSFER sends the money: {"account_name", "iban",
@@ -269,6 +271,10 @@ class OutboxMessage(SQLModel, table=True):
     trace_context: str | None = Field(default=None, max_length=512)
     channel: str = Field(max_length=16)
     event_type: str = Field(max_length=64)
+    # The event of the log a webhook delivers, and its sequence (None for emails). Not a
+    # foreign key: the log is pruned by age, a delivery's record is kept.
+    event_id: str | None = Field(default=None, max_length=64)
+    seq: int | None = None
     endpoint_id: str | None = Field(default=None, foreign_key="webhook_endpoint.id", max_length=64)
     # The exact JSON body (text, so Decimals stay exact and the signed bytes are stable).
     payload: str = Field(sa_column=Column(Text, nullable=False))
@@ -279,6 +285,36 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     delivered_at: datetime | None = _timestamp()
+
+
+class Event(SQLModel, table=True):
+    """The event log: every event of an app once, in the order of its sequence.
+
+    `seq` is the app's counter (App.event_seq) advanced in the transaction that wrote the
+    event; gateway.db.event_log tells why the order of sequences is the order of commits.
+    """
+
+    __tablename__ = "event"
+    __table_args__ = (
+        # The feed: an app's events after a sequence (the constraint is that index).
+        UniqueConstraint("app_id", "seq", name="uq_event_app_seq"),
+        # The feed of one invoice, and the order of its webhooks.
+        Index("ix_event_app_invoice_seq", "app_id", "invoice_id", "seq"),
+        # Retention: the oldest events of every app.
+        Index("ix_event_created", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    seq: int
+    type: str = Field(max_length=64)
+    resource_type: str = Field(max_length=32)
+    resource_id: str = Field(max_length=64)
+    # The invoice an invoice event is about (not a foreign key, as resource_id is not).
+    invoice_id: str | None = Field(default=None, max_length=64)
+    # The exact JSON body webhooks send: {"type", "timestamp", "data"}.
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class WebhookAttempt(SQLModel, table=True):

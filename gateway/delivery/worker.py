@@ -104,7 +104,10 @@ async def mark_overdue(runtime: Runtime) -> int:
         invoices = await reads.invoices_of_any_app(session, ids)
         apps = await reads.apps_by_ids(session, list({inv.app_id for inv in invoices}))
         base_url = runtime.settings.public_base_url
-        for app_id, app in apps.items():
+        # Apps in one order in every worker: emitting locks an app's event counter until
+        # commit, and two workers taking two apps' counters in opposite orders would
+        # deadlock.
+        for app_id, app in sorted(apps.items()):
             mine = [inv for inv in invoices if inv.app_id == app_id]
             for view in await load_invoice_views(session, app_id, app.name, mine):
                 await emit(session, view, [InvoiceEvent.OVERDUE], now, base_url)

@@ -1,9 +1,14 @@
-"""Webhook events (about invoices, customers, products, taxes and wallets) and invoice
-emails into the outbox, in the caller's transaction.
+"""Events (about invoices, customers, products, taxes and wallets) into the event log,
+their webhooks and invoice emails into the outbox, in the caller's transaction.
 
-Nothing is sent here: the worker delivers outbox rows. Because a row is written in
-the same transaction as the change that caused it, an event is never lost and never
-recorded twice.
+Every event is written once into the log (gateway.db.event_log), with the app's next
+sequence, whether or not the app has webhook endpoints; each enabled endpoint gets one
+outbox message naming it. Nothing is sent here: the worker delivers outbox rows. Because
+both are written in the same transaction as the change that caused them, an event is
+never lost and never recorded twice.
+
+After writing, `session.info["event_seqs"][app_id]` holds the app's highest sequence
+written in the session, for whoever announces new events once the transaction commits.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db.event_log import reserve_event_seqs
 from gateway.db.invoice_views import InvoiceView
 from gateway.db.rows import InvoiceRow
-from gateway.db.tables import OutboxMessage
+from gateway.db.tables import Event, OutboxMessage, WebhookEndpoint
 from gateway.db.webhook_endpoints import enabled_webhook_endpoints
 from gateway.encoding import dumps
 from gateway.services.invoice_json import iso_datetime, render_invoice
@@ -47,53 +53,74 @@ class ResourceType(StrEnum):
     WALLET = "wallet"
 
 
-def _message(
-    invoice: InvoiceRow,
-    channel: str,
-    event_type: str,
-    payload: str,
-    now: datetime,
-    due: datetime,
-    endpoint_id: str | None = None,
-) -> OutboxMessage:
-    return _outbox_row(
-        invoice.app_id,
-        ResourceType.INVOICE,
-        invoice.id,
-        channel,
-        event_type,
-        payload,
-        now,
-        due,
-        endpoint_id,
-    )
-
-
-def _outbox_row(
-    app_id: str,
-    resource_type: ResourceType,
-    resource_id: str,
-    channel: str,
-    event_type: str,
-    payload: str,
-    now: datetime,
-    due: datetime,
-    endpoint_id: str | None,
+def _email(
+    invoice: InvoiceRow, kind: EmailKind, payload: str, now: datetime, due: datetime
 ) -> OutboxMessage:
     return OutboxMessage(
         id=f"msg_{uuid.uuid4().hex}",
-        app_id=app_id,
-        invoice_id=resource_id if resource_type is ResourceType.INVOICE else None,
-        resource_type=resource_type.value,
-        resource_id=resource_id,
+        app_id=invoice.app_id,
+        invoice_id=invoice.id,
+        resource_type=ResourceType.INVOICE.value,
+        resource_id=invoice.id,
         trace_context=current_trace_context(),
-        channel=channel,
-        event_type=event_type,
-        endpoint_id=endpoint_id,
+        channel="email",
+        event_type=kind.value,
         payload=payload,
         next_attempt_at=due,
         created_at=now,
     )
+
+
+def _webhook(event: Event, endpoint: WebhookEndpoint) -> OutboxMessage:
+    return OutboxMessage(
+        id=f"msg_{uuid.uuid4().hex}",
+        app_id=event.app_id,
+        invoice_id=event.invoice_id,
+        resource_type=event.resource_type,
+        resource_id=event.resource_id,
+        trace_context=current_trace_context(),
+        channel="webhook",
+        event_type=event.type,
+        event_id=event.id,
+        seq=event.seq,
+        endpoint_id=endpoint.id,
+        payload=event.payload,
+        next_attempt_at=event.created_at,
+        created_at=event.created_at,
+    )
+
+
+async def _record(
+    session: AsyncSession,
+    app_id: str,
+    resource_type: ResourceType,
+    resource_id: str,
+    typed_payloads: Sequence[tuple[str, str]],
+    now: datetime,
+) -> None:
+    """The events (type, payload) into the log, in order, and their webhooks."""
+    if not typed_payloads:
+        return
+    endpoints = await enabled_webhook_endpoints(session, app_id)
+    last = await reserve_event_seqs(session, app_id, len(typed_payloads))
+    first = last - len(typed_payloads) + 1
+    for seq, (event_type, payload) in enumerate(typed_payloads, start=first):
+        event = Event(
+            id=f"evt_{uuid.uuid4().hex}",
+            app_id=app_id,
+            seq=seq,
+            type=event_type,
+            resource_type=resource_type.value,
+            resource_id=resource_id,
+            invoice_id=resource_id if resource_type is ResourceType.INVOICE else None,
+            payload=payload,
+            created_at=now,
+        )
+        session.add(event)
+        for endpoint in endpoints:
+            session.add(_webhook(event, endpoint))
+    seqs: dict[str, int] = session.info.setdefault("event_seqs", {})
+    seqs[app_id] = max(last, seqs.get(app_id, 0))
 
 
 async def emit(
@@ -103,17 +130,13 @@ async def emit(
     now: datetime,
     public_base_url: str,
 ) -> None:
-    """One webhook message per event per enabled endpoint of the invoice's app."""
+    """The invoice's events into the log, and one webhook message per event per enabled
+    endpoint of the invoice's app."""
     invoice = view.invoice
-    endpoints = await enabled_webhook_endpoints(session, invoice.app_id)
-    if not endpoints:
-        return
     data = render_invoice(view, public_base_url)
     timestamp = iso_datetime(now)
-    for event in events:
-        payload = dumps({"type": event.value, "timestamp": timestamp, "data": data}).decode()
-        for endpoint in endpoints:
-            session.add(_message(invoice, "webhook", event.value, payload, now, now, endpoint.id))
+    typed_payloads = [(event.value, _body(event.value, timestamp, data)) for event in events]
+    await _record(session, invoice.app_id, ResourceType.INVOICE, invoice.id, typed_payloads, now)
 
 
 async def emit_resource_event(
@@ -126,28 +149,15 @@ async def emit_resource_event(
     now: datetime,
 ) -> None:
     """`<resource_type>.<action>` (customer.created, product.updated, tax.deleted, ...)
-    with `data` (the resource as v0 renders it) to every enabled endpoint of the app, in
-    the caller's transaction, as invoice events are."""
-    endpoints = await enabled_webhook_endpoints(session, app_id)
-    if not endpoints:
-        return
+    with `data` (the resource as v0 renders it) into the log and to every enabled
+    endpoint of the app, in the caller's transaction, as invoice events are."""
     event_type = f"{resource_type.value}.{action}"
-    timestamp = iso_datetime(now)
-    payload = dumps({"type": event_type, "timestamp": timestamp, "data": data}).decode()
-    for endpoint in endpoints:
-        session.add(
-            _outbox_row(
-                app_id,
-                resource_type,
-                resource_id,
-                "webhook",
-                event_type,
-                payload,
-                now,
-                now,
-                endpoint.id,
-            )
-        )
+    payload = _body(event_type, iso_datetime(now), data)
+    await _record(session, app_id, resource_type, resource_id, [(event_type, payload)], now)
+
+
+def _body(event_type: str, timestamp: str | None, data: object) -> str:
+    return dumps({"type": event_type, "timestamp": timestamp, "data": data}).decode()
 
 
 def queue_email(
@@ -159,4 +169,4 @@ def queue_email(
 ) -> None:
     """An email to the invoice's address, sent by the worker at `not_before` or later."""
     payload = dumps({"kind": kind.value, "to": invoice.email}).decode()
-    session.add(_message(invoice, "email", kind.value, payload, now, max(not_before, now)))
+    session.add(_email(invoice, kind, payload, now, max(not_before, now)))
