@@ -164,14 +164,18 @@ class EventHub(Generic[Row]):
         try:
             while feed.behind and feed.inboxes:
                 feed.behind = False
-                rows = await self._source.after(app_id, feed.last, PAGE)
+                # At most an inbox's worth at a time, and a turn for the subscribers
+                # between reads: a burst alone does not overflow a subscriber that keeps up.
+                limit = min(PAGE, self.capacity)
+                rows = await self._source.after(app_id, feed.last, limit)
                 for row in rows:
                     if row.seq <= feed.last:
                         continue
                     for inbox in list(feed.inboxes):
                         inbox.put(row)
                     feed.last = row.seq
-                feed.behind = feed.behind or len(rows) == PAGE
+                feed.behind = feed.behind or len(rows) == limit
+                await asyncio.sleep(0)
         except Exception as exc:  # the next poll tries again
             log.warning("reading the event log for subscribers failed: %s", exc)
 

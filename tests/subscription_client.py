@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Close, Frame, Opcode
+from websockets.protocol import State
 from websockets.typing import Subprotocol
+from websockets.uri import parse_uri
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 EVENT_FIELDS = "id cursor sequence type resourceType resourceId invoiceId createdAt data"
@@ -102,3 +107,52 @@ async def close_of(socket: ClientConnection, seconds: float = 15) -> tuple[int |
     except ConnectionClosed as closed:
         frame = closed.rcvd
         return (frame.code, frame.reason) if frame is not None else (None, "")
+
+
+class StalledSubscriber:
+    """A subscriber that stops reading: a raw socket with a small receive buffer, the
+    protocol done by websockets' sans-I/O client, so nothing reads on its behalf."""
+
+    def __init__(self, base_url: str, credentials: dict[str, str], after: str) -> None:
+        host, port = base_url.removeprefix("http://").split(":")
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        self.sock.connect((host, int(port)))
+        self.sock.settimeout(15)
+        self.protocol = ClientProtocol(parse_uri(socket_url(base_url)), subprotocols=[PROTOCOL])
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+        while self.protocol.state is State.CONNECTING and self.protocol.handshake_exc is None:
+            self.protocol.receive_data(self.sock.recv(4096))
+        assert self.protocol.handshake_exc is None, self.protocol.handshake_exc
+        self.protocol.events_received()
+        variables = {"after": after}
+        subscribe = {"query": SUBSCRIPTION % "cursor data", "variables": variables}
+        for message in (
+            {"type": "connection_init", "payload": credentials},
+            {"id": "1", "type": "subscribe", "payload": subscribe},
+        ):
+            self.protocol.send_text(json.dumps(message).encode())
+        self._flush()
+
+    def _flush(self) -> None:
+        for data in self.protocol.data_to_send():
+            self.sock.sendall(data)
+
+    def close_frame(self, seconds: float) -> tuple[int, str] | None:
+        """Reads everything until the server's close frame (or `seconds` pass)."""
+        self.sock.settimeout(seconds)
+        try:
+            while True:
+                data = self.sock.recv(65536)
+                if not data:
+                    return None
+                self.protocol.receive_data(data)
+                for frame in self.protocol.events_received():
+                    if isinstance(frame, Frame) and frame.opcode is Opcode.CLOSE:
+                        close = Close.parse(frame.data)
+                        return close.code, close.reason
+        except TimeoutError:
+            return None
+        finally:
+            self.sock.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +26,7 @@ from tests.apptest import DEMO_HEADERS, basic_invoice
 from tests.browser import serving
 from tests.subscription_client import (
     PROTOCOL,
+    StalledSubscriber,
     acknowledged,
     close_of,
     open_socket,
@@ -74,7 +74,7 @@ def served(
         }
 
     other = run_coroutine(seeded)
-    with serving(settings) as url:
+    with serving(settings, send_buffer=4096) as url:
         yield url, other, database_url
 
 
@@ -224,24 +224,20 @@ async def test_the_subscription_and_the_pull_feed_give_the_same_items(
 async def test_a_slow_consumer_is_disconnected_with_a_reason(
     served: tuple[str, dict[str, str], str], http: httpx.AsyncClient
 ) -> None:
-    """The module's gateway lets 20 events wait per subscriber. This client reads nothing
-    while 20 large invoices (40 events) are made, and holds little in its own buffers,
-    so the gateway's sends block and the subscriber's inbox fills."""
+    """The module's gateway lets 20 events wait per subscriber and its connections have
+    small send buffers. This client reads nothing while 30 large invoices (60 events of
+    some 17 kB) are made, and holds little in its own buffers, so the gateway's sends
+    block and the subscriber's inbox fills."""
     url = served[0]
     start = await last_cursor(served)
-    host, port = url.removeprefix("http://").split(":")
-    small = socket.socket()
-    small.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
-    small.connect((host, int(port)))
-    async with open_socket(url, DEMO_HEADERS, sock=small, max_queue=1) as client:
-        await acknowledged(client)
-        await subscribe(client, after=start, fields="cursor data")
-        await asyncio.sleep(0.5)
-        lines = [{"product_id": "prod_123456789", "quantity": n} for n in range(1, 61)]
-        for _ in range(20):
-            await create_invoice(http, items=lines)
-        await asyncio.sleep(1)
-        code, reason = await close_of(client, seconds=60)
+    stalled = await asyncio.to_thread(StalledSubscriber, url, DEMO_HEADERS, start)
+    await asyncio.sleep(0.5)
+    lines = [{"product_id": "prod_123456789", "quantity": n} for n in range(1, 61)]
+    for _ in range(30):
+        await create_invoice(http, items=lines)
+    closed = await asyncio.to_thread(stalled.close_frame, 30)
+    assert closed is not None
+    code, reason = closed
     assert code == 1013
     assert reason.startswith("Slow consumer: over 20 events unread")
 
