@@ -27,7 +27,15 @@ from gateway.metrics.http import RequestMetrics
 from gateway.outage import OutageShield
 from gateway.pages import payment, tracking
 from gateway.request_id import new_request_id
-from gateway.rest import customers, invoice_actions, invoices, products, taxes, wallets
+from gateway.rest import (
+    customers,
+    events,
+    invoice_actions,
+    invoices,
+    products,
+    taxes,
+    wallets,
+)
 from gateway.runtime import Runtime, utc_now
 from gateway.settings import Settings
 from gateway.tracing import server_middleware, start_tracing
@@ -90,6 +98,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *wallets.routes,
         *customers.routes,
         *products.routes,
+        *events.routes,
         *payment.routes,
         *tracking.routes,
         *graphql_routes(settings),

@@ -287,6 +287,9 @@ class Settings:
     # A worker's hold on the messages it delivers, renewed every third of it while it
     # lives: a dead worker's messages go to another one within about this long.
     outbox_lease_seconds: float = 30.0
+    # How long the event log keeps an event (the pull feed reads from it); the worker
+    # deletes older ones.
+    event_retention_days: int = 30
     cors: CorsPolicy = CorsPolicy()
     # OpenTelemetry traces: off unless OTEL_TRACES_EXPORTER or an OTLP endpoint is set.
     tracing: TraceSettings = field(default_factory=TraceSettings)
@@ -346,6 +349,7 @@ class Settings:
             ),
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", cls.outbox_lease_seconds),
+            event_retention_days=_int(env, "EVENT_RETENTION_DAYS", cls.event_retention_days),
             cors=CorsPolicy.from_env(env),
             tracing=TraceSettings.from_env(env),
             pdf_font_dir=env.get("PDF_FONT_DIR") or None,

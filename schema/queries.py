@@ -28,6 +28,7 @@ from gateway.domain.ids import is_uuid
 from gateway.domain.text import is_storable
 from schema.context import Context
 from schema.enums import CustomerStatus, InvoiceStatus, ProductStatus
+from schema.events import Event, resolve_events
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import Customer, build_invoices, invoice_page
 from schema.ordering import CustomerOrder, InvoiceOrder
@@ -250,6 +251,14 @@ class Query:
         description=(
             "The lines, tax and totals createInvoice would compute for this input, after the "
             "same validation; nothing is stored."
+        ),
+    )
+    events: Connection[Event] = strawberry.field(
+        resolver=resolve_events,
+        description=(
+            "The app's event log, oldest first: every event once, in the order of its "
+            "sequence; an invoice's events in the order they happened. The cursor is the "
+            "sequence; events are kept for EVENT_RETENTION_DAYS."
         ),
     )
     webhook_endpoints: list[WebhookEndpoint] = strawberry.field(

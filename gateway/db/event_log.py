@@ -27,7 +27,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -89,6 +89,19 @@ _ROW_COLUMNS = (
 )
 
 
+def _matching(
+    app_id: str, after: int | None, types: Sequence[str] | None, invoice_id: str | None
+) -> list[ColumnElement[bool]]:
+    where = [_EVENTS.c.app_id == app_id]
+    if after is not None:
+        where.append(_EVENTS.c.seq > after)
+    if types is not None:
+        where.append(_EVENTS.c.type.in_([kind for kind in types if is_storable(kind)]))
+    if invoice_id is not None:
+        where.append(_EVENTS.c.invoice_id == invoice_id)
+    return where
+
+
 async def events_after(
     session: AsyncSession,
     app_id: str,
@@ -103,16 +116,30 @@ async def events_after(
     in sequence order."""
     if invoice_id is not None and not is_storable(invoice_id):
         return []
-    stmt = sa_select(*_ROW_COLUMNS).where(_EVENTS.c.app_id == app_id)
-    if after is not None:
-        stmt = stmt.where(_EVENTS.c.seq > after)
-    if types is not None:
-        stmt = stmt.where(_EVENTS.c.type.in_([kind for kind in types if is_storable(kind)]))
-    if invoice_id is not None:
-        stmt = stmt.where(_EVENTS.c.invoice_id == invoice_id)
-    stmt = stmt.order_by(_EVENTS.c.seq).limit(limit)
+    stmt = (
+        sa_select(*_ROW_COLUMNS)
+        .where(*_matching(app_id, after, types, invoice_id))
+        .order_by(_EVENTS.c.seq)
+        .limit(limit)
+    )
     connection = await session.connection()
     return [EventRow(*row) for row in (await connection.execute(stmt)).all()]
+
+
+async def count_events_after(
+    session: AsyncSession,
+    app_id: str,
+    *,
+    after: int | None,
+    types: Sequence[str] | None,
+    invoice_id: str | None,
+) -> int:
+    """How many events `events_after` would return without a limit."""
+    if invoice_id is not None and not is_storable(invoice_id):
+        return 0
+    stmt = sa_select(func.count()).where(*_matching(app_id, after, types, invoice_id))
+    connection = await session.connection()
+    return int((await connection.execute(stmt)).scalar_one())
 
 
 _OLDEST = sa_select(

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, update
+from sqlalchemy import ColumnElement, case, exists, func, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,11 +24,25 @@ async def claim_outbox_messages(
     claim condition is repeated on the UPDATE so a row re-checked after a concurrent
     commit is never leased twice. SQLite ignores FOR UPDATE; it runs one writer at a
     time, and a single statement leaves no gap between the read and the write.
+
+    An invoice's webhooks reach an endpoint in the order of their events: a message
+    waits while an earlier event of the same invoice to the same endpoint is pending
+    (leased, due or waiting for a retry); one given up (dead) holds nothing back. A
+    pending message stays pending while leased, and an event's messages are committed
+    with it, after every earlier event's (gateway.db.event_log), so no worker can see
+    the later one free while the earlier one is still on its way.
     """
+    earlier = aliased(OutboxMessage)
     claimable = (
         col(OutboxMessage.status) == "pending",
         col(OutboxMessage.next_attempt_at) <= now,
         or_(col(OutboxMessage.locked_until).is_(None), col(OutboxMessage.locked_until) < now),
+        ~exists().where(
+            col(earlier.endpoint_id) == col(OutboxMessage.endpoint_id),
+            col(earlier.invoice_id) == col(OutboxMessage.invoice_id),
+            col(earlier.seq) < col(OutboxMessage.seq),
+            col(earlier.status) == "pending",
+        ),
     )
     due = (
         select(col(OutboxMessage.id))

@@ -256,6 +256,10 @@ class OutboxMessage(SQLModel, table=True):
     """
 
     __tablename__ = "outbox_message"
+    __table_args__ = (
+        # An invoice's earlier webhooks to the same endpoint (claim_outbox_messages).
+        Index("ix_outbox_endpoint_invoice_seq", "endpoint_id", "invoice_id", "seq"),
+    )
 
     id: str = Field(primary_key=True, max_length=64)
     app_id: str = Field(foreign_key="app.id", index=True, max_length=64)

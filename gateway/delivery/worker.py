@@ -9,7 +9,8 @@ Any number of workers may run against one database at once:
   dies stops renewing, and its messages go to another worker once the lease runs out.
 * scheduler: each step is one UPDATE ... RETURNING that changes a row only if it
   still needs the change, so exactly one worker sees each change and writes the
-  event or email it causes, in the same transaction.
+  event or email it causes, in the same transaction. It also deletes the events the
+  log keeps no longer (EVENT_RETENTION_DAYS), in bounded batches.
 
 Scheduled sends need no step of their own: their outbox rows become due at send_date.
 """
@@ -31,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.db import outbox as outbox_db
 from gateway.db import reads
 from gateway.db.availability import is_unreachable
+from gateway.db.event_log import prune_events
 from gateway.db.invoice_views import load_invoice_views
 from gateway.db.tables import OutboxMessage
 from gateway.delivery.email import deliver_email
@@ -47,6 +49,7 @@ log = logging.getLogger("gateway.delivery.worker")
 BATCH_SIZE = 20
 CONCURRENCY = 10
 SCHEDULER_BATCH = 500
+EVENT_PRUNE_BATCH = 1000
 SCHEDULER_INTERVAL_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 3600.0
 # While the database is unreachable, passes wait doubling from the poll interval to this.
@@ -68,6 +71,7 @@ class WorkerCounts:
     retried: int = 0
     dead: int = 0
     lost_leases: int = 0
+    events_pruned: int = 0
 
     @property
     def outcome(self) -> str:
@@ -128,6 +132,20 @@ async def queue_reminders(runtime: Runtime) -> int:
         return ids
 
     return await _in_batches(runtime, step)
+
+
+async def prune_event_log(runtime: Runtime) -> int:
+    """Deletes the events older than EVENT_RETENTION_DAYS, a bounded batch per
+    transaction (gateway.db.event_log.prune_events keeps each app's log without holes)."""
+    before = runtime.clock() - timedelta(days=runtime.settings.event_retention_days)
+    total = 0
+    while True:
+        async with runtime.sessions() as session:
+            pruned = await prune_events(session, before, EVENT_PRUNE_BATCH)
+            await session.commit()
+        total += pruned
+        if pruned < EVENT_PRUNE_BATCH:
+            return total
 
 
 async def _in_batches(
@@ -341,7 +359,8 @@ def webhook_client(runtime: Runtime) -> httpx.AsyncClient:
 async def run_scheduler(runtime: Runtime) -> WorkerCounts:
     overdue = await mark_overdue(runtime)
     reminders = await queue_reminders(runtime)
-    return WorkerCounts(overdue=overdue, reminders=reminders)
+    pruned = await prune_event_log(runtime)
+    return WorkerCounts(overdue=overdue, reminders=reminders, events_pruned=pruned)
 
 
 async def run_once(runtime: Runtime, *, client: httpx.AsyncClient | None = None) -> WorkerCounts:

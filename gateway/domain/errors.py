@@ -37,6 +37,7 @@
     ├── AppNameTaken               409   APP_NAME_TAKEN
     ├── CustomerEmailTaken         409   CUSTOMER_EMAIL_TAKEN
     ├── VersionMismatch            412   VERSION_MISMATCH   (current: the version it is at)
+    ├── CursorExpired              410   CURSOR_EXPIRED     (oldest: the oldest event kept)
     └── ServiceUnavailable         503   SERVICE_UNAVAILABLE
 
 Each surface maps this tree once: NestJS-style JSON for REST, error codes for GraphQL.
@@ -433,3 +434,18 @@ class CurrencyMismatch(BusinessRuleViolation):
         )
         self.product_id = product_id
         self.path = ("items", index, "product_id")
+
+
+class CursorExpired(GatewayError):
+    """Events after the cursor were deleted by retention: reading on would skip them."""
+
+    status_code = 410
+    code = "CURSOR_EXPIRED"
+
+    def __init__(self, after: int, oldest: int) -> None:
+        super().__init__(
+            f"The cursor {after} has expired: events before {oldest} are no longer kept. "
+            f"Restart from after={oldest - 1} (the oldest event kept), or without after"
+        )
+        self.after = after
+        self.oldest = oldest

@@ -233,6 +233,7 @@ def test_document_is_valid_openapi_3_1() -> None:
         "GET /api/v0/products/{product_id}",
         "PUT /api/v0/products/{product_id}",
         "DELETE /api/v0/products/{product_id}",
+        "GET /api/v0/events",
     }
 
 

@@ -49,10 +49,14 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.add_column(sa.Column("event_id", _TEXT(length=64), nullable=True))
         batch_op.add_column(sa.Column("seq", sa.Integer(), nullable=True))
+        batch_op.create_index(
+            "ix_outbox_endpoint_invoice_seq", ["endpoint_id", "invoice_id", "seq"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_endpoint_invoice_seq")
         batch_op.drop_column("seq")
         batch_op.drop_column("event_id")
     op.drop_index("ix_event_created", table_name="event")

@@ -78,6 +78,11 @@ def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[str,
                 **rate_limit_headers(),
             },
         },
+        410: _error(
+            410,
+            "The cursor has expired: events after it are no longer kept. The message names"
+            " the cursor to restart from.",
+        ),
         413: _error(413, "Request body too large."),
         415: _error(415, "multipart/form-data is not accepted: send application/json."),
         422: _error(422, "Idempotency key reused with a different request body."),

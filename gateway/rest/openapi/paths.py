@@ -8,6 +8,7 @@ from typing import Any
 from gateway.rest.conventions import REPLAY_HEADER
 from gateway.rest.openapi.customer_paths import customer_paths
 from gateway.rest.openapi.errors import errors
+from gateway.rest.openapi.event_paths import event_paths
 from gateway.rest.openapi.fragments import Schema, header, ref, request_body
 from gateway.rest.openapi.invoice_paths import invoice_paths
 from gateway.rest.openapi.parameters import idempotency_key, list_query
@@ -25,6 +26,7 @@ def paths() -> dict[str, Any]:
         **wallet_paths(),
         **customer_paths(),
         **product_paths(),
+        **event_paths(),
     }
 
 
