@@ -10,10 +10,11 @@ import strawberry
 from graphql import GraphQLError
 from starlette.websockets import WebSocketState
 
+from gateway.domain.errors import CursorExpired
 from gateway.event_hub import SlowConsumer
 from gateway.services.event_stream import EventFilter, follow_events
 from schema.context import SocketContext
-from schema.events import Event
+from schema.events import Event, event_cursor
 
 # RFC 6455 "Try Again Later": clients that reconnect (graphql-ws does) resume with `after`.
 SLOW_CONSUMER_CLOSE: Final = 1013
@@ -76,6 +77,9 @@ async def invoice_events(
     try:
         async for row in events:
             yield Event.from_row(row)
+    except CursorExpired as exc:
+        extensions = {"code": exc.code, "oldest": event_cursor(exc.oldest)}
+        raise GraphQLError(str(exc), extensions=extensions) from exc
     except SlowConsumer:
         await close_socket(context, SLOW_CONSUMER_CLOSE, reason)
         # The socket is closing: the protocol handler cancels this operation.

@@ -9,11 +9,12 @@ is missed between the backlog and the live part, and nothing comes twice.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gateway.db.engine import SessionFactory
-from gateway.db.event_log import EventRow, events_after
+from gateway.db.event_log import EventRow
 from gateway.event_hub import PAGE, EventHub
+from gateway.services.event_feed import FeedQuery, read_feed
 
 
 @dataclass(frozen=True)
@@ -38,28 +39,25 @@ async def follow_events(
 ) -> AsyncGenerator[EventRow, None]:
     """The app's events after `after` that `wanted` matches, then live ones; with no
     `after`, live ones only. Raises SlowConsumer when the subscriber falls too far
-    behind (`on_overflow` is called as soon as it does)."""
-    types = sorted(wanted.types) if wanted.types is not None else None
+    behind (`on_overflow` is called as soon as it does), CursorExpired when retention
+    deleted events after `after`."""
+    types = tuple(sorted(wanted.types)) if wanted.types is not None else None
     async with hub.subscription(app_id) as inbox:
         inbox.on_overflow = on_overflow
         last = inbox.start if after is None else after
+        query = FeedQuery(after=last, types=types, invoice_id=wanted.invoice_id)
         while last < inbox.start:
             async with sessions() as session:
-                rows = await events_after(
-                    session,
-                    app_id,
-                    after=last,
-                    types=types,
-                    invoice_id=wanted.invoice_id,
-                    limit=PAGE,
-                )
-            for row in rows:
+                # CursorExpired when retention deleted events after the cursor.
+                page = await read_feed(session, app_id, query, PAGE)
+            for row in page.rows:
                 if row.seq > inbox.start:
                     break
                 yield row
-            if len(rows) < PAGE or rows[-1].seq >= inbox.start:
+            if not page.has_more or page.rows[-1].seq >= inbox.start:
                 break
-            last = rows[-1].seq
+            last = page.rows[-1].seq
+            query = replace(query, after=last)
         last = max(inbox.start, after or 0)
         while True:
             for row in await inbox.take():

@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from gateway.db.engine import build_engine, build_session_factory
-from gateway.db.event_log import last_event_seq
+from gateway.db.event_log import last_event_seq, prune_events
 from gateway.runtime import Runtime
 from gateway.services.demo import DEMO_APP_ID, seed_demo
 from gateway.services.tenants import create_app_with_credential
@@ -248,3 +249,31 @@ def test_settings_read_the_subscription_limits() -> None:
     )
     assert (settings.subscription_queue_size, settings.subscription_poll_seconds) == (5, 0.25)
     assert replace(settings, subscription_queue_size=1).subscription_queue_size == 1
+
+
+async def test_a_cursor_that_is_not_one_is_an_error(
+    served: tuple[str, dict[str, str], str],
+) -> None:
+    async with subscribed(served[0], DEMO_HEADERS, after="yesterday") as subscription:
+        message = await subscription.next_message()
+    assert message["type"] == "next", message
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "BAD_CURSOR", message
+
+
+async def test_a_cursor_retention_went_past_is_an_error_not_a_gap(
+    served: tuple[str, dict[str, str], str], http: httpx.AsyncClient
+) -> None:
+    await create_invoice(http)
+    engine = build_engine(served[2])
+    try:
+        async with build_session_factory(engine)() as session:
+            assert await prune_events(session, datetime.now(UTC) + timedelta(days=1), 10_000)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    async with subscribed(served[0], DEMO_HEADERS, after="1") as subscription:
+        message = await subscription.next_message()
+    assert message["type"] == "next", message
+    error = message["payload"]["errors"][0]
+    assert error["extensions"]["code"] == "CURSOR_EXPIRED", message
+    assert error["message"].startswith("The cursor 1 has expired"), message
