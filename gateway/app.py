@@ -33,6 +33,7 @@ from gateway.rest import (
     invoice_actions,
     invoices,
     products,
+    recurring_invoices,
     taxes,
     wallets,
 )
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         *customers.routes,
         *products.routes,
         *events.routes,
+        *recurring_invoices.routes,
         *payment.routes,
         *tracking.routes,
         *graphql_routes(settings),

@@ -23,7 +23,6 @@ from gateway.domain.resource_enums import (
 from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 
 for _enum in (
-    InvoiceStatus,
     DeliveryMethod,
     PaymentMethod,
     Chain,
@@ -33,6 +32,14 @@ for _enum in (
     ProductStatus,
 ):
     strawberry.enum(_enum)
+strawberry.enum(
+    InvoiceStatus,
+    description=(
+        "DRAFT or OPEN when created. VOID (voidInvoice: cancelled, nothing due) and "
+        "UNCOLLECTIBLE (markInvoiceUncollectible: bad debt, still payable) only on invoices "
+        "that took those mutations."
+    ),
+)
 strawberry.enum(CustomerStatus, description="ACTIVE by default; DELETED: archived by a delete.")
 strawberry.enum(
     CustomerType, description='The v0 customer types ("Small Business" is SMALL_BUSINESS).'

@@ -20,7 +20,7 @@ from gateway.services.event_feed import (
     read_feed,
 )
 from schema.context import Context
-from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Edge, PageInfo
+from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Edge, connection_of
 
 Info = strawberry.Info[Context, None]
 
@@ -112,13 +112,4 @@ async def resolve_events(
             return await count_feed(session, app_id, query)
 
     edges = [Edge(node=Event.from_row(row), cursor=event_cursor(row.seq)) for row in page.rows]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_more,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        count=count,
-    )
+    return connection_of(edges, page.has_more, after is not None, count)

@@ -26,12 +26,18 @@ from schema.customers import (
 from schema.inputs import CreateInvoiceInput
 from schema.invoices import build_invoices, prime
 from schema.lifecycle import (
+    DeleteInvoicePayload,
+    MarkInvoiceUncollectiblePayload,
     RecordPaymentPayload,
     SendInvoicePayload,
     UpdateInvoicePayload,
+    VoidInvoicePayload,
+    resolve_delete_invoice,
+    resolve_mark_invoice_uncollectible,
     resolve_record_payment,
     resolve_send_invoice,
     resolve_update_invoice,
+    resolve_void_invoice,
 )
 from schema.products import (
     CreateProductPayload,
@@ -40,6 +46,14 @@ from schema.products import (
     resolve_create_product,
     resolve_delete_product,
     resolve_update_product,
+)
+from schema.recurring_invoices import (
+    RecurringInvoicePayload,
+    resolve_cancel_recurring_invoice,
+    resolve_create_recurring_invoice,
+    resolve_pause_recurring_invoice,
+    resolve_resume_recurring_invoice,
+    resolve_update_recurring_invoice,
 )
 from schema.selection import under
 from schema.taxes import (
@@ -132,8 +146,34 @@ class Mutation:
     record_payment: RecordPaymentPayload = strawberry.mutation(
         resolver=resolve_record_payment,
         description=(
-            "Record a payment received for an OPEN, PASTDUE or PARTIALLYPAID invoice, as "
-            "POST /api/v0/invoices/{id}/payments does; it becomes PARTIALLYPAID or PAID."
+            "Record a payment received for an OPEN, PASTDUE, PARTIALLYPAID or UNCOLLECTIBLE "
+            "invoice, as POST /api/v0/invoices/{id}/payments does; it becomes PARTIALLYPAID "
+            "(an UNCOLLECTIBLE one stays so) or PAID. A VOID invoice takes none."
+        ),
+    )
+    void_invoice: VoidInvoicePayload = strawberry.mutation(
+        resolver=resolve_void_invoice,
+        description=(
+            "Void an invoice, as POST /api/v0/invoices/{id}/void does: DRAFT, OPEN, PASTDUE, "
+            "PARTIALLYPAID or UNCOLLECTIBLE become VOID (amountDue 0, no payment accepted, "
+            "the payment link shows it void); emits invoice.voided. A PAID one is "
+            "INVALID_TRANSITION. The invoice keeps its number."
+        ),
+    )
+    mark_invoice_uncollectible: MarkInvoiceUncollectiblePayload = strawberry.mutation(
+        resolver=resolve_mark_invoice_uncollectible,
+        description=(
+            "Write an OPEN, PASTDUE or PARTIALLYPAID invoice off as bad debt, as POST "
+            "/api/v0/invoices/{id}/mark_uncollectible does: it becomes UNCOLLECTIBLE, still "
+            "takes payments and is PAID once paid in full; emits invoice.marked_uncollectible."
+        ),
+    )
+    delete_invoice: DeleteInvoicePayload = strawberry.mutation(
+        resolver=resolve_delete_invoice,
+        description=(
+            "Delete a DRAFT that holds no number, as DELETE /api/v0/invoices/{id} does; "
+            "emits invoice.deleted. Invoices are numbered when created, so a numbered one "
+            "is INVOICE_NUMBERED: void it instead, and the sequence keeps no hole."
         ),
     )
     update_invoice: UpdateInvoicePayload = strawberry.mutation(
@@ -223,4 +263,34 @@ class Mutation:
             "Delete a product, as DELETE /api/v0/products/{id} does: one that invoice lines "
             "use is archived (INACTIVE) and kept, any other is removed."
         ),
+    )
+    create_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_create_recurring_invoice,
+        description=(
+            "Create a recurring invoice, as POST /api/v0/recurring_invoices does; once per "
+            "idempotency key (argument or header). The worker makes one invoice per period "
+            "through createInvoice's path."
+        ),
+    )
+    update_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_update_recurring_invoice,
+        description=(
+            "Change a recurring invoice's template, end, count or days until due for the "
+            "periods to come, as PATCH /api/v0/recurring_invoices/{id} does."
+        ),
+    )
+    pause_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_pause_recurring_invoice,
+        description="Stop making invoices until resumed; an ACTIVE one only.",
+    )
+    resume_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_resume_recurring_invoice,
+        description=(
+            "Make invoices again from the first period dated today or later: the periods "
+            "missed while paused are skipped. A PAUSED one only."
+        ),
+    )
+    cancel_recurring_invoice: RecurringInvoicePayload = strawberry.mutation(
+        resolver=resolve_cancel_recurring_invoice,
+        description="End a recurring invoice for good; its invoices stay as they are.",
     )

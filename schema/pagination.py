@@ -124,11 +124,22 @@ def connection(
         Edge(node=node, cursor=_encode(page.keyset, ordering.position(row)))
         for row, node in zip(fetched.shown, nodes, strict=True)
     ]
+    return connection_of(edges, fetched.has_next_page, page.after is not None, count)
+
+
+def connection_of(
+    edges: list[Edge[NodeT]],
+    has_next_page: bool,
+    has_previous_page: bool,
+    count: Callable[[], Awaitable[int]],
+) -> Connection[NodeT]:
+    """A connection of edges whose cursors are already made (a keyset page's, or the
+    event log's sequences)."""
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=fetched.has_next_page,
-            has_previous_page=page.after is not None,
+            has_next_page=has_next_page,
+            has_previous_page=has_previous_page,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

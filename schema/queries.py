@@ -13,6 +13,7 @@ from aiodataloader import DataLoader
 from gateway.db.invoice_pages import NEWEST_FIRST as NEWEST_INVOICES
 from gateway.db.invoice_pages import InvoiceFilter
 from gateway.db.keyset import Listing, like_pattern
+from gateway.db.recurring_invoices import RECURRING_INVOICES
 from gateway.db.resource_pages import (
     CUSTOMER_ORDERINGS,
     CUSTOMERS,
@@ -22,10 +23,12 @@ from gateway.db.resource_pages import (
     TAXES,
     WALLETS,
 )
-from gateway.db.rows import CustomerRow, ProductRow, TaxRow, WalletRow
-from gateway.domain.errors import InvalidInput
+from gateway.db.rows import CustomerRow, ProductRow, RecurringInvoiceRow, TaxRow, WalletRow
+from gateway.domain.errors import InvalidInput, RecurringInvoiceNotFound
 from gateway.domain.ids import is_uuid
+from gateway.domain.recurring import ScheduleStatus
 from gateway.domain.text import is_storable
+from gateway.services.recurring_invoices import get_recurring_invoice
 from schema.context import Context
 from schema.enums import CustomerStatus, InvoiceStatus, ProductStatus
 from schema.events import Event, resolve_events
@@ -34,6 +37,7 @@ from schema.invoices import Customer, build_invoices, invoice_page
 from schema.ordering import CustomerOrder, InvoiceOrder
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Keyset, connection, window
 from schema.preview import InvoicePreviewPayload, preview_invoice
+from schema.recurring_invoices import RecurringInvoice
 from schema.selection import under
 from schema.types import App, Invoice, Product, Tax, Wallet, WebhookEndpoint
 from schema.webhooks import resolve_webhook_endpoints
@@ -41,7 +45,7 @@ from schema.webhooks import resolve_webhook_endpoints
 Info = strawberry.Info[Context, None]
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
-Listed = TypeVar("Listed", CustomerRow, ProductRow, TaxRow, WalletRow)
+Listed = TypeVar("Listed", CustomerRow, ProductRow, TaxRow, WalletRow, RecurringInvoiceRow)
 LONGEST_SEARCH = 100
 NEWEST_CUSTOMERS = CUSTOMER_ORDERINGS["CREATED_AT", True]
 First = Annotated[int, strawberry.argument(description="Page size, 1 to 100.")]
@@ -167,6 +171,27 @@ async def resolve_wallets(
     return await _page(info.context, WALLETS, {}, page, Wallet.from_row, first, after)
 
 
+async def resolve_recurring_invoice(info: Info, id: strawberry.ID) -> RecurringInvoice | None:
+    context = info.context
+    try:
+        row = await get_recurring_invoice(context.runtime, context.caller, id)
+    except RecurringInvoiceNotFound:
+        return None
+    return RecurringInvoice.from_row(row)
+
+
+async def resolve_recurring_invoices(
+    info: Info,
+    first: First = DEFAULT_PAGE_SIZE,
+    after: After = None,
+    status: ScheduleStatus | None = None,
+) -> Connection[RecurringInvoice]:
+    filters = {"status": None if status is None else status.value}
+    page = Keyset("recurringInvoices", NEWEST_FIRST)
+    node = RecurringInvoice.from_row
+    return await _page(info.context, RECURRING_INVOICES, filters, page, node, first, after)
+
+
 async def resolve_preview_invoice(
     info: Info,
     invoice_input: Annotated[CreateInvoiceInput, strawberry.argument(name="input")],
@@ -245,6 +270,13 @@ class Query:
     )
     wallets: Connection[Wallet] = strawberry.field(
         resolver=resolve_wallets, description="Wallets, oldest first."
+    )
+    recurring_invoice: RecurringInvoice | None = strawberry.field(
+        resolver=resolve_recurring_invoice, description=f"One recurring invoice; {_BY_ID}"
+    )
+    recurring_invoices: Connection[RecurringInvoice] = strawberry.field(
+        resolver=resolve_recurring_invoices,
+        description="Recurring invoices, newest first, by status if given.",
     )
     preview_invoice: InvoicePreviewPayload = strawberry.field(
         resolver=resolve_preview_invoice,

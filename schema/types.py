@@ -201,9 +201,17 @@ class Invoice:
     version: int = strawberry.field(
         description=(
             "1 when created, one more after every change. Pass it as expectedVersion to "
-            "updateInvoice, sendInvoice or recordPayment to refuse the change "
+            "updateInvoice, sendInvoice, recordPayment, voidInvoice, "
+            "markInvoiceUncollectible or deleteInvoice to refuse the change "
             "(VERSION_MISMATCH) if someone changed the invoice since you read it."
         )
+    )
+    status_reason: str | None = strawberry.field(
+        description="Why it was voided or marked uncollectible, as given; null if not said."
+    )
+    voided_at: datetime | None = strawberry.field(description="When it became VOID.")
+    marked_uncollectible_at: datetime | None = strawberry.field(
+        description="When it was marked UNCOLLECTIBLE."
     )
     app: App | None
     customer: Annotated[Customer, strawberry.lazy("schema.invoices")] | None

@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy.engine import make_url
 
 try:  # tests/ as a package (tests/__init__.py present, rootdir on sys.path) ...
     from tests import pgbouncer, redis_cluster, servers
@@ -166,14 +169,60 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-@pytest.fixture
-def migrated_database_url(database_url: str) -> str:
-    """``database_url`` with the migrations applied up to head."""
+def _upgrade(url: str) -> None:
     from gateway.db.migrate import upgrade
 
     # upgrade() is sync and may call asyncio.run() itself: keep it off this thread so it
     # can't disturb the event loop pytest-asyncio runs the test on.
-    servers.run_in_thread(upgrade, database_url)
+    servers.run_in_thread(upgrade, url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    _upgrade(f"sqlite+aiosqlite:///{path}")
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        # Everything into the main file, so that one file is the whole database.
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    """The name of a database migrated to head once per session; tests' databases are
+    created from it (``CREATE DATABASE ... TEMPLATE``, a file copy)."""
+    name = f"template_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+    admin = servers.postgres_dsn(postgres_server, "postgres")
+    servers.postgres_execute(admin, f'CREATE DATABASE "{name}"')
+    try:
+        _upgrade(servers.postgres_dsn(postgres_server, name, driver="postgresql+asyncpg"))
+        yield name
+    finally:
+        servers.postgres_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def migrated_database_url(database_url: str, request: pytest.FixtureRequest) -> str:
+    """``database_url`` with the migrations applied up to head.
+
+    Running the migrations takes longer than most tests, so they run once per session
+    into a template, and each test's database starts as a copy of it. The migrations
+    themselves are tested from an empty database in tests/db/test_migrations.py.
+    """
+    if database_url.startswith("sqlite"):
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, make_url(database_url).database or "")
+        return database_url
+    template_name: str = request.getfixturevalue("postgres_template")
+    server: str = request.getfixturevalue("postgres_server")
+    name = make_url(database_url).database
+    admin = servers.postgres_dsn(server, "postgres")
+    servers.postgres_execute(
+        admin,
+        f'DROP DATABASE "{name}"',
+        f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"',
+    )
     return database_url
 
 

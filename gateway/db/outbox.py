@@ -25,8 +25,9 @@ async def claim_outbox_messages(
     commit is never leased twice. SQLite ignores FOR UPDATE; it runs one writer at a
     time, and a single statement leaves no gap between the read and the write.
 
-    An invoice's webhooks reach an endpoint in the order of their events: a message
-    waits while an earlier event of the same invoice to the same endpoint is pending
+    A resource's webhooks (an invoice's, a customer's ...) reach an endpoint in the
+    order of their events: a message waits while an earlier event of the same resource
+    to the same endpoint is pending
     (leased, due or waiting for a retry); one given up (dead) holds nothing back. A
     pending message stays pending while leased, and an event's messages are committed
     with it, after every earlier event's (gateway.db.event_log), so no worker can see
@@ -39,7 +40,8 @@ async def claim_outbox_messages(
         or_(col(OutboxMessage.locked_until).is_(None), col(OutboxMessage.locked_until) < now),
         ~exists().where(
             col(earlier.endpoint_id) == col(OutboxMessage.endpoint_id),
-            col(earlier.invoice_id) == col(OutboxMessage.invoice_id),
+            col(earlier.resource_type) == col(OutboxMessage.resource_type),
+            col(earlier.resource_id) == col(OutboxMessage.resource_id),
             col(earlier.seq) < col(OutboxMessage.seq),
             col(earlier.status) == "pending",
         ),

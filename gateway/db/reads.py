@@ -24,15 +24,26 @@ from gateway.db.rows import (
     InvoiceRow,
     ItemRow,
     ProductRow,
+    RecurringInvoiceRow,
     TaxRow,
     TransactionRow,
     WalletRow,
 )
-from gateway.db.tables import App, Customer, Invoice, InvoiceItem, Product, Tax, Transaction, Wallet
+from gateway.db.tables import (
+    App,
+    Customer,
+    Invoice,
+    InvoiceItem,
+    Product,
+    RecurringInvoice,
+    Tax,
+    Transaction,
+    Wallet,
+)
 from gateway.domain.text import is_storable
 
 RowT = TypeVar("RowT", bound=tuple[Any, ...])
-ById = TypeVar("ById", CustomerRow, WalletRow, ProductRow, TaxRow, InvoiceRow)
+ById = TypeVar("ById", CustomerRow, WalletRow, ProductRow, TaxRow, InvoiceRow, RecurringInvoiceRow)
 
 TABLES: dict[type[Any], Table] = {
     AppRow: table_of(App),
@@ -43,6 +54,7 @@ TABLES: dict[type[Any], Table] = {
     InvoiceRow: table_of(Invoice),
     ItemRow: table_of(InvoiceItem),
     TransactionRow: table_of(Transaction),
+    RecurringInvoiceRow: table_of(RecurringInvoice),
 }
 
 
@@ -67,7 +79,7 @@ def _scoped(row_type: type[Any], *where: ColumnElement[bool]) -> Select[Any]:
 
 _BY_IDS = {
     row_type: _scoped(row_type, TABLES[row_type].c.id.in_(IDS))
-    for row_type in (CustomerRow, WalletRow, ProductRow, TaxRow, InvoiceRow)
+    for row_type in (CustomerRow, WalletRow, ProductRow, TaxRow, InvoiceRow, RecurringInvoiceRow)
 }
 
 

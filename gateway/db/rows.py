@@ -129,10 +129,13 @@ class InvoiceRow(NamedTuple):
     version: int
     # The tax as priced (gateway.db.tables.Invoice.tax_snapshot).
     tax_snapshot: dict[str, Any] | None
+    status_reason: str | None
+    voided_at: datetime | None
+    marked_uncollectible_at: datetime | None
 
     @property
     def amount_due(self) -> Decimal:
-        return amount_due(self.total, self.amount_paid)
+        return amount_due(self.total, self.amount_paid, void=self.status == "VOID")
 
 
 class ItemRow(NamedTuple):
@@ -171,3 +174,23 @@ def row_of(row_type: type[RowT], obj: object) -> RowT:
     fields: tuple[str, ...] = row_type._fields  # type: ignore[attr-defined]
     row: RowT = row_type._make(getattr(obj, name) for name in fields)  # type: ignore[attr-defined]
     return row
+
+
+class RecurringInvoiceRow(NamedTuple):
+    id: str
+    app_id: str
+    status: str
+    interval: str
+    anchor_day: int
+    start_date: date
+    end_date: date | None
+    period_count: int | None
+    days_until_due: int
+    template: dict[str, Any]
+    next_period: int
+    next_run_at: datetime | None
+    invoices_generated: int
+    last_invoice_id: str | None
+    paused_reason: str | None
+    created_at: datetime
+    updated_at: datetime

@@ -204,6 +204,10 @@ class Invoice(SQLModel, table=True):
     # inclusive, components; rates as strings): a later change of the tax row does not
     # change an issued invoice. None for invoices priced before it was kept.
     tax_snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # Why it was voided or marked uncollectible (the caller's words), and when.
+    status_reason: str | None = Field(default=None, max_length=500)
+    voided_at: datetime | None = _timestamp()
+    marked_uncollectible_at: datetime | None = _timestamp()
 
 
 class InvoiceItem(SQLModel, table=True):
@@ -257,8 +261,10 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox_message"
     __table_args__ = (
-        # An invoice's earlier webhooks to the same endpoint (claim_outbox_messages).
-        Index("ix_outbox_endpoint_invoice_seq", "endpoint_id", "invoice_id", "seq"),
+        # A resource's earlier webhooks to the same endpoint (claim_outbox_messages).
+        Index(
+            "ix_outbox_endpoint_resource_seq", "endpoint_id", "resource_type", "resource_id", "seq"
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=64)
@@ -334,4 +340,55 @@ class WebhookAttempt(SQLModel, table=True):
     status_code: int | None = None
     error: str | None = Field(default=None, max_length=1000)
     duration_ms: int
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class RecurringInvoice(SQLModel, table=True):
+    """A schedule that the worker turns into invoices (gateway.domain.recurring)."""
+
+    __tablename__ = "recurring_invoice"
+    __table_args__ = (
+        Index("ix_recurring_invoice_app_created", "app_id", "created_at", "id"),
+        # The worker's search: active schedules whose next run has come.
+        Index("ix_recurring_invoice_due", "status", "next_run_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    status: str = Field(max_length=16)
+    interval: str = Field(max_length=16)
+    anchor_day: int
+    start_date: date
+    end_date: date | None = None
+    period_count: int | None = None
+    days_until_due: int
+    # The createInvoice fields but the dates (gateway.domain.recurring.InvoiceTemplate).
+    template: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # The period the next invoice is for (0 is the first) and when it runs (00:00 UTC of
+    # its run date); None while paused and once cancelled or completed.
+    next_period: int = 0
+    next_run_at: datetime | None = _timestamp()
+    invoices_generated: int = 0
+    last_invoice_id: str | None = Field(default=None, max_length=64)
+    # Why the worker paused it (its template could not be invoiced); None otherwise.
+    paused_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
+
+
+class RecurringInvoiceRun(SQLModel, table=True):
+    """One period of a schedule made into an invoice, written in the invoice's
+    transaction: the unique (schedule, period) lets no period be invoiced twice."""
+
+    __tablename__ = "recurring_invoice_run"
+    __table_args__ = (
+        UniqueConstraint("recurring_invoice_id", "period", name="uq_recurring_invoice_run_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: str = Field(foreign_key="app.id", max_length=64)
+    recurring_invoice_id: str = Field(foreign_key="recurring_invoice.id", max_length=64)
+    period: int
+    run_date: date
+    invoice_id: str = Field(foreign_key="invoice.id", max_length=64)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

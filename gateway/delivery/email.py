@@ -26,6 +26,7 @@ from gateway.db.rows import InvoiceRow
 from gateway.db.tables import OutboxMessage
 from gateway.delivery.email_message import build_invoice_email, email_subject
 from gateway.delivery.errors import DeliveryFailed
+from gateway.domain.status import InvoiceStatus
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind
 from gateway.services.invoice_pdfs import invoice_pdf
@@ -78,9 +79,18 @@ async def deliver_email(runtime: Runtime, message: OutboxMessage) -> None:
     kind = _kind(message)
     view = await _load_view(runtime, message)
     inv = view.invoice
+    if inv.status == InvoiceStatus.VOID:
+        # Voided between scheduling and sending (an invoice at its send_date, a reminder):
+        # it asks for nothing any more.
+        log.info("%s email skipped, invoice %s is void", kind.value, inv.invoice_number)
+        return
     if kind is EmailKind.REMINDER and inv.amount_due <= 0:
         # Paid between scheduling and sending: a reminder now would only confuse.
         log.info("reminder skipped, invoice %s has nothing due", inv.invoice_number)
+        return
+    if kind is EmailKind.REMINDER and inv.status == InvoiceStatus.UNCOLLECTIBLE:
+        # Written off as bad debt since: no more chasing.
+        log.info("reminder skipped, invoice %s is uncollectible", inv.invoice_number)
         return
     email = build_invoice_email(
         view,

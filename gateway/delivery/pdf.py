@@ -122,6 +122,13 @@ def render_invoice_pdf(
     if inv.send_date is not None:
         pdf.text_line(f"{said['send_date']}: {day(inv.send_date, locale)}")
     pdf.text_line(f"{said['status']}: {said['statuses'].get(inv.status, inv.status)}")
+    if inv.status == "VOID":
+        voided = (inv.voided_at or inv.date_created).astimezone(UTC).date()
+        pdf.set_text_color(170, 20, 20)
+        pdf.text_line(said["void_stamp"].format(day=day(voided, locale)), size=14, bold=True)
+        pdf.set_text_color(0, 0, 0)
+    if inv.status_reason and inv.status in ("VOID", "UNCOLLECTIBLE"):
+        pdf.text_line(said["status_reason"].format(reason=inv.status_reason))
 
     pdf.heading(said["bill_to"])
     customer = view.customer
@@ -147,7 +154,7 @@ def render_invoice_pdf(
     wallet = view.wallet
     if wallet is not None and "CRYPTO" in inv.payment_methods:
         pdf.text_line(f"{said['wallet'].format(chain=wallet.blockchain)}: {wallet.address}")
-    if payment_url:
+    if payment_url and inv.status != "VOID":
         pdf.text_line(f"{said['pay_online']}:")
         pdf.set_text_color(20, 70, 160)
         pdf.text_line(payment_url, link=payment_url)

@@ -38,6 +38,8 @@ class Words(TypedDict):
     wallet: str  # {chain}
     pay_online: str
     statuses: dict[str, str]
+    void_stamp: str  # {day}: across a VOID invoice
+    status_reason: str  # {reason}
     methods: dict[str, str]
     subject: str  # {number} {app}
     reminder_subject: str  # {number}
@@ -79,7 +81,11 @@ _EN = Words(
         "PAID": "Paid",
         "PASTDUE": "Past due",
         "PARTIALLYPAID": "Partially paid",
+        "VOID": "Void",
+        "UNCOLLECTIBLE": "Uncollectible",
     },
+    void_stamp="VOID: cancelled on {day}, nothing is due",
+    status_reason="Reason: {reason}",
     methods={
         "CRYPTO": "Cryptocurrency",
         "BANK_TRANSFER": "Bank transfer / ACH",
@@ -130,7 +136,11 @@ _DE = Words(
         "PAID": "Bezahlt",
         "PASTDUE": "Überfällig",
         "PARTIALLYPAID": "Teilweise bezahlt",
+        "VOID": "Storniert",
+        "UNCOLLECTIBLE": "Uneinbringlich",
     },
+    void_stamp="STORNIERT am {day}, es ist nichts zu zahlen",
+    status_reason="Grund: {reason}",
     methods={
         "CRYPTO": "Kryptowährung",
         "BANK_TRANSFER": "Banküberweisung",
@@ -181,7 +191,11 @@ _FR = Words(
         "PAID": "Payée",
         "PASTDUE": "En retard",
         "PARTIALLYPAID": "Partiellement payée",
+        "VOID": "Annulée",
+        "UNCOLLECTIBLE": "Irrécouvrable",
     },
+    void_stamp="ANNULÉE le {day}, aucun montant n'est dû",
+    status_reason="Motif : {reason}",
     methods={
         "CRYPTO": "Cryptomonnaie",
         "BANK_TRANSFER": "Virement bancaire",
@@ -232,7 +246,11 @@ _ES = Words(
         "PAID": "Pagada",
         "PASTDUE": "Vencida",
         "PARTIALLYPAID": "Pagada parcialmente",
+        "VOID": "Anulada",
+        "UNCOLLECTIBLE": "Incobrable",
     },
+    void_stamp="ANULADA el {day}, no hay nada pendiente",
+    status_reason="Motivo: {reason}",
     methods={
         "CRYPTO": "Criptomoneda",
         "BANK_TRANSFER": "Transferencia bancaria",

@@ -11,6 +11,10 @@ Any number of workers may run against one database at once:
   still needs the change, so exactly one worker sees each change and writes the
   event or email it causes, in the same transaction. It also deletes the events the
   log keeps no longer (EVENT_RETENTION_DAYS), in bounded batches.
+* recurring invoices: due schedules are claimed locked (SKIP LOCKED), and each period
+  becomes one invoice with a unique (schedule, period) row in the same transaction
+  (gateway.services.recurring_runs), so a period is invoiced once however many workers
+  run, and missed periods are caught up one by one.
 
 Scheduled sends need no step of their own: their outbox rows become due at send_date.
 """
@@ -42,6 +46,7 @@ from gateway.domain.status import ALLOWED_TRANSITIONS, DeliveryMethod, InvoiceSt
 from gateway.metrics.outbox import record_claimed, record_outcome
 from gateway.runtime import Runtime
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
+from gateway.services.recurring_runs import run_due_schedules
 from gateway.tracing.outbox import delivery_span, failed
 
 log = logging.getLogger("gateway.delivery.worker")
@@ -67,6 +72,7 @@ class WorkerCounts:
 
     overdue: int = 0
     reminders: int = 0
+    recurring: int = 0
     delivered: int = 0
     retried: int = 0
     dead: int = 0
@@ -357,10 +363,14 @@ def webhook_client(runtime: Runtime) -> httpx.AsyncClient:
 
 
 async def run_scheduler(runtime: Runtime) -> WorkerCounts:
+    # Recurring invoices first: one already past due on catch-up is marked overdue now.
+    recurring = await run_due_schedules(runtime)
     overdue = await mark_overdue(runtime)
     reminders = await queue_reminders(runtime)
     pruned = await prune_event_log(runtime)
-    return WorkerCounts(overdue=overdue, reminders=reminders, events_pruned=pruned)
+    return WorkerCounts(
+        overdue=overdue, reminders=reminders, recurring=recurring, events_pruned=pruned
+    )
 
 
 async def run_once(runtime: Runtime, *, client: httpx.AsyncClient | None = None) -> WorkerCounts:

@@ -12,6 +12,7 @@
     │   ├── SendDateAfterDueDate         SEND_DATE_AFTER_DUE_DATE
     │   ├── ProductNotFound              PRODUCT_NOT_FOUND
     │   ├── InvalidTransition            INVALID_TRANSITION
+    │   ├── InvoiceNumbered              INVOICE_NUMBERED   (delete: void it instead)
     │   ├── InvalidWebhookUrl            INVALID_WEBHOOK_URL
     │   ├── ForeignAppId                 FOREIGN_APP_ID
     │   ├── TaxRateFixed                 TAX_RATE_FIXED
@@ -28,7 +29,8 @@
     │   ├── CustomerNotFound / WalletNotFound / TaxNotFound / InvoiceNotFound
     │   ├── AppNotFound / WebhookEndpointNotFound
     │   ├── WalletMissing (a product's walletId) / ProductMissing (a product route)
-    │   └── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
+    │   ├── TaxIdNotFound (a tax named by its own id)   TAX_NOT_FOUND
+    │   └── RecurringInvoiceNotFound     RECURRING_INVOICE_NOT_FOUND
     ├── Unauthorized               401   UNAUTHENTICATED
     ├── RateLimited                429   RATE_LIMITED
     ├── IdempotencyInFlight        409   IDEMPOTENCY_IN_FLIGHT
@@ -125,6 +127,18 @@ class ProductNotFound(BusinessRuleViolation):
 
 class InvalidTransition(BusinessRuleViolation):
     code = "INVALID_TRANSITION"
+
+
+class InvoiceNumbered(BusinessRuleViolation):
+    """Deleting an invoice that holds a number would leave a hole in the sequence."""
+
+    code = "INVOICE_NUMBERED"
+
+    def __init__(self, invoice_number: str, status: str) -> None:
+        super().__init__(
+            f"Invoice {invoice_number} ({status}) holds a number and cannot be deleted: "
+            "a numbered invoice is voided, never deleted"
+        )
 
 
 class NotFound(GatewayError):
@@ -449,3 +463,10 @@ class CursorExpired(GatewayError):
         )
         self.after = after
         self.oldest = oldest
+
+
+class RecurringInvoiceNotFound(NotFound):
+    code = "RECURRING_INVOICE_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Recurring invoice not found")

@@ -24,8 +24,10 @@ def round_money(amount: Decimal) -> Decimal:
     return rounded if rounded else rounded.copy_abs()
 
 
-def amount_due(total: Decimal, amount_paid: Decimal) -> Decimal:
-    """What is left to pay: never below zero."""
+def amount_due(total: Decimal, amount_paid: Decimal, *, void: bool = False) -> Decimal:
+    """What is left to pay: never below zero; nothing on a void invoice."""
+    if void:
+        return ZERO
     return max(total - amount_paid, ZERO)
 
 

@@ -18,6 +18,7 @@ from gateway.domain.status import (
     InvoiceStatus,
     PaymentMethod,
     ensure_transition,
+    status_after_part_payment,
     status_after_payment,
 )
 
@@ -59,6 +60,10 @@ def apply_payment(
         raise InvalidInput([Problem(("amount",), "NOT_CENTS", message)])
     if status in (InvoiceStatus.DRAFT, InvoiceStatus.PAID):
         raise InvalidTransition(f"Cannot record a payment on a {status} invoice")
+    if status is InvoiceStatus.VOID:
+        raise InvalidTransition(
+            "Cannot record a payment on a VOID invoice: it was voided and nothing is due"
+        )
     if method not in accepted_methods:
         accepted = ", ".join(accepted_methods)
         raise PaymentMethodNotAccepted(
@@ -76,5 +81,7 @@ def apply_payment(
     paid = round_money(amount)
     new_paid = amount_paid + paid
     target = status_after_payment(total, new_paid)
+    if target is InvoiceStatus.PARTIALLYPAID:
+        target = status_after_part_payment(status)
     ensure_transition(status, target)
     return PaymentOutcome(amount=paid, amount_paid=new_paid, status=target)

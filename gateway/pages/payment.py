@@ -1,4 +1,5 @@
-"""GET /pay/{token}: the page a payment link opens (404 unknown, 410 expired)."""
+"""GET /pay/{token}: the page a payment link opens (404 unknown, 410 expired or void:
+a VOID invoice's page says so and shows no way to pay)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.routing import Route
 
 from gateway.db.availability import is_unreachable
 from gateway.domain.errors import ServiceUnavailable
+from gateway.domain.status import InvoiceStatus
 from gateway.pages.html import page
 from gateway.pages.payment_view import PageContent, expired_content, payment_page_content
 from gateway.runtime import Runtime
@@ -63,7 +65,11 @@ async def payment_page(request: Request) -> HTMLResponse:
         return found
     if found is None:
         return not_found_page("Payment link not found")
-    expires_at = found.invoice.invoice.payment_link_expires_at
+    invoice = found.invoice.invoice
+    if invoice.status == InvoiceStatus.VOID:
+        # The link stops working: the page says why, with no way to pay.
+        return content_page(payment_page_content(found.invoice, found.app), 410)
+    expires_at = invoice.payment_link_expires_at
     if expires_at is not None and runtime.clock() >= expires_at:
         return content_page(expired_content(found.invoice), 410)
     return content_page(payment_page_content(found.invoice, found.app), 200)

@@ -1,12 +1,13 @@
 """The payment page's content: who asks for how much, in what state, for what, and how
 to pay it (the wallet and a QR code for CRYPTO, the app's bank details for
 BANK_TRANSFER). Amounts and dates as the customer's locale writes them, the words in
-the customer's language. A paid invoice, or one not issued yet, shows no way to pay."""
+the customer's language. A paid invoice, one not issued yet, or a VOID one shows no way
+to pay; an UNCOLLECTIBLE one still does (a bad debt still takes payments)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -31,7 +32,14 @@ CHAIN_NAMES: dict[str, str] = {
     Chain.TRON: "Tron",
     Chain.BASE: "Base",
 }
-_PAYABLE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTIALLYPAID, InvoiceStatus.PASTDUE})
+_PAYABLE = frozenset(
+    {
+        InvoiceStatus.OPEN,
+        InvoiceStatus.PARTIALLYPAID,
+        InvoiceStatus.PASTDUE,
+        InvoiceStatus.UNCOLLECTIBLE,
+    }
+)
 # Adds a copy button after each value marked data-copy; without JavaScript the value is
 # still text that one tap selects whole (user-select: all).
 COPY_SCRIPT = (
@@ -86,11 +94,20 @@ def _status(w: _Writer) -> str:
         return w.say("status_paid")
     if inv.status == InvoiceStatus.DRAFT:
         return w.say("status_draft")
+    if inv.status == InvoiceStatus.VOID:
+        return w.say("status_void", day=w.day(_on_day(inv.voided_at, inv.date_created)))
+    if inv.status == InvoiceStatus.UNCOLLECTIBLE:
+        return w.say("status_uncollectible", day=w.day(inv.due_date + timedelta(days=1)))
     if inv.status == InvoiceStatus.PASTDUE:
         return w.say("status_overdue", day=w.day(inv.due_date + timedelta(days=1)))
     if inv.status == InvoiceStatus.PARTIALLYPAID:
         return w.say("status_partly", paid=w.money(inv.amount_paid), total=w.money(inv.total))
     return w.say("status_open", day=w.day(inv.due_date))
+
+
+def _on_day(when: datetime | None, otherwise: datetime) -> date:
+    """The UTC day of `when` (of `otherwise` for rows from before it was kept)."""
+    return (when or otherwise).astimezone(UTC).date()
 
 
 def _tax_label(w: _Writer) -> str:
@@ -223,6 +240,8 @@ def payment_page_content(view: InvoiceView, app: AppRow | None) -> PageContent:
         )
     elif inv.status == InvoiceStatus.PAID:
         due = f"<p>{w.say('paid_note')}</p>"
+    elif inv.status == InvoiceStatus.VOID:
+        due = f"<p>{w.say('void_note', app=view.app_name)}</p>"
     body = (
         f"{_header(w, app)}<main>"
         f'<p class="status">{_status(w)}</p>{due}'

@@ -45,6 +45,15 @@ class Query:
                     for name in unknown
                 ]
             )
+        # A value given twice would leave one of them unread (and unchecked).
+        repeated = [name for name in dict.fromkeys(params.keys()) if len(params.getlist(name)) > 1]
+        if repeated:
+            raise InvalidInput(
+                [
+                    Problem((name,), "REPEATED_QUERY_PARAMETER", "must be given once")
+                    for name in repeated
+                ]
+            )
         self._values: dict[str, str] = {}
         # The spelling each value came under: a problem names what the client sent.
         self._spelled: dict[str, str] = {}

@@ -70,18 +70,11 @@ async def create_invoice(
             if existing is not None:
                 return existing
         priced = await price_invoice(session, caller.app_id, command)
-        invoice = _new_invoice(command, caller, priced, idempotency, now)
-        counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
-        invoice.invoice_number = format_invoice_number(number_format, counter)
-        items = invoice_items(invoice, priced)
-        view = written_view(invoice, items, caller.app_name, priced)
         try:
             # The first write under the key: a request that raced this one past the store
             # (its record lost, its claim expired) and committed first makes it fail here
             # or at the commit, with the unique (app, idempotency key).
-            session.add(invoice)
-            session.add_all(items)
-            await _record_events(session, runtime, view, now)
+            view = await write_invoice(session, runtime, caller, command, priced, now, idempotency)
             await session.commit()
         except IntegrityError:
             await session.rollback()
@@ -92,6 +85,33 @@ async def create_invoice(
                 raise
             return existing
     return CreateResult(view, created=True)
+
+
+async def write_invoice(
+    session: AsyncSession,
+    runtime: Runtime,
+    caller: Caller,
+    command: CreateInvoiceCommand,
+    priced: PricedInvoice,
+    now: datetime,
+    idempotency: Idempotency | None = None,
+    *,
+    dated: datetime | None = None,
+) -> InvoiceView:
+    """Numbers and adds the priced invoice, its items and its events (invoice.created,
+    the email if it is delivered by email) to the caller's transaction, uncommitted.
+    `dated`: its date_created, if not now (a recurring invoice is dated for its period)."""
+    invoice = _new_invoice(command, caller, priced, idempotency, now)
+    if dated is not None:
+        invoice.date_created = dated
+    counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
+    invoice.invoice_number = format_invoice_number(number_format, counter)
+    items = invoice_items(invoice, priced)
+    view = written_view(invoice, items, caller.app_name, priced)
+    session.add(invoice)
+    session.add_all(items)
+    await _record_events(session, runtime, view, now)
+    return view
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Events (about invoices, customers, products, taxes and wallets) into the event log,
-their webhooks and invoice emails into the outbox, in the caller's transaction.
+"""Events (about invoices, customers, products, taxes, wallets and recurring invoices)
+into the event log, their webhooks and invoice emails into the outbox, in the caller's
+transaction.
 
 Every event is written once into the log (gateway.db.event_log), with the app's next
 sequence, whether or not the app has webhook endpoints; each enabled endpoint gets one
@@ -36,6 +37,10 @@ class InvoiceEvent(StrEnum):
     PARTIALLY_PAID = "invoice.partially_paid"
     PAID = "invoice.paid"
     OVERDUE = "invoice.overdue"
+    VOIDED = "invoice.voided"
+    MARKED_UNCOLLECTIBLE = "invoice.marked_uncollectible"
+    # Only a draft that holds no number is deleted (gateway.domain.invoice_closing).
+    DELETED = "invoice.deleted"
 
 
 class EmailKind(StrEnum):
@@ -51,6 +56,7 @@ class ResourceType(StrEnum):
     PRODUCT = "product"
     TAX = "tax"
     WALLET = "wallet"
+    RECURRING_INVOICE = "recurring_invoice"
 
 
 def _email(
@@ -158,6 +164,18 @@ async def emit_resource_event(
 
 def _body(event_type: str, timestamp: str | None, data: object) -> str:
     return dumps({"type": event_type, "timestamp": timestamp, "data": data}).decode()
+
+
+async def emit_invoice_deleted(
+    session: AsyncSession, view: InvoiceView, now: datetime, public_base_url: str
+) -> None:
+    """invoice.deleted with the invoice as it was; its messages name no invoice row, as
+    the row is gone (the resource id still names it)."""
+    before = {id(row) for row in session.new}
+    await emit(session, view, [InvoiceEvent.DELETED], now, public_base_url)
+    for row in session.new:
+        if id(row) not in before and isinstance(row, OutboxMessage):
+            row.invoice_id = None
 
 
 def queue_email(

@@ -108,4 +108,7 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
         "amount_due": inv.amount_due,
         "payment_link_url": payment_link_url(public_base_url, inv.payment_link_token),
         "payment_link_expires_at": iso_datetime(inv.payment_link_expires_at),
+        "status_reason": inv.status_reason,
+        "voided_at": iso_datetime(inv.voided_at),
+        "marked_uncollectible_at": iso_datetime(inv.marked_uncollectible_at),
     }

@@ -29,6 +29,8 @@ from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
 _PAYMENT_EVENTS = {
     InvoiceStatus.PAID: InvoiceEvent.PAID,
     InvoiceStatus.PARTIALLYPAID: InvoiceEvent.PARTIALLY_PAID,
+    # Part of a bad debt recovered: the invoice stays UNCOLLECTIBLE.
+    InvoiceStatus.UNCOLLECTIBLE: InvoiceEvent.PARTIALLY_PAID,
 }
 
 

@@ -227,3 +227,36 @@ async def test_credentials_are_required(gateway: tuple[httpx.AsyncClient, Runtim
     response = await client.get(f"{URL}/{mine['id']}/pdf")
     assert response.status_code == 401
     assert response.json()["statusCode"] == 401
+
+
+async def test_a_void_invoice_says_so_and_offers_no_payment(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, _runtime = gateway
+    created = (await client.post(URL, json=basic_invoice(), headers=DEMO_HEADERS)).json()
+    voided = await client.post(
+        f"{URL}/{created['id']}/void", json={"reason": "Issued twice"}, headers=DEMO_HEADERS
+    )
+    assert voided.status_code == 200, voided.text
+    response = await client.get(f"{URL}/{created['id']}/pdf", headers=DEMO_HEADERS)
+    lines = pdf_text(response.content).splitlines()
+    today = datetime.now(UTC).date()
+    assert "Status: Void" in lines
+    assert f"VOID: cancelled on {today:%B} {today.day}, {today.year}, nothing is due" in lines
+    assert "Reason: Issued twice" in lines
+    assert "Total 2,500.00 USDC" in lines and "Amount due 0.00 USDC" in lines
+    assert created["payment_link_url"] not in "".join(lines)
+
+
+async def test_an_uncollectible_invoice_is_still_payable(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, _runtime = gateway
+    created = (await client.post(URL, json=basic_invoice(), headers=DEMO_HEADERS)).json()
+    path = f"{URL}/{created['id']}/mark_uncollectible"
+    assert (await client.post(path, headers=DEMO_HEADERS)).status_code == 200
+    text = pdf_text((await client.get(f"{URL}/{created['id']}/pdf", headers=DEMO_HEADERS)).content)
+    lines = text.splitlines()
+    assert "Status: Uncollectible" in lines and "Amount due 2,500.00 USDC" in lines
+    assert not any(line.startswith(("VOID", "Reason")) for line in lines)
+    assert created["payment_link_url"] in text.replace("\n", "")

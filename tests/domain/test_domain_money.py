@@ -79,3 +79,11 @@ def test_to_decimal_accepts_numbers(value: object, expected: Decimal) -> None:
 )
 def test_to_decimal_rejects_everything_else(value: object) -> None:
     assert to_decimal(value) is None
+
+
+def test_nothing_is_due_on_a_void_invoice() -> None:
+    from gateway.domain.money import amount_due
+
+    assert amount_due(Decimal("100.00"), Decimal("40.00")) == Decimal("60.00")
+    assert amount_due(Decimal("100.00"), Decimal("40.00"), void=True) == Decimal("0.00")
+    assert str(amount_due(Decimal("100.00"), Decimal("0.00"), void=True)) == "0.00"

@@ -78,3 +78,18 @@ def test_amounts_come_out_in_cents_however_many_zeros_they_came_with() -> None:
     assert outcome.status is S.PARTIALLYPAID
     assert str(outcome.amount) == "40.00"
     assert str(outcome.amount_paid) == "50.00"
+
+
+@pytest.mark.parametrize("paid", ["0.00", "40.00"])
+def test_no_payment_on_a_void_invoice(paid: str) -> None:
+    with pytest.raises(InvalidTransition, match="on a VOID invoice: it was voided"):
+        pay(S.VOID, paid=paid, amount="10.00")
+
+
+def test_a_bad_debt_accepts_payments_and_is_paid_by_a_full_one() -> None:
+    part = pay(S.UNCOLLECTIBLE, paid="10.00", amount="30.00")
+    assert (part.status, part.amount_paid) == (S.UNCOLLECTIBLE, D("40.00"))
+    rest = pay(S.UNCOLLECTIBLE, paid="40.00", amount="60.00")
+    assert (rest.status, rest.amount_paid) == (S.PAID, D("100.00"))
+    with pytest.raises(Overpayment):
+        pay(S.UNCOLLECTIBLE, paid="40.00", amount="60.01")

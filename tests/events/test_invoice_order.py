@@ -13,11 +13,20 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from sqlmodel import col, update
 
-from gateway.delivery.worker import run_worker
+from gateway.db.tables import Invoice
+from gateway.delivery.worker import run_once, run_worker
 from gateway.runtime import Runtime
-from tests.apptest import seeded_gateway
-from tests.delivery.harness import Receiver, add_endpoint, delivery_settings, outbox, settled
+from tests.apptest import DEMO_HEADERS, seeded_gateway
+from tests.delivery.harness import (
+    Receiver,
+    add_endpoint,
+    delivery_settings,
+    outbox,
+    settled,
+    work_until,
+)
 from tests.events.feed import create_invoice, pay, rest_all, send
 
 INVOICES = 20
@@ -85,3 +94,34 @@ async def test_each_invoice_in_order_on_the_feed_and_at_the_receiver(
     for delivery in receiver.accepted:
         accepted[delivery.invoice_id].append(delivery.event)
     assert accepted == {draft["id"]: LIFE for draft in drafts}
+
+
+async def test_a_deleted_invoice_keeps_its_order(
+    gateway: tuple[httpx.AsyncClient, Runtime], receiver: Receiver
+) -> None:
+    """Deleting a draft takes its row (and the messages' link to it) away; the order
+    holds by the resource the events are about, so invoice.deleted still waits for an
+    invoice.created that is being retried, and the feed keeps both."""
+    client, runtime = gateway
+    await add_endpoint(runtime, receiver, "a")
+    receiver.answer("a", 500, 500)
+    draft = await create_invoice(client, status="DRAFT")
+    async with runtime.sessions() as session:
+        # Only a draft without a number is deleted.
+        await session.exec(
+            update(Invoice).where(col(Invoice.id) == draft["id"]).values(invoice_number="")
+        )
+        await session.commit()
+    first_pass = await run_once(runtime)
+    assert first_pass.retried == 1 and first_pass.delivered == 0
+    deleted = await client.delete(f"/api/v0/invoices/{draft['id']}", headers=DEMO_HEADERS)
+    assert deleted.status_code == 200, deleted.text
+    await work_until(runtime, lambda: settled(runtime))
+    assert [d.event for d in receiver.requests] == [
+        "invoice.created",
+        "invoice.created",
+        "invoice.created",
+        "invoice.deleted",
+    ]
+    feed = await rest_all(client, take=10, invoice_id=draft["id"])
+    assert [item["type"] for item in feed] == ["invoice.created", "invoice.deleted"]

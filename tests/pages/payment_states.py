@@ -1,6 +1,7 @@
 """Invoices in each state a payment page shows, made through the v0 API of the demo app:
 OPEN paid by CRYPTO (English), OPEN paid by BANK_TRANSFER (a German customer), partly
-paid, paid."""
+paid, paid, VOID (partly paid before, CRYPTO and BANK_TRANSFER) and UNCOLLECTIBLE (partly
+paid)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ class PaymentPages:
     open_bank: str
     partly_paid: str
     paid: str
+    void: str
+    uncollectible: str
 
 
 async def _created(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -116,8 +119,24 @@ async def make_payment_pages(client: httpx.AsyncClient, runtime: Runtime) -> Pay
         items=[{"product_id": hundred["id"], "quantity": 1}],
     )
     await pay(paid["id"], "100")
+
+    async def closed(action: str, reason: str) -> dict[str, Any]:
+        invoice_ = await invoice(
+            name=f"Support, {action}",
+            walletId=wallet["id"],
+            items=[{"product_id": hundred["id"], "quantity": 1}],
+            partial_payment=True,
+        )
+        await pay(invoice_["id"], "40")
+        path = f"/api/v0/invoices/{invoice_['id']}/{action}"
+        response = await client.post(path, json={"reason": reason}, headers=DEMO_HEADERS)
+        assert response.status_code == 200, response.text
+        return invoice_
+
+    void = await closed("void", "Issued twice")
+    uncollectible = await closed("mark_uncollectible", "No answer since March")
     paths = [
         str(created["payment_link_url"]).split("/pay/", 1)[1]
-        for created in (crypto, bank, partly, paid)
+        for created in (crypto, bank, partly, paid, void, uncollectible)
     ]
     return PaymentPages(*(f"/pay/{token}" for token in paths))

@@ -22,7 +22,12 @@ from PIL import Image
 from gateway.settings import Settings
 from tests.apptest import seeded_gateway
 from tests.browser import DevTools, chromium, devtools, needs_chromium, serving
-from tests.pages.payment_states import CRYPTO_URI, WALLET_ADDRESS, PaymentPages, make_payment_pages
+from tests.pages.payment_states import (
+    CRYPTO_URI,
+    WALLET_ADDRESS,
+    PaymentPages,
+    make_payment_pages,
+)
 
 pytestmark = needs_chromium
 
@@ -126,6 +131,8 @@ async def test_payment_page_in_a_phone_browser(
         "open-bank-transfer": pages.open_bank,
         "partly-paid": pages.partly_paid,
         "paid": pages.paid,
+        "void": pages.void,
+        "uncollectible": pages.uncollectible,
     }
     with chromium(profile) as port:
         async with devtools(port) as browser:
@@ -177,6 +184,16 @@ async def test_payment_page_in_a_phone_browser(
                         "ethereum:0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48@1/transfer"
                         f"?address={WALLET_ADDRESS}&uint256=60000000"
                     )
+                elif state == "uncollectible":
+                    assert copyable >= 1
+                    assert "payment is still accepted" in shown
+                    assert WALLET_ADDRESS in shown
+                elif state == "void":
+                    assert copyable == 0
+                    assert "VOID: this invoice was cancelled on" in shown
+                    assert "Nothing is due." in shown
+                    assert WALLET_ADDRESS not in shown and "Amount due" not in shown
+                    assert await _evaluate(browser, "document.querySelector('svg')") is None
                 else:
                     assert copyable == 0
                     assert "This invoice is paid. Thank you." in shown

@@ -63,7 +63,26 @@ async def test_each_state_reads_as_a_person_would(migrated_database_url: str) ->
         for hidden in ("Amount due", "How to pay", WALLET_ADDRESS, "IBAN", "<svg", "<script"):
             assert hidden not in paid_response.text
 
+        void_response = await client.get(pages.void)
+        assert void_response.status_code == 410
+        void = _text(void_response.text)
+        assert void.startswith("Invoice INV-000005 Support, void from")
+        today = day(clock.now.date(), None)
+        assert f"VOID: this invoice was cancelled on {today} and cannot be paid" in void
+        assert "Nothing is due. Please contact" in void
+        for hidden in ("Amount due", "How to pay", WALLET_ADDRESS, "IBAN", "<svg", "<script"):
+            assert hidden not in void_response.text
+
+        bad_debt = _text((await client.get(pages.uncollectible)).text)
+        assert f"Unpaid since {day(date.fromisoformat(future()) + timedelta(days=1), None)}" in (
+            bad_debt
+        )
+        assert "payment is still accepted" in bad_debt
+        assert "Amount due 60.00 USDC" in bad_debt and WALLET_ADDRESS in bad_debt
+
         clock.now += timedelta(days=31)  # the whole due date has passed
         expired = await client.get(pages.open_bank)
         assert expired.status_code == 410
         assert "Dieser Zahlungslink ist abgelaufen" in expired.text
+        # A void invoice's link says it is void, expired or not.
+        assert "VOID: this invoice was cancelled" in (await client.get(pages.void)).text

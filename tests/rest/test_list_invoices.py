@@ -152,7 +152,7 @@ async def test_an_unknown_parameter_is_a_400_naming_it(
     )
 
 
-STATUSES = "DRAFT, OPEN, PAID, PASTDUE, PARTIALLYPAID"
+STATUSES = "DRAFT, OPEN, PAID, PASTDUE, PARTIALLYPAID, VOID, UNCOLLECTIBLE"
 
 
 @pytest.mark.parametrize(

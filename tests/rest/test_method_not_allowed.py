@@ -20,8 +20,9 @@ LIMIT = 3
 # (method, path, Allow): paths served by one route or by several.
 REFUSED = [
     ("DELETE", "/api/v0/invoices", "GET, HEAD, POST"),
-    ("DELETE", "/api/v0/invoices/inv_x", "GET, HEAD, PATCH, PUT"),
-    ("POST", "/api/v0/invoices/inv_x", "GET, HEAD, PATCH, PUT"),
+    ("POST", "/api/v0/invoices/inv_x", "DELETE, GET, HEAD, PATCH, PUT"),
+    ("GET", "/api/v0/invoices/inv_x/void", "POST"),
+    ("DELETE", "/api/v0/invoices/inv_x/mark_uncollectible", "POST"),
     ("GET", "/api/v0/invoices/inv_x/send", "POST"),
     ("GET", "/api/v0/invoices/inv_x/payments", "POST"),
     ("POST", "/api/v0/invoices/inv_x/pdf", "GET, HEAD"),
@@ -85,7 +86,7 @@ def test_allowed_methods_behind_a_root_path_too(root_path: str) -> None:
         scope = {"type": "http", "method": method, "path": root_path + path}
         return allowed_methods(routes, {**scope, "root_path": root_path})
 
-    assert ask("DELETE", "/api/v0/invoices/inv_x") == ["GET", "HEAD", "PATCH", "PUT"]
+    assert ask("POST", "/api/v0/invoices/inv_x") == ["DELETE", "GET", "HEAD", "PATCH", "PUT"]
     assert ask("PATCH", "/api/v0/invoices/inv_x") is None
     assert ask("PUT", "/graphql") == ["GET", "POST"]
     assert ask("POST", "/graphql") is None

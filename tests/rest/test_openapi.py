@@ -213,6 +213,9 @@ def test_document_is_valid_openapi_3_1() -> None:
         "POST /api/v0/invoices/{invoice_id}/send",
         "POST /api/v0/invoices/{invoice_id}/payments",
         "GET /api/v0/invoices/{invoice_id}/pdf",
+        "POST /api/v0/invoices/{invoice_id}/void",
+        "POST /api/v0/invoices/{invoice_id}/mark_uncollectible",
+        "DELETE /api/v0/invoices/{invoice_id}",
         "POST /api/v0/taxes",
         "GET /api/v0/taxes",
         "PUT /api/v0/taxes",
@@ -234,6 +237,13 @@ def test_document_is_valid_openapi_3_1() -> None:
         "PUT /api/v0/products/{product_id}",
         "DELETE /api/v0/products/{product_id}",
         "GET /api/v0/events",
+        "POST /api/v0/recurring_invoices",
+        "GET /api/v0/recurring_invoices",
+        "GET /api/v0/recurring_invoices/{schedule_id}",
+        "PATCH /api/v0/recurring_invoices/{schedule_id}",
+        "POST /api/v0/recurring_invoices/{schedule_id}/pause",
+        "POST /api/v0/recurring_invoices/{schedule_id}/resume",
+        "POST /api/v0/recurring_invoices/{schedule_id}/cancel",
     }
 
 

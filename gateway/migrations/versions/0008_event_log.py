@@ -2,7 +2,7 @@
 name the event they deliver
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0013
 Create Date: 2026-12-03 13:40:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from gateway.db.types import UtcDateTime
 
 revision = "0008"
-down_revision = "0007"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -50,13 +50,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("event_id", _TEXT(length=64), nullable=True))
         batch_op.add_column(sa.Column("seq", sa.Integer(), nullable=True))
         batch_op.create_index(
-            "ix_outbox_endpoint_invoice_seq", ["endpoint_id", "invoice_id", "seq"], unique=False
+            "ix_outbox_endpoint_resource_seq",
+            ["endpoint_id", "resource_type", "resource_id", "seq"],
+            unique=False,
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
-        batch_op.drop_index("ix_outbox_endpoint_invoice_seq")
+        batch_op.drop_index("ix_outbox_endpoint_resource_seq")
         batch_op.drop_column("seq")
         batch_op.drop_column("event_id")
     op.drop_index("ix_event_created", table_name="event")

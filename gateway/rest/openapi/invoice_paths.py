@@ -1,6 +1,6 @@
-"""The operations on one invoice: read it, edit the draft, send it, record payments and
-download the PDF (gateway.rest.invoices, gateway.rest.invoice_actions and
-gateway.rest.invoice_pdf)."""
+"""The operations on one invoice: read it, edit the draft, send it, record payments, void
+it, mark it uncollectible, delete an unnumbered draft and download the PDF
+(gateway.rest.invoices, gateway.rest.invoice_actions and gateway.rest.invoice_pdf)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,10 @@ def invoice_paths() -> dict[str, Any]:
             "get": _get(),
             "put": _update("updateInvoice", "Edit a draft invoice"),
             "patch": _update("patchInvoice", "Edit a draft invoice (same as PUT)"),
+            "delete": _delete(),
         },
+        "/api/v0/invoices/{invoice_id}/void": {"post": _void()},
+        "/api/v0/invoices/{invoice_id}/mark_uncollectible": {"post": _mark_uncollectible()},
         "/api/v0/invoices/{invoice_id}/send": {"post": _send()},
         "/api/v0/invoices/{invoice_id}/payments": {"post": _record_payment()},
         "/api/v0/invoices/{invoice_id}/pdf": {"get": _pdf()},
@@ -109,8 +112,9 @@ def _record_payment() -> Schema:
         "operationId": "recordPayment",
         "summary": "Record a payment",
         "description": (
-            "On an OPEN, PASTDUE or PARTIALLYPAID invoice; it becomes PAID once"
-            " nothing is due, PARTIALLYPAID before."
+            "On an OPEN, PASTDUE, PARTIALLYPAID or UNCOLLECTIBLE invoice; it becomes PAID"
+            " once nothing is due, PARTIALLYPAID before (an UNCOLLECTIBLE one stays so)."
+            " A VOID invoice takes no payment."
         ),
         "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE), if_match()],
         "requestBody": request_body("CreatePaymentRequest"),
@@ -120,6 +124,69 @@ def _record_payment() -> Schema:
                 "Invalid input (message is a list), or a payment the invoice refuses: its"
                 " status, the method, more than is due, or only part of it where partial"
                 " payments are off."
+            ),
+        },
+    }
+
+
+def _close(operation_id: str, summary: str, description: str, result: str) -> Schema:
+    body = request_body("CloseInvoiceRequest")
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": description,
+        "parameters": [invoice_id(OPEN_INVOICE_EXAMPLE), if_match()],
+        "requestBody": {**body, "required": False},
+        "responses": {
+            "200": ok(result, ref("Invoice"), ETag=_ETAG),
+            **_changing_errors(
+                "Invalid input (message is a list), or a status this change cannot leave"
+                " (message says why: e.g. the invoice is PAID, or already VOID)."
+            ),
+        },
+    }
+
+
+def _void() -> Schema:
+    return _close(
+        "voidInvoice",
+        "Void an invoice",
+        "DRAFT, OPEN, PASTDUE, PARTIALLYPAID or UNCOLLECTIBLE to VOID: nothing is due any"
+        " more (amount_due 0), no payment is accepted, and the payment link shows the"
+        " invoice void with no way to pay; the PDF says VOID. The invoice.voided webhook"
+        " fires. A PAID invoice cannot be voided. The invoice keeps its number: a numbered"
+        " invoice is voided, never deleted, so the sequence keeps no hole.",
+        "The invoice, now VOID.",
+    )
+
+
+def _mark_uncollectible() -> Schema:
+    return _close(
+        "markInvoiceUncollectible",
+        "Mark an invoice uncollectible",
+        "OPEN, PASTDUE or PARTIALLYPAID to UNCOLLECTIBLE (a bad debt): it is no longer"
+        " marked past due nor reminded, yet payments are still recorded; one that pays"
+        " what is due makes it PAID. The invoice.marked_uncollectible webhook fires.",
+        "The invoice, now UNCOLLECTIBLE.",
+    )
+
+
+def _delete() -> Schema:
+    return {
+        "operationId": "deleteInvoice",
+        "summary": "Delete a draft that holds no number",
+        "description": (
+            "Invoices are numbered when created (the create answer carries the number,"
+            " DRAFT or OPEN), so a numbered invoice is never deleted: the answer is a 400"
+            " saying so, and the invoice is voided instead (POST .../void). Only a DRAFT"
+            " without a number is removed; the invoice.deleted webhook fires."
+        ),
+        "parameters": [invoice_id(DRAFT_INVOICE_EXAMPLE), if_match()],
+        "responses": {
+            "200": ok("The invoice was deleted.", ref("InvoiceDeletion")),
+            **_changing_errors(
+                "The invoice holds a number (or is no longer a DRAFT): void it instead.",
+                body=False,
             ),
         },
     }

@@ -13,6 +13,7 @@ from gateway.rest.openapi.fragments import Schema, header, ref, request_body
 from gateway.rest.openapi.invoice_paths import invoice_paths
 from gateway.rest.openapi.parameters import idempotency_key, list_query
 from gateway.rest.openapi.product_paths import product_paths
+from gateway.rest.openapi.recurring_paths import recurring_paths
 from gateway.rest.openapi.responses import ok
 from gateway.rest.openapi.tax_paths import tax_paths
 from gateway.rest.openapi.wallet_paths import wallet_paths
@@ -27,6 +28,7 @@ def paths() -> dict[str, Any]:
         **customer_paths(),
         **product_paths(),
         **event_paths(),
+        **recurring_paths(),
     }
 
 

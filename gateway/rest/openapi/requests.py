@@ -12,6 +12,7 @@ from gateway.domain.payment_rules import AMOUNT
 from gateway.rest.openapi.formats import EMAIL, HTTP_URL, NO_NUL, POSITIVE_NUMERAL
 from gateway.rest.openapi.fragments import Schema, ref
 from gateway.rest.openapi.overlay import Overlay, annotated
+from gateway.rest.v0_close_body import CLOSE_FIELDS
 from gateway.rest.v0_invoice_body import INVOICE_FIELDS, ITEM_FIELDS, UPDATE_FIELDS, UPDATE_STATUS
 from gateway.rest.v0_payment_body import PAYMENT_FIELDS
 from gateway.rest.v0_schema import body_schema
@@ -39,6 +40,9 @@ _INVOICE: Overlay = {
     },
     "taxId": {"description": "Tax id."},
 }
+
+# The template of a recurring invoice (gateway.rest.openapi.recurring_paths) is this body.
+INVOICE_OVERLAY = _INVOICE
 
 _UPDATE: Overlay = {
     **_INVOICE,
@@ -70,6 +74,11 @@ def request_schemas() -> dict[str, Schema]:
         "CreateInvoiceRequest": create_invoice_request(),
         "UpdateInvoiceRequest": update_invoice_request(),
         "CreatePaymentRequest": create_payment_request(),
+        "CloseInvoiceRequest": annotated(
+            body_schema(CLOSE_FIELDS),
+            {"reason": {"pattern": NO_NUL, "description": "Why; kept as status_reason."}},
+            description="Optional: no body at all is no reason. Unknown fields are ignored.",
+        ),
     }
 
 

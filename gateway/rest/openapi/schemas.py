@@ -51,6 +51,14 @@ def response_schemas() -> dict[str, Schema]:
             }
         ),
         "Invoice": _invoice(),
+        "InvoiceDeletion": response_object(
+            {
+                "success": {"type": "boolean", "const": True},
+                "message": text,
+                "deletedAt": _TIMESTAMP,
+                "invoiceId": text,
+            }
+        ),
     }
 
 
@@ -71,7 +79,14 @@ def _invoice() -> Schema:
             "due_date": _TIMESTAMP,
             "send_date": nullable(_TIMESTAMP),
             "date_created": _TIMESTAMP,
-            "status": enum(InvoiceStatus),
+            "status": {
+                **enum(InvoiceStatus),
+                "description": (
+                    "DRAFT or OPEN when created. VOID and UNCOLLECTIBLE are reached only"
+                    " through POST .../void and .../mark_uncollectible: an invoice that"
+                    " never took either path never shows them."
+                ),
+            },
             "payment_methods": {"type": "array", "items": enum(PaymentMethod)},
             "delivery": enum(DeliveryMethod),
             "payment_link": {"type": "boolean"},
@@ -95,5 +110,10 @@ def _invoice() -> Schema:
             "amount_due": {**_MONEY, "minimum": 0},
             "payment_link_url": nullable(string(format="uri")),
             "payment_link_expires_at": nullable(_TIMESTAMP),
+            "status_reason": nullable(
+                string(description="Why it was voided or marked uncollectible, as given.")
+            ),
+            "voided_at": nullable(_TIMESTAMP),
+            "marked_uncollectible_at": nullable(_TIMESTAMP),
         }
     )
