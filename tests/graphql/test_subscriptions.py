@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -277,3 +278,20 @@ async def test_a_cursor_retention_went_past_is_an_error_not_a_gap(
     error = message["payload"]["errors"][0]
     assert error["extensions"]["code"] == "CURSOR_EXPIRED", message
     assert error["message"].startswith("The cursor 1 has expired"), message
+
+
+async def test_a_socket_gets_one_access_line_when_it_closes(
+    served: tuple[str, dict[str, str], str], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="gateway.access"):
+        async with subscribed(served[0], DEMO_HEADERS, after="0") as subscription:
+            await subscription.socket.close()
+        async with open_socket(served[0], {}) as refused:
+            assert (await close_of(refused))[0] == 4403
+        await asyncio.sleep(0.5)
+    lines = [r for r in caplog.records if r.name == "gateway.access" and r.msg == "websocket"]
+    assert [(r.method, r.route, r.status) for r in lines] == [  # type: ignore[attr-defined]
+        ("WEBSOCKET", "/graphql", 1000),
+        ("WEBSOCKET", "/graphql", 4403),
+    ]
+    assert [r.app_id for r in lines] == [DEMO_APP_ID, None]  # type: ignore[attr-defined]
