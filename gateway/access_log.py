@@ -7,7 +7,8 @@ endpoint quote it). When the request is over it writes one line to `gateway.acce
 method, path (tokens masked), route template or GraphQL operation name, app id when
 the caller authenticated, status and duration in milliseconds. A client that goes
 away before its request body has arrived gets that line with status 499 and nothing
-else: it is not an error of the gateway's.
+else: it is not an error of the gateway's. A websocket (GraphQL subscriptions) gets its
+line when it closes: method WEBSOCKET, the close code as status, its whole duration.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class AccessLog:
         self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._socket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -88,6 +92,45 @@ class AccessLog:
                     "graphql_operation": state.get("graphql_operation"),
                     "app_id": None if caller is None else caller.app_id,
                     "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            structlog.contextvars.clear_contextvars()
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        request_id = request_id_for(Headers(scope=scope))
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        code: int | None = None
+
+        async def noting_close(message: Message) -> None:
+            nonlocal code
+            if message["type"] == "websocket.close" and code is None:
+                code = message.get("code", 1000)
+            await send(message)
+
+        async def noting_disconnect() -> Message:
+            nonlocal code
+            message = await receive()
+            if message["type"] == "websocket.disconnect" and code is None:
+                code = message.get("code", 1005)
+            return message
+
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            await self.app(scope, noting_disconnect, noting_close)
+        finally:
+            caller = state.get("caller")
+            log.info(
+                "websocket",
+                extra={
+                    "method": "WEBSOCKET",
+                    "path": redact_tokens(scope["path"]),
+                    "route": route_template(scope, self.routes),
+                    "app_id": None if caller is None else caller.app_id,
+                    "status": code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )

@@ -11,8 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.db.availability import DatabaseAvailability
 from gateway.db.engine import SessionFactory, build_engine, build_session_factory
+from gateway.db.event_log import EventRow
+from gateway.db.event_tail import LogSource
 from gateway.db.schema_revision import SchemaCheck
 from gateway.db.statements import install_statement_counter
+from gateway.event_bus import BUS_KEY, EventBus, LocalBus, install_commit_hook, open_bus
+from gateway.event_hub import EventHub
 from gateway.metrics.pool import watch_pool
 from gateway.secret_box import SecretBox, secret_box
 from gateway.settings import Settings
@@ -35,6 +39,18 @@ class Runtime:
     clock: Callable[[], datetime] = field(default=utc_now)
     database: DatabaseAvailability = field(default_factory=DatabaseAvailability)
     schema_check: SchemaCheck = field(default_factory=SchemaCheck)
+    # Commits of `sessions` publish their events on `bus`; `events` fans them out to
+    # this process's GraphQL subscribers.
+    bus: EventBus = field(default_factory=LocalBus)
+    events: EventHub[EventRow] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.events = EventHub(
+            self.bus,
+            LogSource(self.sessions),
+            capacity=self.settings.subscription_queue_size,
+            poll_seconds=self.settings.subscription_poll_seconds,
+        )
 
     @classmethod
     def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtime:
@@ -48,13 +64,16 @@ class Runtime:
         watch_pool(engine)
         database = DatabaseAvailability()
         database.watch(engine)
+        install_commit_hook()
+        bus = open_bus(settings.redis_url)
         return cls(
             settings=settings,
             engine=engine,
-            sessions=build_session_factory(engine),
+            sessions=build_session_factory(engine, info={BUS_KEY: bus}),
             store=open_store(settings.redis_url, cluster=settings.redis_cluster),
             clock=clock,
             database=database,
+            bus=bus,
         )
 
     @property
@@ -63,5 +82,6 @@ class Runtime:
         return secret_box(self.settings.webhook_secret_keys)
 
     async def close(self) -> None:
+        await self.events.close()
         await self.store.close()
         await self.engine.dispose()

@@ -305,6 +305,11 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9100
     metrics_multiproc_dir: str | None = None
+    # GraphQL subscriptions: events waiting for one subscriber before it counts as too
+    # slow and is disconnected, and how often a process checks the event log for events
+    # whose wake-up it missed (a Redis outage; another process on SQLite).
+    subscription_queue_size: int = 256
+    subscription_poll_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -361,6 +366,12 @@ class Settings:
             metrics_host=env.get("METRICS_HOST") or cls.metrics_host,
             metrics_port=_port(env, "METRICS_PORT", cls.metrics_port),
             metrics_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            subscription_queue_size=_int(
+                env, "SUBSCRIPTION_QUEUE_SIZE", cls.subscription_queue_size
+            ),
+            subscription_poll_seconds=_float(
+                env, "SUBSCRIPTION_POLL_SECONDS", cls.subscription_poll_seconds
+            ),
         )
 
     @property

@@ -5,43 +5,54 @@ or application/json, as the request's Accept asks (schema.media_types)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.datastructures import Headers
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from gateway.db.request_reads import RequestReads
 from gateway.domain.errors import NotAcceptable, PayloadTooLarge, RequestTimeout, Unauthorized
 from gateway.encoding import dumps, loads_exact
 from gateway.http_errors import error_response
+from gateway.request_id import new_request_id
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.settings import Settings
-from schema.context import Context
+from schema.context import Context, SocketContext
 from schema.errors import present, request_error_status
 from schema.execution import choose_execution_context
 from schema.graphiql import ASSETS_PATH, GRAPHIQL_HTML
 from schema.loaders import build_loaders
 from schema.media_types import GRAPHQL_RESPONSE_JSON, SUPPORTED, response_media_type
 from schema.schema import schema_for
+from schema.sockets import SubscriptionsOnly, TextFrames, accept_connection
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 NOT_ACCEPTABLE = NotAcceptable(f"Accept must allow {' or '.join(SUPPORTED)}")
+# A websocket must send its credentials (connection_init) this soon after opening.
+CONNECTION_INIT_SECONDS = 10
 
 
-class GatewayGraphQL(GraphQL[Context, None]):
+class GatewayGraphQL(GraphQL[Context | SocketContext, None]):
     """Runs behind gateway.guard.ApiGuard, which authenticates and rate-limits every
     operation and leaves the Caller in the request state, and gateway.access_log, which
-    leaves the request id there."""
+    leaves the request id there. Websockets (graphql-transport-ws, subscriptions only)
+    authenticate on connection_init instead (schema.sockets)."""
+
+    websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = SubscriptionsOnly  # type: ignore[assignment]
 
     def encode_json(self, data: object) -> bytes:
         return dumps(data)
@@ -56,8 +67,15 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        assert isinstance(request, Request) and isinstance(response, Response)  # HTTP only
+    ) -> Context | SocketContext:
+        if isinstance(request, WebSocket):
+            state = request.scope["state"]
+            return SocketContext(
+                runtime=state["runtime"],
+                websocket=request,
+                request_id=state.get("request_id") or new_request_id(),
+            )
+        assert isinstance(request, Request) and isinstance(response, Response)
         state = request.scope["state"]
         runtime: Runtime = state["runtime"]
         caller: Caller = state["caller"]
@@ -107,9 +125,15 @@ class GatewayGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML)
 
+    async def on_ws_connect(self, context: Context | SocketContext) -> UnsetType | None:
+        assert isinstance(context, SocketContext)
+        await accept_connection(context)
+        return await super().on_ws_connect(context)  # type: ignore[return-value]
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return  # no subscriptions: the route only matches HTTP
+        if scope["type"] == "websocket":
+            await super().__call__(scope, receive, send)
+            return
         request = Request(scope)
         if _wants_graphiql(request):
             await HTMLResponse(GRAPHIQL_HTML)(scope, receive, send)
@@ -166,8 +190,9 @@ def _capped(scope: Scope, receive: Receive, limit: int) -> Receive:
 
 
 def graphql_routes(settings: Settings) -> list[BaseRoute]:
-    """/graphql (operations over POST, or GET for queries; GET from a browser is GraphiQL)
-    and /graphql/assets/ (GraphiQL's scripts and styles, public)."""
+    """/graphql (operations over POST, or GET for queries; GET from a browser is GraphiQL;
+    subscriptions over a graphql-transport-ws websocket) and /graphql/assets/ (GraphiQL's
+    scripts and styles, public)."""
     schema = schema_for(
         choose_execution_context(settings.graphql_execution_shortcut),
         introspection=settings.graphql_introspection,
@@ -178,7 +203,10 @@ def graphql_routes(settings: Settings) -> list[BaseRoute]:
         graphql_ide="graphiql",
         allow_queries_via_get=True,  # queries only: GET never runs a mutation
         multipart_uploads_enabled=False,
-        subscription_protocols=(),
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        connection_init_wait_timeout=timedelta(seconds=CONNECTION_INIT_SECONDS),
+        # Pages of other origins may open the socket where CORS lets them call the API.
+        allowed_origins=settings.cors.allow_origins,
     )
     # check_dir=False: an install without the assets still serves the API (GraphiQL 404s).
     assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR, check_dir=False))
@@ -186,4 +214,5 @@ def graphql_routes(settings: Settings) -> list[BaseRoute]:
     # Starlette adds HEAD beside GET; Strawberry answers GET and POST only: a HEAD gets the
     # gateway's 405 with `Allow` (gateway.allowed_methods), not Strawberry's without it.
     endpoint.methods = {"GET", "POST"}
-    return [endpoint, Mount(ASSETS_PATH, app=assets, name="graphql-assets")]
+    socket = WebSocketRoute("/graphql", app, name="graphql-socket")
+    return [endpoint, socket, Mount(ASSETS_PATH, app=assets, name="graphql-assets")]

@@ -5,9 +5,10 @@ go through the services, which open their own sessions from `runtime.sessions`."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
+from starlette.websockets import WebSocket
 
 from gateway.db.request_reads import RequestReads
 from gateway.runtime import Runtime
@@ -24,3 +25,18 @@ class Context:
     request: Request
     # Names this request in the server log; masked errors quote it to the client.
     request_id: str
+
+
+@dataclass
+class SocketContext:
+    """The context of a GraphQL websocket (graphql-transport-ws): one per connection.
+    `caller` is set once `connection_init` carried valid credentials
+    (schema.app.GatewayGraphQL.on_ws_connect); only subscriptions run on it."""
+
+    runtime: Runtime
+    websocket: WebSocket
+    request_id: str
+    connection_params: dict[str, object] = field(default_factory=dict)
+    caller: Caller | None = None
+    # Set once the gateway started closing the socket (a slow consumer).
+    closing: bool = False

@@ -26,6 +26,7 @@ from schema.mutations import Mutation
 from schema.operation_name import OperationName
 from schema.queries import Query
 from schema.scalars import SCALARS
+from schema.subscriptions import Subscription
 from schema.suggestions import Validation, hiding_suggestions
 
 MAX_DEPTH = 10
@@ -113,6 +114,7 @@ def schema_for(
         built = _schemas[key] = GatewaySchema(
             query=Query,
             mutation=Mutation,
+            subscription=Subscription,
             extensions=_extensions(hide_suggestions=not introspection, spans=spans),
             config=StrawberryConfig(scalar_map=SCALARS),
             execution_context_class=(

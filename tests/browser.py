@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import subprocess
 import threading
 import time
@@ -30,8 +31,10 @@ needs_chromium = pytest.mark.skipif(
 
 
 @contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """The gateway under uvicorn on a free 127.0.0.1 port, in a thread; yields its URL."""
+def serving(settings: Settings, send_buffer: int | None = None) -> Iterator[str]:
+    """The gateway under uvicorn on a free 127.0.0.1 port, in a thread; yields its URL.
+    `send_buffer`: the kernel's send buffer of every connection, in bytes (small, a
+    client that stops reading soon blocks the server's sends)."""
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=0, log_level="warning", loop="asyncio"
     )
@@ -43,7 +46,10 @@ def serving(settings: Settings) -> Iterator[str]:
         while not server.started:
             assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
             time.sleep(0.05)
-        port = server.servers[0].sockets[0].getsockname()[1]
+        listening = server.servers[0].sockets[0]
+        if send_buffer is not None:  # accepted connections inherit it (Linux)
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+        port = listening.getsockname()[1]
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

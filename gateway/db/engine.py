@@ -95,5 +95,8 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
     return engine
 
 
-def build_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def build_session_factory(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> SessionFactory:
+    """Sessions on `engine`; each starts with a copy of `info` in its `info`."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, info=info)

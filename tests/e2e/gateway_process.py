@@ -89,10 +89,11 @@ def gateway_processes(
     log: Path | None = None,
     log_level: str = "warning",
     serve_args: Sequence[str] = (),
+    pids: list[int] | None = None,
 ) -> Iterator[list[str]]:
     """`count` gateway servers on free ports; yields their base URLs. With `log`, their
     output (warnings and errors, or down to `log_level`) is appended to that file;
-    `serve_args` go to each `serve` command (`--workers 2`)."""
+    `serve_args` go to each `serve` command (`--workers 2`); `pids` gets their ids."""
     with _output(log) as sink:
         procs: list[subprocess.Popen[bytes]] = []
         urls: list[str] = []
@@ -119,6 +120,8 @@ def gateway_processes(
                 urls.append(f"http://127.0.0.1:{port}")
             for url, proc in zip(urls, procs, strict=True):
                 _wait_healthy(url, proc)
+            if pids is not None:
+                pids.extend(proc.pid for proc in procs)
             yield urls
         finally:
             for proc in procs:
