@@ -84,6 +84,9 @@ def test_to_decimal_rejects_everything_else(value: object) -> None:
 def test_nothing_is_due_on_a_void_invoice() -> None:
     from gateway.domain.money import amount_due
 
-    assert amount_due(Decimal("100.00"), Decimal("40.00")) == Decimal("60.00")
-    assert amount_due(Decimal("100.00"), Decimal("40.00"), void=True) == Decimal("0.00")
-    assert str(amount_due(Decimal("100.00"), Decimal("0.00"), void=True)) == "0.00"
+    zero = Decimal("0.00")
+    assert amount_due(Decimal("100.00"), Decimal("40.00"), zero, zero) == Decimal("60.00")
+    assert amount_due(Decimal("100.00"), Decimal("40.00"), zero, zero, void=True) == zero
+    assert str(amount_due(Decimal("100.00"), zero, zero, zero, void=True)) == "0.00"
+    # Credits never make it negative.
+    assert amount_due(Decimal("100.00"), Decimal("60.00"), Decimal("50.00"), zero) == zero
