@@ -14,8 +14,10 @@ from typing import Annotated, Any
 import strawberry
 
 from gateway.db.rows import RecurringInvoiceRow
+from gateway.domain.create_invoice import ItemRequest
+from gateway.domain.discounts import Discount as DomainDiscount
 from gateway.domain.errors import InvalidInput
-from gateway.domain.money import plain_number
+from gateway.domain.money import plain_number, round_money
 from gateway.domain.recurring import (
     DEFAULT_DAYS_UNTIL_DUE,
     CreateRecurringInvoiceCommand,
@@ -32,8 +34,9 @@ from gateway.services.access import Caller
 from gateway.services.idempotency import idempotency_key
 from schema.context import Context
 from schema.enums import DeliveryMethod, InvoiceCurrency, InvoiceStatus, PaymentMethod
-from schema.inputs import InvoiceItemInput
+from schema.inputs import DiscountInput, InvoiceItemInput
 from schema.once import create_once
+from schema.types import Discount
 from schema.user_errors import USER_ERRORS, UserError, user_errors
 
 Info = strawberry.Info[Context, None]
@@ -57,10 +60,32 @@ strawberry.enum(
 )
 
 
-@strawberry.type(description="One line of a recurring invoice's template.")
+@strawberry.type(
+    description=(
+        "One line of a recurring invoice's template: a product's (productId) or a free-form "
+        "one (description and unitPrice, no product), as InvoiceItemInput takes it."
+    )
+)
 class RecurringInvoiceItem:
     product_id: strawberry.ID | None
     quantity: Decimal
+    description: str | None
+    unit_price: Decimal | None
+    discount: Discount | None = strawberry.field(description="The line's own discount.")
+
+    @classmethod
+    def of(cls, item: ItemRequest) -> RecurringInvoiceItem:
+        return cls(
+            product_id=None if item.product_id is None else strawberry.ID(item.product_id),
+            quantity=plain_number(item.quantity),
+            description=item.description,
+            unit_price=None if item.unit_price is None else round_money(item.unit_price),
+            discount=_discount(item.discount),
+        )
+
+
+def _discount(discount: DomainDiscount | None) -> Discount | None:
+    return None if discount is None else Discount.stored(discount.type, discount.value)
 
 
 @strawberry.type(description="The createInvoice fields every invoice of a schedule is made of.")
@@ -80,18 +105,16 @@ class RecurringInvoiceTemplate:
     logo: str | None
     tax_id: strawberry.ID | None
     currency: InvoiceCurrency
+    discount: Discount | None = strawberry.field(
+        description="Off the whole invoice, after each line's own discount."
+    )
 
     @classmethod
     def of(cls, template: InvoiceTemplate) -> RecurringInvoiceTemplate:
         values: dict[str, Any] = vars(template) | {
-            "items": [
-                RecurringInvoiceItem(
-                    product_id=None if item.product_id is None else strawberry.ID(item.product_id),
-                    quantity=plain_number(item.quantity),
-                )
-                for item in template.items
-            ],
+            "items": [RecurringInvoiceItem.of(item) for item in template.items],
             "payment_methods": list(template.payment_methods),
+            "discount": _discount(template.discount),
         }
         return cls(**values)
 
@@ -158,11 +181,15 @@ class RecurringInvoiceTemplateInput:
     logo: str | None = None
     tax_id: strawberry.ID | None = None
     currency: InvoiceCurrency = InvoiceCurrency.USDC
+    discount: DiscountInput | None = strawberry.field(
+        default=None, description="Off the whole invoice, after each line's own discount."
+    )
 
     def to_template(self) -> InvoiceTemplate:
         values = vars(self) | {
             "items": tuple(item.to_item() for item in self.items),
             "payment_methods": tuple(self.payment_methods),
+            "discount": None if self.discount is None else self.discount.to_discount(),
         }
         return InvoiceTemplate(**values)
 

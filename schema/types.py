@@ -236,7 +236,10 @@ class Invoice:
         description="What credit notes credited against the invoice."
     )
     credit_applied: Decimal = strawberry.field(
-        description="The customer's credit balance the invoice consumed when it was created."
+        description=(
+            "The customer's credit balance the invoice consumed when it was created; 0 once "
+            "voided, which gives it back to the customer."
+        )
     )
     amount_due: Decimal = strawberry.field(
         description="total - amountPaid - amountCredited - creditApplied; never below 0."

@@ -34,6 +34,7 @@ from enum import StrEnum
 from typing import Any
 
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
+from gateway.domain.discounts import Discount, DiscountType
 from gateway.domain.errors import InvalidTransition
 from gateway.domain.invoice_currency import DEFAULT_CURRENCY
 from gateway.domain.resource_enums import InvoiceCurrency
@@ -175,6 +176,8 @@ class InvoiceTemplate:
     logo: str | None = None
     tax_id: str | None = None
     currency: InvoiceCurrency = DEFAULT_CURRENCY
+    # Off the whole invoice, after each line's own (gateway.domain.discounts).
+    discount: Discount | None = None
 
     def command(self, due_date: date) -> CreateInvoiceCommand:
         return CreateInvoiceCommand(**vars(self), due_date=due_date)
@@ -185,31 +188,62 @@ class InvoiceTemplate:
         return cls(**{name: getattr(command, name) for name in names})
 
     def stored(self) -> dict[str, Any]:
-        """As JSON keeps it (gateway.db.tables.RecurringInvoice.template)."""
+        """As JSON keeps it (gateway.db.tables.RecurringInvoice.template): numbers as
+        text, so no float ever holds a price, quantity or discount."""
         values = vars(self) | {
-            "items": [
-                {"product_id": item.product_id, "quantity": str(item.quantity)}
-                for item in self.items
-            ],
+            "items": [_stored_item(item) for item in self.items],
             "payment_methods": [method.value for method in self.payment_methods],
         }
-        return {name: getattr(value, "value", value) for name, value in values.items()}
+        stored = {name: getattr(value, "value", value) for name, value in values.items()}
+        return stored | {"discount": _stored_discount(self.discount)}
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> InvoiceTemplate:
+        """Also a template stored before lines had discounts and descriptions."""
         return cls(
             **data
             | {
-                "items": tuple(
-                    ItemRequest(item["product_id"], Decimal(item["quantity"]))
-                    for item in data["items"]
-                ),
+                "items": tuple(_item_of(item) for item in data["items"]),
                 "delivery": DeliveryMethod(data["delivery"]),
                 "payment_methods": tuple(PaymentMethod(m) for m in data["payment_methods"]),
                 "status": InvoiceStatus(data["status"]),
                 "currency": InvoiceCurrency(data["currency"]),
+                "discount": _discount_of(data.get("discount")),
             }
         )
+
+
+def _stored_discount(discount: Discount | None) -> dict[str, str] | None:
+    if discount is None:
+        return None
+    return {"type": discount.type.value, "value": str(discount.value)}
+
+
+def _discount_of(stored: dict[str, str] | None) -> Discount | None:
+    if stored is None:
+        return None
+    return Discount(DiscountType(stored["type"]), Decimal(stored["value"]))
+
+
+def _stored_item(item: ItemRequest) -> dict[str, Any]:
+    return {
+        "product_id": item.product_id,
+        "quantity": str(item.quantity),
+        "description": item.description,
+        "unit_price": None if item.unit_price is None else str(item.unit_price),
+        "discount": _stored_discount(item.discount),
+    }
+
+
+def _item_of(stored: dict[str, Any]) -> ItemRequest:
+    price = stored.get("unit_price")
+    return ItemRequest(
+        product_id=stored["product_id"],
+        quantity=Decimal(stored["quantity"]),
+        description=stored.get("description"),
+        unit_price=None if price is None else Decimal(price),
+        discount=_discount_of(stored.get("discount")),
+    )
 
 
 def due_date_for(run_date: date, days_until_due: int) -> date:

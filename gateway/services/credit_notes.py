@@ -5,8 +5,8 @@ so concurrent credit notes against one invoice apply one after the other and tog
 never credit more than its total. In the same transaction it takes the app's next credit
 note number, writes the note and its lines, raises the invoice's amount_credited (PAID
 once nothing is due), adds to the customer's credit balance or records a refund for what
-it credits past the amount due, and queues credit_note.created, refund.recorded and the
-email.
+it credits past the amount due, and queues credit_note.created, refund.recorded, the
+email, and invoice.paid when the credit settles the invoice.
 """
 
 from __future__ import annotations
@@ -49,7 +49,14 @@ from gateway.domain.status import DeliveryMethod, InvoiceStatus
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
 from gateway.services.credit_note_json import render_credit_note, render_refund
-from gateway.services.events import ResourceType, emit_resource_event, queue_credit_note_email
+from gateway.services.events import (
+    InvoiceEvent,
+    ResourceType,
+    emit,
+    emit_resource_event,
+    queue_credit_note_email,
+)
+from gateway.services.invoice_lifecycle import invoice_view
 
 # Statuses a credit that leaves nothing due settles (PAID).
 _SETTLED_BY_CREDIT = frozenset(
@@ -162,7 +169,8 @@ async def create_credit_note(
         ]
         session.add_all(lines)
         await session.flush()
-        await compare_and_set(session, invoice, _invoice_changes(invoice, amounts, now))
+        changes = _invoice_changes(invoice, amounts, now)
+        await compare_and_set(session, invoice, changes)
         if amounts.to_balance > 0:
             await add_credit_balance(
                 session, caller.app_id, invoice.customer_id, invoice.currency,
@@ -173,6 +181,11 @@ async def create_credit_note(
         views = await load_credit_note_views(session, caller.app_id, caller.app_name, [row])
         view = views[0]
         await _record_events(session, caller, view, now)
+        if changes.get("status") == InvoiceStatus.PAID.value:
+            # Settled by the credit: invoice.paid, as a payment that leaves nothing due.
+            paid = await invoice_view(session, caller, invoice)
+            base_url = runtime.settings.public_base_url
+            await emit(session, paid, [InvoiceEvent.PAID], now, base_url)
         await session.commit()
     return view
 

@@ -3,7 +3,14 @@
 Each reads the invoice locked, as sending and recording a payment do
 (gateway.services.invoice_lifecycle), so a void and a payment racing on one invoice
 apply one after the other: the second sees what the first left and is refused if it
-no longer fits (a payment on a VOID invoice, a void of a PAID one)."""
+no longer fits (a payment on a VOID invoice, a void of a PAID one).
+
+An invoice that consumed the customer's credit balance when it was made (credit_applied)
+gives it back when it is voided or deleted, as Stripe does: the amount returns to the
+customer's balance in the invoice's currency, in the same transaction, and a void
+invoice's credit_applied becomes 0.00 (it holds none of the balance any more), so the
+customer's balance and the credit_applied of its invoices always add up to what credit
+notes put on it. An invoice marked uncollectible keeps its credit: it may still be paid."""
 
 from __future__ import annotations
 
@@ -12,11 +19,14 @@ from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db.credit_notes import add_credit_balance
 from gateway.db.invoice_views import InvoiceView
 from gateway.db.invoice_writes import compare_and_set
 from gateway.db.tables import Invoice, InvoiceItem, OutboxMessage
 from gateway.domain.invoice_closing import CloseRequest, ensure_deletable
+from gateway.domain.money import ZERO
 from gateway.domain.status import InvoiceStatus, ensure_status_change
 from gateway.domain.versions import Expected
 from gateway.runtime import Runtime
@@ -44,7 +54,10 @@ async def _close(
         invoice = await load_invoice(session, caller, invoice_id, expected)
         ensure_status_change(InvoiceStatus(invoice.status), target)
         reason = None if request is None else request.reason
-        values = {"status": target.value, "status_reason": reason, stamp: now}
+        values: dict[str, object] = {"status": target.value, "status_reason": reason, stamp: now}
+        if target is InvoiceStatus.VOID and invoice.credit_applied > 0:
+            await _give_credit_back(session, invoice, now)
+            values["credit_applied"] = ZERO
         await compare_and_set(session, invoice, values)
         view = await invoice_view(session, caller, invoice)
         await emit(session, view, [event], now, runtime.settings.public_base_url)
@@ -60,7 +73,8 @@ async def void_invoice(
     expected: Expected = None,
 ) -> InvoiceView:
     """-> VOID (from DRAFT, OPEN, PASTDUE, PARTIALLYPAID, UNCOLLECTIBLE): nothing is due,
-    no payment is accepted, the payment link shows the invoice void; invoice.voided."""
+    no payment is accepted, the payment link shows the invoice void, the credit balance
+    it consumed goes back to the customer; invoice.voided."""
     return await _close(runtime, caller, invoice_id, InvoiceStatus.VOID, request, expected)
 
 
@@ -77,6 +91,13 @@ async def mark_uncollectible(
     return await _close(runtime, caller, invoice_id, target, request, expected)
 
 
+async def _give_credit_back(session: AsyncSession, invoice: Invoice, now: datetime) -> None:
+    """What the invoice consumed of its customer's credit balance goes back to it."""
+    await add_credit_balance(
+        session, invoice.app_id, invoice.customer_id, invoice.currency, invoice.credit_applied, now
+    )
+
+
 @dataclass(frozen=True)
 class DeletedInvoice:
     invoice_id: str
@@ -86,13 +107,16 @@ class DeletedInvoice:
 async def delete_invoice(
     runtime: Runtime, caller: Caller, invoice_id: str, expected: Expected = None
 ) -> DeletedInvoice:
-    """Removes a DRAFT that holds no number, with its lines; invoice.deleted. A numbered
-    invoice is refused (InvoiceNumbered): void it."""
+    """Removes a DRAFT that holds no number, with its lines, giving back the credit
+    balance it consumed; invoice.deleted. A numbered invoice is refused
+    (InvoiceNumbered): void it."""
     now = runtime.clock()
     async with runtime.sessions() as session:
         invoice = await load_invoice(session, caller, invoice_id, expected)
         ensure_deletable(invoice.status, invoice.invoice_number)
         view = await invoice_view(session, caller, invoice)
+        if invoice.credit_applied > 0:
+            await _give_credit_back(session, invoice, now)
         # Messages already written about it stay (their payload is what they send) but
         # no longer point at the row.
         await session.exec(

@@ -52,7 +52,7 @@ def _transaction(txn: TransactionRow) -> dict[str, Any]:
     }
 
 
-def _discount(kind: str | None, value: Decimal | None) -> dict[str, Any] | None:
+def render_discount(kind: str | None, value: Decimal | None) -> dict[str, Any] | None:
     """An extension field: the discount as asked, or null."""
     discount = stored_discount(kind, value)
     if discount is None:
@@ -99,7 +99,7 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
                 "quantity": entry.item.shown_quantity,
                 "unit_price": entry.item.unit_price,
                 "line_total": entry.item.line_total,
-                "discount": _discount(entry.item.discount_type, entry.item.discount_value),
+                "discount": render_discount(entry.item.discount_type, entry.item.discount_value),
                 "discount_amount": entry.item.discount_amount,
                 "invoice_discount_amount": entry.item.invoice_discount_amount,
                 "net_total": entry.item.net_total,
@@ -116,7 +116,7 @@ def render_invoice(view: InvoiceView, public_base_url: str) -> dict[str, Any]:
         ],
         "transactions": [_transaction(txn) for txn in view.transactions],
         "subtotal": inv.subtotal,
-        "discount": _discount(inv.discount_type, inv.discount_value),
+        "discount": render_discount(inv.discount_type, inv.discount_value),
         "discount_amount": inv.discount_amount,
         "tax_amount": inv.tax_amount,
         "total": inv.total,

@@ -31,7 +31,7 @@ from gateway.services.recurring_invoices import (
 from gateway.services.recurring_runs import run_due_schedules
 from gateway.services.webhook_endpoints import add_webhook_endpoint
 from gateway.settings import Settings
-from tests.apptest import MovableClock, seeded_gateway
+from tests.apptest import DEMO_HEADERS, MovableClock, seeded_gateway
 
 CALLER = Caller(app_id=DEMO_APP_ID, app_name="Demo", client_key="")
 SCHEDULES = 100
@@ -213,3 +213,59 @@ async def test_two_workers_over_schedules_due_in_the_same_minute_make_each_invoi
     counters = [int(number.removeprefix("INV-")) for number in numbers]
     assert counters == list(range(counters[0], counters[0] + SCHEDULES))
     assert len({(run.recurring_invoice_id, run.period) for run in await runs(runtime)}) == SCHEDULES
+
+
+async def test_a_discounted_free_form_template_makes_invoices_with_its_lines_and_discounts(
+    gateway: tuple[httpx.AsyncClient, Runtime], clock: MovableClock
+) -> None:
+    client, runtime = gateway
+    template = {
+        **body()["invoice"],
+        "items": [
+            {
+                "product_id": "prod_123456789",  # 2500.00
+                "quantity": 1,
+                "discount": {"type": "FIXED", "value": 50},
+            },
+            {
+                "description": "Garden care",
+                "unit_price": 200,
+                "quantity": 1.5,
+                "discount": {"type": "PERCENTAGE", "value": 12.5},
+            },
+        ],
+        "discount": {"type": "PERCENTAGE", "value": 10},
+    }
+    response = await client.post(
+        "/api/v0/recurring_invoices", json=body(invoice=template), headers=DEMO_HEADERS
+    )
+    assert response.status_code == 201, response.text
+    clock.now += timedelta(days=7)  # two weekly periods
+    assert (await run_scheduler(runtime)).recurring == 2
+    made = await invoices(runtime)
+    assert len(made) == 2
+    # What createInvoice makes of the same body is what the worker made.
+    by_hand = await client.post(
+        "/api/v0/invoices",
+        json={**template, "due_date": made[1].due_date.isoformat()},
+        headers=DEMO_HEADERS,
+    )
+    assert by_hand.status_code == 201, by_hand.text
+    amounts = ("subtotal", "discount", "discount_amount", "tax_amount", "total", "amount_due")
+    line_keys = ("productId", "name", "quantity", "unit_price", "line_total", "discount")
+    line_keys += ("discount_amount", "invoice_discount_amount", "net_total")
+    expected = by_hand.json()
+    for invoice in made:
+        fetched = await client.get(f"/api/v0/invoices/{invoice.id}", headers=DEMO_HEADERS)
+        shown = fetched.json()
+        assert {k: shown[k] for k in amounts} == {k: expected[k] for k in amounts}
+        assert [{k: line[k] for k in line_keys} for line in shown["items"]] == [
+            {k: line[k] for k in line_keys} for line in expected["items"]
+        ]
+    # 2500 - 50 = 2450; 300 - 12.5% = 262.50; 10% of 2712.50 = 271.25 off.
+    assert expected["subtotal"] == 2800 and expected["total"] == 2441.25
+    assert expected["discount"] == {"type": "PERCENTAGE", "value": 10}
+    assert expected["discount_amount"] == 358.75
+    free_form = expected["items"][1]
+    assert (free_form["productId"], free_form["name"]) == (None, "Garden care")
+    assert (free_form["unit_price"], free_form["discount_amount"]) == (200, 37.5)

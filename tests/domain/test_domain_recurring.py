@@ -1,18 +1,24 @@
-"""Recurring periods: anchor days, month ends, leap years; limits; state changes."""
+"""Recurring periods: anchor days, month ends, leap years; limits; state changes; the
+template as stored."""
 
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gateway.domain.create_invoice import ItemRequest
+from gateway.domain.discounts import Discount, DiscountType
 from gateway.domain.errors import InvalidTransition
 from gateway.domain.recurring import (
     Cadence,
     Interval,
+    InvoiceTemplate,
     Limits,
     ScheduleAction,
     ScheduleStatus,
@@ -20,6 +26,7 @@ from gateway.domain.recurring import (
     next_run,
     on_day,
 )
+from gateway.domain.status import DeliveryMethod, InvoiceStatus, PaymentMethod
 
 MONTHLY, WEEKLY, YEARLY = Interval.MONTHLY, Interval.WEEKLY, Interval.YEARLY
 
@@ -177,3 +184,52 @@ def test_refused_actions_say_why(
 )
 def test_allowed_actions(action: ScheduleAction, status: ScheduleStatus) -> None:
     check_action(action, status)
+
+
+def _template(**overrides: object) -> InvoiceTemplate:
+    values: dict[str, object] = {
+        "name": "Retainer",
+        "email": "client@example.com",
+        "customer_id": "550e8400-e29b-41d4-a716-446655440000",
+        "wallet_id": "wallet",
+        "items": (
+            ItemRequest(
+                "prod_1", Decimal("2"), discount=Discount(DiscountType.FIXED, Decimal("0.5"))
+            ),
+            ItemRequest(
+                None,
+                Decimal("1.2500"),
+                description="Garden care",
+                unit_price=Decimal("19.99"),
+                discount=Discount(DiscountType.PERCENTAGE, Decimal("12.5")),
+            ),
+        ),
+        "delivery": DeliveryMethod.EMAIL,
+        "payment_link": True,
+        "payment_methods": (PaymentMethod.CRYPTO,),
+        "status": InvoiceStatus.OPEN,
+        "partial_payment": False,
+        "discount": Discount(DiscountType.PERCENTAGE, Decimal("7.25")),
+    }
+    return InvoiceTemplate(**values | overrides)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("discount", [None, Discount(DiscountType.FIXED, Decimal("3.10"))])
+def test_a_template_comes_back_from_json_with_its_lines_and_discounts(
+    discount: Discount | None,
+) -> None:
+    template = _template(discount=discount)
+    stored = json.loads(json.dumps(template.stored()))  # as the JSON column keeps it
+    back = InvoiceTemplate.from_stored(stored)
+    assert back == template
+    assert back.command(date(2030, 1, 1)).discount == discount
+    assert back.command(date(2030, 1, 1)).items[1].unit_price == Decimal("19.99")
+
+
+def test_a_template_stored_before_discounts_reads_without_them() -> None:
+    stored = json.loads(json.dumps(_template().stored()))
+    del stored["discount"]
+    stored["items"] = [{"product_id": "prod_1", "quantity": "2"}]
+    back = InvoiceTemplate.from_stored(stored)
+    assert back.discount is None
+    assert back.items == (ItemRequest("prod_1", Decimal("2")),)

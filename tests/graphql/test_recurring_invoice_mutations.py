@@ -14,7 +14,7 @@ from sqlmodel import select
 from gateway.db.tables import RecurringInvoice
 from gateway.runtime import Runtime
 from gateway.services.tenants import create_app_with_credential
-from tests.apptest import basic_invoice
+from tests.apptest import DEMO_HEADERS, basic_invoice
 from tests.graphql.helpers import data, gql, to_input
 
 TODAY = date.today()
@@ -234,3 +234,81 @@ async def test_another_apps_schedule_is_not_found(
     ]
     listed = await gql(client, LIST, None, headers)
     assert listed.json()["data"]["recurringInvoices"]["totalCount"] == 0
+
+
+DISCOUNTED = """
+mutation Create($input: CreateRecurringInvoiceInput!) {
+  createRecurringInvoice(input: $input) {
+    recurringInvoice {
+      id
+      invoice {
+        items { productId quantity description unitPrice discount { type value } }
+        discount { type value }
+      }
+    }
+    userErrors { field message code }
+  }
+}
+"""
+
+
+async def test_a_template_keeps_its_discounts_and_free_form_lines(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    items = [
+        {
+            "productId": "prod_123456789",
+            "quantity": "1",
+            "discount": {"type": "FIXED", "value": "50"},
+        },
+        {
+            "description": "Garden care",
+            "unitPrice": "200",
+            "quantity": "1.5",
+            "discount": {"type": "PERCENTAGE", "value": "12.5"},
+        },
+    ]
+    invoice = template_input() | {
+        "items": items,
+        "discount": {"type": "PERCENTAGE", "value": "10"},
+    }
+    variables = {"input": schedule_input(invoice=invoice)}
+    payload = (await data(client, DISCOUNTED, variables))["createRecurringInvoice"]
+    assert payload["userErrors"] == []
+    assert payload["recurringInvoice"]["invoice"] == {
+        "items": [
+            {
+                "productId": "prod_123456789",
+                "quantity": "1",
+                "description": None,
+                "unitPrice": None,
+                "discount": {"type": "FIXED", "value": "50"},
+            },
+            {
+                "productId": None,
+                "quantity": "1.5",
+                "description": "Garden care",
+                "unitPrice": "200.00",
+                "discount": {"type": "PERCENTAGE", "value": "12.5"},
+            },
+        ],
+        "discount": {"type": "PERCENTAGE", "value": "10"},
+    }
+    # REST reads the same template.
+    one = f"/api/v0/recurring_invoices/{payload['recurringInvoice']['id']}"
+    rest = (await client.get(one, headers=DEMO_HEADERS)).json()["invoice"]
+    assert rest["discount"] == {"type": "PERCENTAGE", "value": 10}
+    assert [item["description"] for item in rest["items"]] == [None, "Garden care"]
+    over = invoice | {"discount": {"type": "PERCENTAGE", "value": "150"}}
+    refused = (await data(client, DISCOUNTED, {"input": schedule_input(invoice=over)}))[
+        "createRecurringInvoice"
+    ]
+    assert refused["recurringInvoice"] is None
+    assert [(e["field"], e["message"]) for e in refused["userErrors"]] == [
+        (
+            ["input", "invoice", "discount", "value"],
+            "invoice.discount.value must not be greater than 100",
+        )
+    ]
+    assert await count_schedules(runtime) == 1

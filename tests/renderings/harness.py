@@ -46,9 +46,10 @@ GRAPHQL_URL = "/graphql"
 
 Reading = dict[str, Any]
 
-MONEY_FIELDS = ("subtotal", "tax_amount", "total", "amount_paid", "amount_due")
+MONEY_FIELDS = ("subtotal", "discount_amount", "tax_amount", "total", "amount_paid", "amount_due")
 # The fields an event keeps from creation on: a payment changes only what is paid and due.
-ITEM_AND_TOTAL_FIELDS = ("subtotal", "tax_amount", "total")
+ITEM_AND_TOTAL_FIELDS = ("subtotal", "discount_amount", "tax_amount", "total")
+ZERO = Decimal("0.00")
 
 
 def decimal_json(text: str | bytes) -> Any:
@@ -90,11 +91,12 @@ def v0_reading(invoice: dict[str, Any], fields: tuple[str, ...] = MONEY_FIELDS) 
     """The v0 JSON (REST response or webhook `data`), parsed by `decimal_json`."""
     reading: Reading = {"items": len(invoice["items"])}
     for n, item in enumerate(invoice["items"]):
-        product = item.get("product") or {}
-        reading[f"items[{n}].product"] = product.get("name")
+        # The product's name when priced, or a free-form line's description.
+        reading[f"items[{n}].name"] = item["name"]
         reading[f"items[{n}].quantity"] = quantity_text(item["quantity"])
         reading[f"items[{n}].unit_price"] = item["unit_price"]
         reading[f"items[{n}].line_total"] = item["line_total"]
+        reading[f"items[{n}].discount_amount"] = item["discount_amount"]
     for name in fields:
         reading[name] = invoice[name]
     return reading
@@ -110,14 +112,15 @@ async def rest_invoice(client: httpx.AsyncClient, invoice_id: str) -> dict[str, 
 GRAPHQL_INVOICE = """
 query Invoice($id: ID!) {
   invoice(id: $id) {
-    items { quantity unitPrice lineTotal product { name } }
-    subtotal taxAmount total amountPaid amountDue
+    items { name quantity unitPrice lineTotal discountAmount }
+    subtotal discountAmount taxAmount total amountPaid amountDue
   }
 }
 """
 
 _GRAPHQL_MONEY = {
     "subtotal": "subtotal",
+    "discount_amount": "discountAmount",
     "tax_amount": "taxAmount",
     "total": "total",
     "amount_paid": "amountPaid",
@@ -139,10 +142,11 @@ async def graphql_reading(client: httpx.AsyncClient, invoice_id: str) -> Reading
     assert invoice is not None, body
     reading: Reading = {"items": len(invoice["items"])}
     for n, item in enumerate(invoice["items"]):
-        reading[f"items[{n}].product"] = (item["product"] or {}).get("name")
+        reading[f"items[{n}].name"] = item["name"]
         reading[f"items[{n}].quantity"] = quantity_text(item["quantity"])
         reading[f"items[{n}].unit_price"] = Decimal(item["unitPrice"])
         reading[f"items[{n}].line_total"] = Decimal(item["lineTotal"])
+        reading[f"items[{n}].discount_amount"] = Decimal(item["discountAmount"])
     for v0_name, graphql_name in _GRAPHQL_MONEY.items():
         reading[v0_name] = Decimal(invoice[graphql_name])
     return reading
@@ -164,6 +168,12 @@ _ITEM_ROW = re.compile(
     rf"^(?P<name>.+?) (?P<qty>{_NUMBER}) (?P<unit>{_MONEY}) (?P<amount>{_MONEY})$"
 )
 _AMOUNT_ROW = re.compile(rf"^(?P<label>.+?) (?P<amount>{_MONEY}) (?P<currency>[A-Z]+)$")
+# A discount: "Discount 12.5%" (a percentage) or "Discount" (a fixed amount). In the lines
+# table, a row under the line it comes off ("Discount 10% -500.00"); in the summary, the
+# invoice's own, after "Line discounts" (the lines' own together), both before the tax.
+_DISCOUNT_LABEL = rf"Discount(?: {_NUMBER}%)?"
+_LINE_DISCOUNT_ROW = re.compile(rf"^{_DISCOUNT_LABEL} (?P<amount>{_MONEY})$")
+_SUMMARY_DISCOUNT = re.compile(rf"^(?:{_DISCOUNT_LABEL}|Line discounts)$")
 
 
 _CREDIT_ROWS = {"Amount credited": "amount_credited", "Credit applied": "credit_applied"}
@@ -177,21 +187,35 @@ def _english_number(text: str) -> str:
 def pdf_reading(text: str) -> Reading:
     """The item table and the amount rows under it.
 
-    The PDF shows a tax as one row per component ("GST 5% 18.75 USDC", "PST 9.975% 39.28
-    USDC"), every row between "Subtotal" and "Total": their sum is the invoice's tax amount.
+    A line's own discount is the row under it ("Discount 10% -500.00"); a line without
+    one took 0.00. The summary shows the discounts as negative rows between "Subtotal"
+    and the tax ("Line discounts -550.00 USDC", "Discount 5% -112.50 USDC"): together
+    they are the invoice's discount amount. The PDF shows a tax as one row per component
+    ("GST 5% 18.75 USDC", "PST 9.975% 39.28 USDC"), every other row before "Total": their
+    sum is the invoice's tax amount.
     """
     lines = [line.strip() for line in text.splitlines()]
     assert _ITEMS_HEADING in lines, text
     start = lines.index(_ITEMS_HEADING) + 1
     end = next(n for n in range(start, len(lines)) if lines[n].startswith("Subtotal "))
-    reading: Reading = {"items": end - start}
-    for n, line in enumerate(lines[start:end]):
+    reading: Reading = {}
+    n = -1
+    for at, line in enumerate(lines[start:end]):
+        discount = _LINE_DISCOUNT_ROW.match(line)
+        if discount is not None:
+            key = f"items[{n}].discount_amount"
+            assert reading.get(key) == ZERO, f"a discount row under no line: {line!r}\n{text}"
+            reading[key] = -Decimal(_english_number(discount["amount"]))
+            continue
         row = _ITEM_ROW.match(line)
-        assert row is not None, f"item row {n} of the PDF does not parse: {line!r}\n{text}"
-        reading[f"items[{n}].product"] = row["name"]
+        assert row is not None, f"row {at} of the PDF's lines does not parse: {line!r}\n{text}"
+        n += 1
+        reading[f"items[{n}].name"] = row["name"]
         reading[f"items[{n}].quantity"] = _english_number(row["qty"])
         reading[f"items[{n}].unit_price"] = Decimal(_english_number(row["unit"]))
         reading[f"items[{n}].line_total"] = Decimal(_english_number(row["amount"]))
+        reading[f"items[{n}].discount_amount"] = ZERO
+    reading["items"] = n + 1
     amounts: list[tuple[str, Decimal]] = []
     for line in lines[end:]:
         row = _AMOUNT_ROW.match(line)
@@ -210,8 +234,13 @@ def pdf_reading(text: str) -> Reading:
             reading[name] = amounts[due_at][1]
             due_at += 1
     assert labels[due_at] == "Amount due", text
+    between = amounts[1:total_at]
+    discounts = [amount for label, amount in between if _SUMMARY_DISCOUNT.match(label)]
+    taxes = [amount for label, amount in between if not _SUMMARY_DISCOUNT.match(label)]
+    assert all(amount <= 0 for amount in discounts), text
     reading["subtotal"] = amounts[0][1]
-    reading["tax_amount"] = sum((amount for _, amount in amounts[1:total_at]), Decimal("0.00"))
+    reading["discount_amount"] = -sum(discounts, ZERO)
+    reading["tax_amount"] = sum(taxes, ZERO)
     reading["total"] = amounts[total_at][1]
     reading["amount_paid"] = amounts[total_at + 1][1]
     reading["amount_due"] = amounts[due_at][1]

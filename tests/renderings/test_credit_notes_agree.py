@@ -1,13 +1,17 @@
 """Credit notes against one invoice: amount due = total - paid - credited, never below
 zero, to the cent, and the same in REST, GraphQL, the PDFs' text and the webhooks.
 
-Hypothesis picks the invoice (1-3 lines, any demo tax), a partial payment or none, and
-1-3 credit notes, each for an amount or for part of a line, refunded or kept as a
-customer balance; some ask for a cent more than is left to credit and must be refused.
-A model follows what each accepted credit note must do (its tax in proportion, what it
-applies to the amount due, what goes past it); then every rendering must agree with it.
+Hypothesis picks the invoice (1-3 lines, each a product's or a free-form one, each with
+or without its own percentage or fixed discount; a discount off the whole invoice or
+none; any demo tax), a partial payment or none, and 1-3 credit notes, each for an amount
+or for part of a line, refunded or kept as a customer balance; some ask for a cent more
+than is left to credit and must be refused. A model follows what the discounts take off
+and what each accepted credit note must do (its tax in proportion, a line's credit from
+what the line came to after its discounts, what it applies to the amount due, what goes
+past it); then every rendering must agree with it.
 
-Run: `pytest tests/renderings/test_credit_notes_agree.py -k sqlite` (or `-m postgres`).
+Run: `pytest tests/renderings/test_credit_notes_agree.py -k sqlite` (or `-m postgres`);
+about 25 invoices each, some ten seconds.
 """
 
 from __future__ import annotations
@@ -23,14 +27,18 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from gateway.domain.money import round_money
+from gateway.services.demo import PRODUCTS
 from tests.apptest import DEMO_HEADERS, basic_invoice
 from tests.renderings.harness import (
+    EXTRA_PRODUCTS,
     GRAPHQL_URL,
+    ITEM_AND_TOTAL_FIELDS,
     MONEY_FIELDS,
     REST_URL,
     Gateway,
     decimal_json,
     disagreements,
+    graphql_reading,
     json_with_numbers,
     pdf_reading,
     pdf_text,
@@ -42,6 +50,10 @@ from tests.renderings.test_renderings_agree import PRODUCT_IDS, TAX_IDS
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+PRICES = {pid: Decimal(price) for pid, _, price in (*PRODUCTS, *EXTRA_PRODUCTS)}
+NAMES = {pid: name for pid, name, _ in (*PRODUCTS, *EXTRA_PRODUCTS)}
+DESCRIPTIONS = ("Garden care", "Rush fee", "On-site visit", "Travel (flat)")
 JSON_HEADERS = {**DEMO_HEADERS, "content-type": "application/json"}
 FIELDS = (*MONEY_FIELDS, "amount_credited", "credit_applied")
 GRAPHQL_INVOICE = """
@@ -65,21 +77,87 @@ class CreditCase:
 
 
 @dataclass(frozen=True)
+class DiscountCase:
+    percentage: bool
+    share: int  # 1/10000ths: of 100 % (PERCENTAGE), or of what it comes off (FIXED)
+
+    def asked(self, base: Decimal) -> dict[str, Any] | None:
+        """The discount as the body asks it, off `base`; None for a fixed one under a cent."""
+        if self.percentage:
+            return {"type": "PERCENTAGE", "value": Decimal(self.share) / 100}
+        value = (base * self.share / 10000).quantize(CENT, ROUND_DOWN)
+        return None if value < CENT else {"type": "FIXED", "value": value}
+
+
+def amount_off(asked: dict[str, Any] | None, base: Decimal) -> Decimal:
+    """What a discount asked for takes off `base` (gateway.domain.discounts)."""
+    if asked is None:
+        return ZERO
+    if asked["type"] == "PERCENTAGE":
+        return round_money(base * asked["value"] / HUNDRED)
+    return Decimal(asked["value"])
+
+
+@dataclass(frozen=True)
+class LineCase:
+    product_id: str | None  # None: a free-form line, its description and price its own
+    description: str
+    unit_price: Decimal
+    quantity: Decimal
+    discount: DiscountCase | None
+
+    @property
+    def amount(self) -> Decimal:
+        return round_money(self.quantity * self.unit_price)
+
+    @property
+    def asked(self) -> dict[str, Any] | None:
+        return None if self.discount is None else self.discount.asked(self.amount)
+
+    def item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"quantity": self.quantity}
+        if self.product_id is None:
+            item |= {"description": self.description, "unit_price": self.unit_price}
+        else:
+            item["product_id"] = self.product_id
+        if self.asked is not None:
+            item["discount"] = self.asked
+        return item
+
+
+@dataclass(frozen=True)
 class InvoiceCase:
-    lines: tuple[tuple[str, Decimal], ...]
+    lines: tuple[LineCase, ...]
+    discount: DiscountCase | None  # off the whole invoice, after the lines' own
     tax_id: str | None
     paid_share: int  # of the total, in 1/10000ths; 0: no payment
     credits: tuple[CreditCase, ...]
 
+    @property
+    def own_discounts(self) -> Decimal:
+        return sum((amount_off(line.asked, line.amount) for line in self.lines), ZERO)
+
+    @property
+    def asked(self) -> dict[str, Any] | None:
+        """The invoice's discount, off what the lines come to after their own."""
+        base = sum((line.amount for line in self.lines), ZERO) - self.own_discounts
+        return None if self.discount is None else self.discount.asked(base)
+
+    @property
+    def discount_amount(self) -> Decimal:
+        base = sum((line.amount for line in self.lines), ZERO) - self.own_discounts
+        return self.own_discounts + amount_off(self.asked, base)
+
     def body(self) -> str:
-        items = [{"product_id": pid, "quantity": quantity} for pid, quantity in self.lines]
         body = basic_invoice(
-            items=items,
+            items=[line.item() for line in self.lines],
             taxId=self.tax_id,
             partial_payment=True,
             status="OPEN",
             delivery="MANUALLY",
         )
+        if self.asked is not None:
+            body["discount"] = self.asked
         return json_with_numbers(body)
 
 
@@ -91,16 +169,27 @@ credit_cases = st.builds(
     over=st.integers(0, 4).map(lambda n: n == 0),
     to_balance=st.booleans(),
 )
+discount_cases = st.one_of(
+    st.none(), st.builds(DiscountCase, percentage=st.booleans(), share=st.integers(1, 10000))
+)
+
+
+@st.composite
+def line_cases(draw: st.DrawFn) -> LineCase:
+    quantity = draw(st.decimals(min_value=Decimal("0.01"), max_value=Decimal(50), places=2))
+    discount = draw(discount_cases)
+    if draw(st.booleans()):
+        product_id = draw(st.sampled_from(PRODUCT_IDS))
+        return LineCase(product_id, "", PRICES[product_id], quantity, discount)
+    description = draw(st.sampled_from(DESCRIPTIONS))
+    price = draw(st.decimals(min_value=CENT, max_value=Decimal(500), places=2))
+    return LineCase(None, description, price, quantity, discount)
+
+
 invoice_cases = st.builds(
     InvoiceCase,
-    lines=st.lists(
-        st.tuples(
-            st.sampled_from(PRODUCT_IDS),
-            st.decimals(min_value=Decimal("0.01"), max_value=Decimal(50), places=2),
-        ),
-        min_size=1,
-        max_size=3,
-    ).map(tuple),
+    lines=st.lists(line_cases(), min_size=1, max_size=3).map(tuple),
+    discount=discount_cases,
     tax_id=st.sampled_from(TAX_IDS),
     paid_share=st.integers(0, 9999),
     credits=st.lists(credit_cases, min_size=1, max_size=3).map(tuple),
@@ -111,7 +200,7 @@ invoice_cases = st.builds(
 class Model:
     """What the invoice's amounts must be."""
 
-    subtotal: Decimal
+    taxed: Decimal  # what the tax applies to: the subtotal less every discount
     tax_amount: Decimal
     total: Decimal
     # The customer's credit balance the invoice consumed when created: the examples share
@@ -153,14 +242,15 @@ def _expected_total(
     model: Model, invoice: dict[str, Any], body: dict[str, Any]
 ) -> tuple[Decimal, Decimal]:
     """(total, tax) the credit note must have."""
-    inclusive = model.tax_amount > 0 and model.total == model.subtotal
+    inclusive = model.tax_amount > 0 and model.total == model.taxed
     if "amount" in body:
         amount = Decimal(body["amount"])
         return amount, model.share_of_tax(amount, model.total)
     line = body["lines"][0]
     item = invoice["items"][line["position"]]
-    net = round_money(item["line_total"] * line["quantity"] / item["quantity"])
-    tax = model.share_of_tax(net, model.subtotal)
+    # What the line came to after its discounts (its own and its share of the invoice's).
+    net = round_money(item["net_total"] * line["quantity"] / item["quantity"])
+    tax = model.share_of_tax(net, model.taxed)
     return (net if inclusive else net + tax), tax
 
 
@@ -177,7 +267,7 @@ async def _graphql(gateway: Gateway, invoice_id: str) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=8,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -191,9 +281,20 @@ async def test_amount_due_is_total_less_paid_less_credited_everywhere(
     invoice = decimal_json(created.content)
     invoice_id = invoice["id"]
     note(f"{case!r}: invoice {invoice_id}")
-    model = Model(
-        invoice["subtotal"], invoice["tax_amount"], invoice["total"], invoice["credit_applied"]
-    )
+    # The discounts against the request: each line's own under it, the invoice's after.
+    assert invoice["subtotal"] == sum((line.amount for line in case.lines), ZERO)
+    assert invoice["discount_amount"] == case.discount_amount, invoice
+    for line, item in zip(case.lines, invoice["items"], strict=True):
+        assert item["discount_amount"] == amount_off(line.asked, line.amount), item
+        assert item["name"] == (
+            line.description if line.product_id is None else NAMES[line.product_id]
+        )
+        assert item["net_total"] == (
+            item["line_total"] - item["discount_amount"] - item["invoice_discount_amount"]
+        )
+    taxed = invoice["subtotal"] - invoice["discount_amount"]
+    assert sum((item["net_total"] for item in invoice["items"]), ZERO) == taxed
+    model = Model(taxed, invoice["tax_amount"], invoice["total"], invoice["credit_applied"])
     assume(model.total >= 2 * CENT)
 
     if case.paid_share and model.due >= 2 * CENT:
@@ -209,6 +310,7 @@ async def test_amount_due_is_total_less_paid_less_credited_everywhere(
 
     left = {n: item["quantity"] for n, item in enumerate(invoice["items"])}
     notes: list[dict[str, Any]] = []
+    settled = 0  # credit notes that left nothing due on an invoice that had some due
     for credit in case.credits:
         body = _credit_body(credit, model, invoice, left)
         if body is None:
@@ -240,6 +342,8 @@ async def test_amount_due_is_total_less_paid_less_credited_everywhere(
             rest - expected_refund,
         )
         model.credited += total
+        if due_before > 0 and model.due == 0:
+            settled += 1
         for line in made["lines"]:
             left[int(line["invoice_line"])] -= line["quantity"]
         assert made["invoice"]["amount_due"] == model.due
@@ -248,6 +352,7 @@ async def test_amount_due_is_total_less_paid_less_credited_everywhere(
     # REST against the model.
     rest_body = await rest_invoice(client, invoice_id)
     rest = v0_reading(rest_body, FIELDS)
+    assert rest["discount_amount"] == case.discount_amount
     assert rest["amount_credited"] == model.credited
     assert rest["amount_due"] == model.due >= 0
     assert rest["credit_applied"] == model.applied
@@ -276,6 +381,17 @@ async def test_amount_due_is_total_less_paid_less_credited_everywhere(
     assert refunds == sorted(n["refund_amount"] for n in notes if n["refund_amount"])
     if notes:
         assert sent[notes[-1]["id"]]["invoice"]["amount_due"] == rest["amount_due"]
+    # The invoice's own events: the same lines, discounts and totals throughout, and
+    # invoice.paid (nothing due) once a credit note settled it.
+    invoice_events = receiver.of(invoice_id)
+    for delivery in invoice_events:
+        before = v0_reading(delivery.data, ITEM_AND_TOTAL_FIELDS)
+        diff = disagreements(before, {key: rest[key] for key in before})
+        assert not diff, f"webhook {delivery.event} vs REST: {diff}"
+    paid_events = [d.data for d in invoice_events if d.event == "invoice.paid"]
+    assert len(paid_events) == settled, [d.event for d in invoice_events]
+    for data in paid_events:
+        assert (data["status"], data["amount_due"]) == ("PAID", ZERO)
 
     # The invoice PDF, and the last credit note's.
     pdf = pdf_reading(await pdf_text(client, invoice_id))
@@ -292,7 +408,9 @@ async def test_amount_due_is_total_less_paid_less_credited_everywhere(
         assert found is not None, text
         assert Decimal(found["amount"].replace(",", "")) == rest["amount_due"]
 
-    # GraphQL.
+    # GraphQL: every line, discount and total, then the credit notes.
+    diff = disagreements(await graphql_reading(client, invoice_id), v0_reading(rest_body))
+    assert not diff, f"GraphQL vs REST: {diff}"
     shown = await _graphql(gateway, invoice_id)
     assert Decimal(shown["amountDue"]) == rest["amount_due"]
     assert Decimal(shown["amountCredited"]) == rest["amount_credited"]

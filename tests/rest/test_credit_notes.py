@@ -8,12 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from sqlmodel import select
+from sqlmodel import col, select
 
-from gateway.db.tables import App, CustomerCreditBalance, Invoice
+from gateway.db.tables import App, CustomerCreditBalance, Invoice, OutboxMessage
+from gateway.encoding import loads
 from gateway.runtime import Runtime
 from gateway.services.demo import DEMO_APP_ID
 from gateway.services.tenants import create_app_with_credential
+from gateway.services.webhook_endpoints import add_webhook_endpoint
 from tests.apptest import DEMO_HEADERS, basic_invoice
 
 INVOICES = "/api/v0/invoices"
@@ -296,3 +298,66 @@ async def test_an_apps_own_credit_note_number_format(
     async with runtime.sessions() as session:
         stored = await session.get(App, other.app_id)
     assert stored is not None and stored.credit_note_number_format == "X{number}"
+
+
+async def invoice_events(runtime: Runtime, invoice_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """The invoice's webhook events in the order they were queued: (type, data)."""
+    async with runtime.sessions() as session:
+        stmt = (
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.resource_type) == "invoice",
+                col(OutboxMessage.resource_id) == invoice_id,
+            )
+            .order_by(col(OutboxMessage.seq))
+        )
+        messages = (await session.exec(stmt)).all()
+    return [(m.event_type, loads(m.payload)["data"]) for m in messages]
+
+
+async def test_a_credit_that_leaves_nothing_due_emits_invoice_paid(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    await add_webhook_endpoint(runtime, DEMO_APP_ID, "https://93.184.216.34/credits")
+    created = await create_invoice(client)  # 2500.00
+    await pay(client, created["id"], "2000.00")
+    partial = await credit(client, created["id"], {"amount": "200.00", "memo": "Part"})
+    assert partial.status_code == 201, partial.text
+    types = [kind for kind, _ in await invoice_events(runtime, created["id"])]
+    assert "invoice.paid" not in types
+    settling = await credit(client, created["id"], {"amount": "300.00", "memo": "Rest"})
+    assert settling.status_code == 201, settling.text
+    events = await invoice_events(runtime, created["id"])
+    assert [kind for kind, _ in events] == [
+        "invoice.created",
+        "invoice.sent",
+        "invoice.partially_paid",
+        "invoice.paid",
+    ]
+    paid = events[-1][1]
+    assert (paid["status"], paid["amount_due"]) == ("PAID", 0)
+    assert (paid["amount_paid"], paid["amount_credited"]) == (2000, 500)
+    assert paid["paidAt"] is not None
+    shown = await invoice(client, created["id"])
+    assert shown["status"] == "PAID" and shown["paidAt"] == paid["paidAt"]
+    # A credit on the invoice already PAID is a refund: no second invoice.paid.
+    refund = {"amount": "100.00", "memo": "Returned", "refund_method": "CRYPTO"}
+    assert (await credit(client, created["id"], refund)).status_code == 201
+    types = [kind for kind, _ in await invoice_events(runtime, created["id"])]
+    assert types.count("invoice.paid") == 1
+
+
+async def test_a_credit_of_the_whole_unpaid_invoice_emits_invoice_paid(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    await add_webhook_endpoint(runtime, DEMO_APP_ID, "https://93.184.216.34/credits")
+    created = await create_invoice(client)
+    whole = await credit(
+        client, created["id"], {"lines": [{"position": 0, "quantity": 1}], "memo": "All"}
+    )
+    assert whole.status_code == 201, whole.text
+    events = await invoice_events(runtime, created["id"])
+    assert [kind for kind, _ in events] == ["invoice.created", "invoice.sent", "invoice.paid"]
+    assert events[-1][1]["amount_due"] == 0 and events[-1][1]["amount_credited"] == 2500

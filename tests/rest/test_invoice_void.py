@@ -1,5 +1,6 @@
 """Void, mark uncollectible and delete over REST (on SQLite and PostgreSQL): the
-transitions, amount due, events, and every refusal with its reason."""
+transitions, amount due, events, every refusal with its reason, and the customer credit
+balance a voided or deleted invoice gives back."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ import httpx
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from gateway.db.tables import Invoice, InvoiceItem, OutboxMessage, WebhookEndpoint
+from gateway.db.tables import (
+    CustomerCreditBalance,
+    Invoice,
+    InvoiceItem,
+    OutboxMessage,
+    WebhookEndpoint,
+)
 from gateway.runtime import Runtime
 from gateway.services.demo import DEMO_APP_ID
 from tests.apptest import DEMO_HEADERS
@@ -299,3 +306,82 @@ async def test_the_voided_event_carries_the_void_invoice(gateway: Gateway) -> No
     assert (data["status"], data["amount_due"], data["amount_paid"]) == ("VOID", 0, 100.1)
     assert data["status_reason"] == "Wrong currency"
     assert message.payload.count('"amount_due":0.00') == 1
+
+
+async def balance_of(runtime: Runtime) -> Decimal:
+    """The demo customer's credit balance in USDC (0.00 when it never had one)."""
+    async with runtime.sessions() as session:
+        found = (await session.exec(select(CustomerCreditBalance))).all()
+    assert len(found) <= 1, found
+    return found[0].amount if found else Decimal("0.00")
+
+
+async def give_credit(client: httpx.AsyncClient, amount: str) -> None:
+    """A paid invoice credited `amount` to the demo customer's balance."""
+    paid = await create(client)  # 2500.00
+    assert (await pay(client, paid["id"], "2500.00")).status_code == 201
+    body = {"amount": amount, "memo": "Goodwill", "credit_to": "customer_balance"}
+    response = await post(client, paid["id"], "credit_notes", body)
+    assert response.status_code == 201, response.text
+
+
+async def test_voiding_gives_the_consumed_credit_back_to_the_customer(gateway: Gateway) -> None:
+    client, runtime = gateway
+    await with_webhook(runtime)
+    await give_credit(client, "300.00")
+    assert await balance_of(runtime) == Decimal("300.00")
+    consumer = await create(client, partial_payment=True)
+    assert (consumer["credit_applied"], consumer["amount_due"]) == (300.0, 2200.0)
+    assert await balance_of(runtime) == Decimal("0.00")
+    assert (await pay(client, consumer["id"], "1000.00")).status_code == 201
+    response = await post(client, consumer["id"], "void", {"reason": "Cancelled order"})
+    assert response.status_code == 200, response.text
+    voided = response.json()
+    assert voided["status"] == "VOID"
+    assert (voided["credit_applied"], voided["amount_due"]) == (0, 0)
+    assert voided["amount_paid"] == 1000.0  # a payment is no credit balance: kept
+    assert await balance_of(runtime) == Decimal("300.00")
+    async with runtime.sessions() as session:
+        stmt = select(OutboxMessage).where(
+            col(OutboxMessage.resource_id) == consumer["id"],
+            col(OutboxMessage.event_type) == "invoice.voided",
+        )
+        event = json.loads((await session.exec(stmt)).one().payload)["data"]
+    assert (event["credit_applied"], event["amount_due"]) == (0, 0)
+    # The next invoice consumes it again; a refused second void gives nothing twice.
+    bad_request(
+        await post(client, consumer["id"], "void"),
+        "The invoice is already VOID",
+    )
+    assert await balance_of(runtime) == Decimal("300.00")
+    nxt = await create(client)
+    assert nxt["credit_applied"] == 300.0 and await balance_of(runtime) == Decimal("0.00")
+
+
+async def test_an_uncollectible_invoice_keeps_its_credit_until_voided(gateway: Gateway) -> None:
+    client, runtime = gateway
+    await give_credit(client, "120.50")
+    consumer = await create(client)
+    marked = await post(client, consumer["id"], "mark_uncollectible")
+    assert marked.status_code == 200, marked.text
+    assert (marked.json()["credit_applied"], marked.json()["amount_due"]) == (120.5, 2379.5)
+    assert await balance_of(runtime) == Decimal("0.00")
+    voided = await post(client, consumer["id"], "void")
+    assert voided.status_code == 200, voided.text
+    assert voided.json()["credit_applied"] == 0
+    assert await balance_of(runtime) == Decimal("120.50")
+
+
+async def test_deleting_a_draft_gives_the_consumed_credit_back(gateway: Gateway) -> None:
+    client, runtime = gateway
+    await give_credit(client, "75.00")
+    draft = await create(client, status="DRAFT")
+    assert draft["credit_applied"] == 75.0 and await balance_of(runtime) == Decimal("0.00")
+    async with runtime.sessions() as session:
+        await session.exec(
+            update(Invoice).where(col(Invoice.id) == draft["id"]).values(invoice_number="")
+        )
+        await session.commit()
+    deleted = await client.delete(f"{URL}/{draft['id']}", headers=DEMO_HEADERS)
+    assert deleted.status_code == 200, deleted.text
+    assert await balance_of(runtime) == Decimal("75.00")

@@ -93,12 +93,21 @@ async def test_create_answers_the_schedule_with_its_next_run(client: httpx.Async
         "paused_reason": None,
         "invoice": {
             **template(),
-            "items": [{"product_id": "prod_123456789", "quantity": 2}],
+            "items": [
+                {
+                    "product_id": "prod_123456789",
+                    "quantity": 2,
+                    "description": None,
+                    "unit_price": None,
+                    "discount": None,
+                }
+            ],
             "address": None,
             "phone_number": None,
             "logo": None,
             "taxId": None,
             "currency": "usdc",
+            "discount": None,
         },
         "created_at": created["created_at"],
         "updated_at": created["created_at"],
@@ -289,3 +298,76 @@ async def test_each_change_queues_its_event(gateway: tuple[httpx.AsyncClient, Ru
 async def test_a_list_parameter_given_twice_is_a_400(client: httpx.AsyncClient) -> None:
     response = await client.get(f"{URL}?take=1&take=x&status=ACTIVE", headers=DEMO_HEADERS)
     bad_request(response, ["take must be given once"])
+
+
+DISCOUNTED_ITEMS = [
+    {"product_id": "prod_123456789", "quantity": 1, "discount": {"type": "FIXED", "value": 50}},
+    {
+        "description": "Garden care",
+        "unit_price": 200,
+        "quantity": 1.5,
+        "discount": {"type": "PERCENTAGE", "value": 12.5},
+    },
+]
+
+
+async def test_a_template_keeps_its_discounts_and_free_form_lines(
+    client: httpx.AsyncClient,
+) -> None:
+    discounted = template(items=DISCOUNTED_ITEMS, discount={"type": "PERCENTAGE", "value": 10})
+    created = await create(client, invoice=discounted)
+    assert created["invoice"]["items"] == [
+        {
+            "product_id": "prod_123456789",
+            "quantity": 1,
+            "description": None,
+            "unit_price": None,
+            "discount": {"type": "FIXED", "value": 50},
+        },
+        {
+            "product_id": None,
+            "quantity": 1.5,
+            "description": "Garden care",
+            "unit_price": 200.00,
+            "discount": {"type": "PERCENTAGE", "value": 12.5},
+        },
+    ]
+    assert created["invoice"]["discount"] == {"type": "PERCENTAGE", "value": 10}
+    one = f"{URL}/{created['id']}"
+    fetched = await client.get(one, headers=DEMO_HEADERS)
+    assert fetched.json()["invoice"] == created["invoice"]
+    # The template as rendered, sent back, is the same template.
+    again = await client.patch(one, json={"invoice": created["invoice"]}, headers=DEMO_HEADERS)
+    assert again.status_code == 200, again.text
+    assert again.json()["invoice"] == created["invoice"]
+    # An update without discounts drops them.
+    plain = await client.patch(one, json={"invoice": template()}, headers=DEMO_HEADERS)
+    assert plain.status_code == 200, plain.text
+    assert plain.json()["invoice"]["discount"] is None
+    assert [item["discount"] for item in plain.json()["invoice"]["items"]] == [None]
+
+
+async def test_a_bad_discount_in_a_template_is_a_400_at_its_path(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    over = template(items=DISCOUNTED_ITEMS, discount={"type": "PERCENTAGE", "value": 150})
+    response = await client.post(URL, json=schedule(invoice=over), headers=DEMO_HEADERS)
+    bad_request(response, ["invoice.discount.value must not be greater than 100"])
+    line = {"description": "Garden care", "quantity": 1}  # no unit_price
+    response = await client.post(
+        URL, json=schedule(invoice=template(items=[line])), headers=DEMO_HEADERS
+    )
+    bad_request(
+        response,
+        [
+            "invoice.items.0.unit_price should not be empty",
+            "invoice.items.0.unit_price must be a number conforming to the specified constraints",
+        ],
+    )
+    # Priced when stored: a fixed discount past what the lines come to is refused now.
+    past = template(items=DISCOUNTED_ITEMS, discount={"type": "FIXED", "value": 100000})
+    response = await client.post(URL, json=schedule(invoice=past), headers=DEMO_HEADERS)
+    assert response.status_code == 400, response.text
+    assert "discount" in response.text, response.text
+    assert await count_schedules(runtime) == 0

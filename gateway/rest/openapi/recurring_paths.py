@@ -18,6 +18,7 @@ from gateway.rest.openapi.fragments import (
     header,
     json_content,
     nullable,
+    ref,
     response_object,
     string,
 )
@@ -102,7 +103,19 @@ def _body(*, partial: bool) -> Schema:
 
 
 def _template_schema() -> Schema:
-    item = response_object({"product_id": string(), "quantity": {"type": "number"}})
+    item = response_object(
+        {
+            "product_id": nullable(string(description="null on a free-form item.")),
+            "quantity": {"type": "number"},
+            "description": nullable(string(description="A free-form item's; else null.")),
+            "unit_price": {
+                "type": ["number", "null"],
+                "description": "A free-form item's price; null on a product's item.",
+            },
+            "discount": nullable(ref("Discount")),
+        },
+        description="Every key on every item: sent back in a template, it reads the same.",
+    )
     return response_object(
         {
             "name": string(),
@@ -120,6 +133,7 @@ def _template_schema() -> Schema:
             "logo": nullable(string()),
             "taxId": nullable(string()),
             "currency": enum(InvoiceCurrency),
+            "discount": nullable(ref("Discount")),
         },
         description="What each invoice is made of.",
     )

@@ -150,7 +150,10 @@ def _invoice() -> Schema:
             "credit_applied": {
                 **_MONEY,
                 "minimum": 0,
-                "description": "The customer's credit balance the invoice consumed when created.",
+                "description": (
+                    "The customer's credit balance the invoice consumed when created; 0 once"
+                    " voided, which gives it back to the customer."
+                ),
             },
             "amount_due": {
                 **_MONEY,
