@@ -111,6 +111,9 @@ async def write_invoice(
     invoice.credit_applied = await take_credit_balance(
         session, caller.app_id, invoice.customer_id, invoice.currency, invoice.total, now
     )
+    if invoice.status == InvoiceStatus.OPEN and settled_by_credit(invoice):
+        invoice.status = InvoiceStatus.PAID
+        invoice.paid_at = now
     items = invoice_items(invoice, priced)
     view = written_view(invoice, items, caller.app_name, priced)
     session.add(invoice)
@@ -160,11 +163,21 @@ async def _record_events(
 ) -> None:
     invoice = view.invoice
     base_url = runtime.settings.public_base_url
-    opened = invoice.status == InvoiceStatus.OPEN
+    # Issued: OPEN, or PAID at once by the customer's credit balance (settled_by_credit).
+    opened = invoice.status != InvoiceStatus.DRAFT
     events = [InvoiceEvent.CREATED, InvoiceEvent.SENT] if opened else [InvoiceEvent.CREATED]
+    if invoice.status == InvoiceStatus.PAID:
+        events.append(InvoiceEvent.PAID)
     await emit(session, view, events, now, base_url)
     if opened and invoice.delivery == DeliveryMethod.EMAIL:
         queue_email(session, invoice, EmailKind.INVOICE, now, send_at(invoice, now))
+
+
+def settled_by_credit(invoice: Invoice | InvoiceRow) -> bool:
+    """Whether the customer's credit balance paid the invoice's whole total: issued (created
+    OPEN, or sent), it is PAID at once, as Stripe marks it, with invoice.paid after
+    invoice.sent."""
+    return invoice.credit_applied > 0 and invoice.credit_applied >= invoice.total
 
 
 def send_at(invoice: InvoiceRow, now: datetime) -> datetime:

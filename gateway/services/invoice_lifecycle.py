@@ -23,7 +23,7 @@ from gateway.domain.status import DeliveryMethod, InvoiceStatus, ensure_transiti
 from gateway.domain.versions import Expected, check_version
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
-from gateway.services.create_invoice import send_at
+from gateway.services.create_invoice import send_at, settled_by_credit
 from gateway.services.events import EmailKind, InvoiceEvent, emit, queue_email
 
 _PAYMENT_EVENTS = {
@@ -56,17 +56,22 @@ async def invoice_view(session: AsyncSession, caller: Caller, invoice: Invoice) 
 async def send_invoice(
     runtime: Runtime, caller: Caller, invoice_id: str, expected: Expected = None
 ) -> InvoiceView:
-    """DRAFT -> OPEN: emits invoice.sent and queues the email (at send_date) for EMAIL."""
+    """DRAFT -> OPEN (PAID if its credit balance paid it all): emits invoice.sent and
+    queues the email (at send_date) for EMAIL."""
     now = runtime.clock()
     async with runtime.sessions() as session:
         invoice = await load_invoice(session, caller, invoice_id, expected)
         ensure_transition(InvoiceStatus(invoice.status), InvoiceStatus.OPEN)
         check_dates(invoice.due_date, None, now.date())
-        await compare_and_set(
-            session, invoice, {"status": InvoiceStatus.OPEN.value, "sent_at": now}
-        )
+        settled = settled_by_credit(invoice)
+        status = InvoiceStatus.PAID if settled else InvoiceStatus.OPEN
+        changes: dict[str, object] = {"status": status.value, "sent_at": now}
+        if settled:
+            changes["paid_at"] = now
+        await compare_and_set(session, invoice, changes)
         view = await invoice_view(session, caller, invoice)
-        await emit(session, view, [InvoiceEvent.SENT], now, runtime.settings.public_base_url)
+        events = [InvoiceEvent.SENT, InvoiceEvent.PAID] if settled else [InvoiceEvent.SENT]
+        await emit(session, view, events, now, runtime.settings.public_base_url)
         if invoice.delivery == DeliveryMethod.EMAIL:
             queue_email(session, view.invoice, EmailKind.INVOICE, now, send_at(view.invoice, now))
         await session.commit()

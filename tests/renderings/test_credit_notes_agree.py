@@ -310,7 +310,11 @@ async def test_amount_due_is_total_less_paid_less_credited_everywhere(
 
     left = {n: item["quantity"] for n, item in enumerate(invoice["items"])}
     notes: list[dict[str, Any]] = []
-    settled = 0  # credit notes that left nothing due on an invoice that had some due
+    # invoice.paid events: one if the balance earlier examples left paid the invoice in
+    # full when it was created (PAID from the start), plus one per credit note that left
+    # nothing due on an invoice that had some due.
+    assert (invoice["status"] == "PAID") == (model.applied > 0 and model.due == 0), invoice
+    settled = 1 if invoice["status"] == "PAID" else 0
     for credit in case.credits:
         body = _credit_body(credit, model, invoice, left)
         if body is None:

@@ -361,3 +361,43 @@ async def test_a_credit_of_the_whole_unpaid_invoice_emits_invoice_paid(
     events = await invoice_events(runtime, created["id"])
     assert [kind for kind, _ in events] == ["invoice.created", "invoice.sent", "invoice.paid"]
     assert events[-1][1]["amount_due"] == 0 and events[-1][1]["amount_credited"] == 2500
+
+
+async def test_an_invoice_the_credit_balance_pays_in_full_is_paid_when_issued(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    await add_webhook_endpoint(runtime, DEMO_APP_ID, "https://93.184.216.34/credits")
+    first = await create_invoice(client)  # 2500.00
+    await pay(client, first["id"], "2500.00")
+    body = {"amount": "2500.00", "memo": "Goodwill", "credit_to": "customer_balance"}
+    assert (await credit(client, first["id"], body)).status_code == 201
+    balance = {"amount": "2500.00", "memo": "More", "credit_to": "customer_balance"}
+    assert (await credit(client, first["id"], balance)).status_code == 400  # nothing left
+
+    # Created OPEN: the balance pays it all, so it is PAID at once.
+    issued = await create_invoice(client)
+    assert (issued["credit_applied"], issued["amount_due"]) == (2500.0, 0)
+    assert issued["status"] == "PAID" and issued["paidAt"] is not None
+    kinds = [kind for kind, _ in await invoice_events(runtime, issued["id"])]
+    assert kinds == ["invoice.created", "invoice.sent", "invoice.paid"]
+
+
+async def test_a_draft_the_credit_balance_pays_in_full_is_paid_when_sent(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    client, runtime = gateway
+    await add_webhook_endpoint(runtime, DEMO_APP_ID, "https://93.184.216.34/credits")
+    first = await create_invoice(client)
+    await pay(client, first["id"], "2500.00")
+    body = {"amount": "2500.00", "memo": "Goodwill", "credit_to": "customer_balance"}
+    assert (await credit(client, first["id"], body)).status_code == 201
+
+    draft = await create_invoice(client, status="DRAFT")
+    assert (draft["status"], draft["credit_applied"], draft["amount_due"]) == ("DRAFT", 2500.0, 0)
+    sent = await client.post(f"{INVOICES}/{draft['id']}/send", headers=DEMO_HEADERS)
+    assert sent.status_code in (200, 201), sent.text
+    shown = await invoice(client, draft["id"])
+    assert shown["status"] == "PAID" and shown["paidAt"] is not None
+    kinds = [kind for kind, _ in await invoice_events(runtime, draft["id"])]
+    assert kinds == ["invoice.created", "invoice.sent", "invoice.paid"]
