@@ -141,6 +141,9 @@ def _invoice_row(
         "tax_amount": totals.tax_amount,
         "total": totals.total,
         "amount_paid": ZERO,
+        # No credit note yet; the demo customer has no credit balance to apply.
+        "amount_credited": ZERO,
+        "credit_applied": ZERO,
         "payment_link_token": secrets.token_urlsafe(24),
         "payment_link_expires_at": expires,
         "idempotency_key": idempotency[0],

@@ -5,6 +5,8 @@ the gateway reports in its extensions."""
 from __future__ import annotations
 
 import base64
+import json
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -22,8 +24,12 @@ async def _by_id(conn: AsyncConnection, stmt: Any, app_id: str, ids: set[str]) -
     return {row.id: row for row in await conn.execute(stmt, {"ids": list(ids), "app_id": app_id})}
 
 
-def _cursor(position: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{position}".encode()).decode()
+def _cursor(row: Any) -> str:
+    """The gateway's keyset cursor for the default ordering (schema/pagination.py)."""
+    key = row.date_created.astimezone(UTC).isoformat()
+    document = {"v": 1, "of": "invoices/DATE_CREATED_DESC", "key": [key], "id": row.id}
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=True)
+    return base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii")
 
 
 async def list_invoices(bare: Bare, app_id: str, first: int) -> bytes:
@@ -46,7 +52,7 @@ async def list_invoices(bare: Bare, app_id: str, first: int) -> bytes:
     data = {
         "pageInfo": {
             "hasNextPage": len(rows) > first,
-            "endCursor": _cursor(len(shown) - 1) if shown else None,
+            "endCursor": _cursor(shown[-1]) if shown else None,
         },
         "edges": [{"node": graphql_node(row, related, base_url)} for row in shown],
     }

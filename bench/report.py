@@ -1,4 +1,4 @@
-"""The one table, the footnotes that say how each column was obtained, and the verdicts."""
+"""The tables, the footnotes that say how each column was obtained, and the verdicts."""
 
 from __future__ import annotations
 
@@ -7,20 +7,23 @@ import os
 import platform
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bench.counts import PAGE_SIZES, SQL_SAMPLE, Counted, SqlCounts
 from bench.resources import postgres_version, redis_version
 from bench.results import Scenario, Side
+from bench.wire_count import WIRE_SAMPLE
 
 if TYPE_CHECKING:
     from bench.main import Config
 
-ORDER = ("createInvoice over REST", "createInvoice over GraphQL", "invoices(first: 20) nested")
 HEADER = (
-    "| scenario | server | req/s | p50 ms | p99 ms | ratio (per round) | CPU ms/req | SQL/req "
-    "| Redis/req | peak RSS MiB | half load req/s | p50 ms | p99 ms | p99/p50 |"
+    "| scenario | server | req/s | p50 ms | p99 ms | server CPU ms/req | PG CPU ms/req "
+    "| Redis CPU ms/req | total CPU ms/req | statements/req (wire) "
+    "| / PostGraphile: server CPU, total CPU, req/s | / baseline: req/s (per round), CPU "
+    "| SQL/req (in-process) | Redis cmds/req | peak RSS MiB |"
 )
+HALF_HEADER = "| scenario | server | rate req/s | p50 ms | p99 ms | p99/p50 | failed |"
 
 
 def cpu_model() -> str:
@@ -35,73 +38,121 @@ def wrk_version() -> str:
     return (done.stdout or done.stderr).split("[")[0].strip() or "unknown"
 
 
+def node_version() -> str:
+    done = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)  # noqa: S607
+    return done.stdout.strip() or "unknown"
+
+
 def machine(config: Config, redis_url: str, database_url: str) -> list[str]:
     pinning = "servers on core 1, load generators on core 0 (taskset)" if config.pin else "none"
     return [
         f"machine: {os.cpu_count()} cores ({cpu_model()}), Python {platform.python_version()}, "
+        f"node {node_version()}, "
         f"PostgreSQL {asyncio.run(postgres_version(database_url))}, "
         f"Redis {redis_version(redis_url)}, {wrk_version()}",
-        f"servers: 1 uvicorn worker each (uvloop + httptools); pinning: {pinning}; "
-        "PostgreSQL and Redis unpinned",
+        "servers: the gateway and the baseline 1 uvicorn worker each (uvloop + httptools), "
+        f"PostGraphile 4 one node process; pinning: {pinning}; PostgreSQL and Redis unpinned",
         f"load: wrk -c{config.connections} -t{config.threads}, {config.warmup} s warm-up per "
-        f"server, then {config.rounds} rounds x {config.seconds} s alternating gateway/baseline",
+        f"server, then {config.rounds} rounds x {config.seconds} s alternating the servers",
     ]
 
 
-def _sql(counted: Counted | dict[int, Counted] | None) -> str:
-    if isinstance(counted, dict):
-        sizes = " ".join(f"{size}:{counted[size].sql:g}" for size in PAGE_SIZES)
-        return f"{_sql(counted[20])}; {sizes}"
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _sql(counted: Counted | None) -> str:
     return "-" if counted is None else f"{counted.sql:g} ({counted.connections:g} conn)"
 
 
-def _exact_redis(counted: Counted | dict[int, Counted] | None) -> str:
-    if isinstance(counted, dict):
-        counted = counted[20]
-    return "" if counted is None else f" ({counted.redis:g})"
+def _wire(side: Side) -> str:
+    if side.wire is None or side.statements is None:
+        return "-"
+    q, e, p = (side.wire.get(kind, 0.0) for kind in "QEP")
+    return f"{side.statements:g} (Q {q:g}, E {e:g}; P {p:g})"
 
 
-def _row(
-    scenario: str, side: Side, ratios: tuple[str, str], counted: Counted | dict[int, Counted] | None
-) -> str:
-    half = side.half
-    half_cells = ["-", "-", "-", "-"]
-    if half is not None:
-        factor = half.p99_ms / half.p50_ms if half.p50_ms else float("inf")
-        half_cells = [
-            f"{half.rps:.0f}",
-            f"{half.p50_ms:.1f}",
-            f"{half.p99_ms:.1f}",
-            f"{factor:.1f}",
-        ]
-    redis = f"{sum(side.redis_per_request().values()):.2f}{_exact_redis(counted)}"
-    cells = [scenario, side.label, f"{side.rps:.0f}", f"{side.p50:.1f}", f"{side.p99:.1f}"]
-    ratio, cpu = ratios
-    cells += [ratio, f"{side.cpu_ms:.1f}{cpu}", _sql(counted), redis, f"{side.rss_mib:.0f}"]
-    cells += half_cells
+def _peer_ratios(scenario: Scenario, side: Side) -> str:
+    them = scenario.peer
+    if them is None:
+        return "-"
+    if side is them:
+        return "1"
+    cells = (
+        side.cpu_ms / them.cpu_ms,
+        side.total_cpu_ms / them.total_cpu_ms,
+        side.rps / them.rps,
+    )
+    return " / ".join(f"{value:.2f}" for value in cells)
+
+
+def _baseline_ratios(scenario: Scenario, side: Side) -> str:
+    if scenario.baseline is None or side.server == "postgraphile":
+        return "-"
+    if side is scenario.baseline:
+        return "1"
+    rounds = "/".join(f"{ratio:.2f}" for ratio in scenario.round_ratios())
+    return f"**{_num(scenario.ratio)}** ({rounds}), CPU {_num(scenario.cpu_ratio)}"
+
+
+def _redis(side: Side) -> str:
+    total = f"{sum(side.redis_per_request().values()):.2f}"
+    return total if side.sql is None else f"{total} ({side.sql.redis:g})"
+
+
+def _row(scenario: Scenario, side: Side, first: bool) -> str:
+    cells = [
+        scenario.name if first else "",
+        side.label,
+        f"{side.rps:.0f}",
+        f"{side.p50:.1f}",
+        f"{side.p99:.1f}",
+        f"{side.cpu_ms:.2f}",
+        _num(side.pg_cpu_ms),
+        f"{side.redis_cpu_ms:.2f}",
+        f"{side.total_cpu_ms:.2f}",
+        _wire(side),
+        _peer_ratios(scenario, side),
+        _baseline_ratios(scenario, side),
+        _sql(side.sql),
+        _redis(side),
+        f"{side.rss_mib:.0f}",
+    ]
     return "| " + " | ".join(cells) + " |"
 
 
-def table(scenarios: list[Scenario], sql: SqlCounts) -> list[str]:
-    counts: dict[str, tuple[Any, Any]] = {
-        ORDER[0]: (sql.rest_create, sql.bare_create),
-        ORDER[1]: (sql.graphql_create, sql.bare_create),
-        ORDER[2]: (sql.gateway_page, sql.bare_page),
-    }
-    lines = [HEADER, "|" + " --- |" * HEADER.count(" | ") + " --- |"]
-    for scenario in sorted(scenarios, key=lambda s: ORDER.index(s.name)):
-        rounds = "/".join(f"{ratio:.2f}" for ratio in scenario.round_ratios())
-        ours, theirs = counts[scenario.name]
-        ratios = (f"**{scenario.ratio:.2f}** ({rounds})", f" ({scenario.cpu_ratio:.2f})")
-        lines.append(_row(scenario.name, scenario.gateway, ratios, ours))
-        lines.append(_row("", scenario.baseline, ("1", ""), theirs))
+def _rule(header: str) -> str:
+    return "|" + " --- |" * (header.count(" | ") + 1)
+
+
+def table(scenarios: list[Scenario]) -> list[str]:
+    lines = [HEADER, _rule(HEADER)]
+    for scenario in scenarios:
+        lines += [_row(scenario, side, n == 0) for n, side in enumerate(scenario.sides)]
     return lines
+
+
+def half_table(scenarios: list[Scenario]) -> list[str]:
+    lines = [HALF_HEADER, _rule(HALF_HEADER)]
+    for scenario in scenarios:
+        first = True
+        for side in scenario.sides:
+            half = side.half
+            if half is None:
+                continue
+            factor = half.p99_ms / half.p50_ms if half.p50_ms else float("inf")
+            cells = [scenario.name if first else "", side.label, f"{half.rps:.0f}"]
+            cells += [f"{half.p50_ms:.1f}", f"{half.p99_ms:.1f}", f"{factor:.1f}"]
+            cells.append(str(half.errors))
+            lines.append("| " + " | ".join(cells) + " |")
+            first = False
+    return lines if len(lines) > 2 else []
 
 
 def redis_notes(scenarios: list[Scenario]) -> list[str]:
     notes = []
-    for scenario in sorted(scenarios, key=lambda s: ORDER.index(s.name)):
-        for side in (scenario.gateway, scenario.baseline):
+    for scenario in scenarios:
+        for side in scenario.sides:
             trips = ", ".join(f"{k} {v:.2f}" for k, v in side.redis_per_request().items())
             inner = ", ".join(f"{k} {v:.2f}" for k, v in side.redis_per_request(True).items())
             notes.append(f"  {scenario.name} / {side.label}: {trips}; inside scripts: {inner}")
@@ -110,29 +161,44 @@ def redis_notes(scenarios: list[Scenario]) -> list[str]:
 
 def pg_notes(scenarios: list[Scenario]) -> list[str]:
     notes = []
-    for scenario in sorted(scenarios, key=lambda s: ORDER.index(s.name)):
-        sides = (scenario.gateway, scenario.baseline)
-        shown = ", ".join(f"{s.label} {s.pg_sessions / max(s.requests, 1):.2f}" for s in sides)
+    for scenario in scenarios:
+        shown = ", ".join(
+            f"{s.label} {s.pg_sessions / max(s.requests, 1):.2f}" for s in scenario.sides
+        )
         notes.append(f"  {scenario.name}: {shown}")
+    return notes
+
+
+def wire_notes(scenarios: list[Scenario]) -> list[str]:
+    notes = []
+    for scenario in scenarios:
+        for side in scenario.sides:
+            if side.wire:
+                kinds = ", ".join(f"{k} {v:g}" for k, v in sorted(side.wire.items()))
+                notes.append(f"  {scenario.name} / {side.label}: {kinds}")
     return notes
 
 
 def verdicts(scenarios: list[Scenario], sql: SqlCounts) -> list[str]:
     lines = []
-    for scenario in sorted(scenarios, key=lambda s: ORDER.index(s.name)):
-        gap = scenario.ratio - scenario.target
-        state = "MET" if gap >= 0 else f"MISSED by {-gap:.2f} ({-gap / scenario.target:.0%} short)"
+    for scenario in scenarios:
+        ratio, target = scenario.ratio, scenario.target
+        if ratio is None or target is None:
+            continue
+        gap = ratio - target
+        state = "MET" if gap >= 0 else f"MISSED by {-gap:.2f} ({-gap / target:.0%} short)"
         lines.append(
-            f"- {scenario.name}: {scenario.ratio:.2f} of the baseline's req/s "
-            f"(target >= {scenario.target}): {state}; CPU-time ratio {scenario.cpu_ratio:.2f}"
+            f"- {scenario.name}: {ratio:.2f} of the baseline's req/s "
+            f"(target >= {target}): {state}; CPU-time ratio {_num(scenario.cpu_ratio)}"
         )
-    constant = len({counted.sql for counted in sql.gateway_page.values()}) == 1
-    pages = ", ".join(f"first {k}: {v.sql:g}" for k, v in sql.gateway_page.items())
-    state = "MET" if constant else "MISSED"
-    lines.append(f"- SQL per request constant in the page size ({pages}): {state}")
-    for scenario in sorted(scenarios, key=lambda s: ORDER.index(s.name)):
-        for side in (scenario.gateway, scenario.baseline):
-            if side.half is None:
+    if sql.gateway_page:
+        constant = len({counted.sql for counted in sql.gateway_page.values()}) == 1
+        pages = ", ".join(f"first {k}: {v.sql:g}" for k, v in sql.gateway_page.items())
+        state = "MET" if constant else "MISSED"
+        lines.append(f"- SQL per request constant in the page size ({pages}): {state}")
+    for scenario in scenarios:
+        for side in scenario.sides:
+            if side.half is None or side.server != "gateway":
                 continue
             factor = side.half.p99_ms / max(side.half.p50_ms, 1e-9)
             state = "MET" if factor <= 3 else "MISSED"
@@ -140,9 +206,7 @@ def verdicts(scenarios: list[Scenario], sql: SqlCounts) -> list[str]:
                 f"- p99 <= 3x p50 at half load, {scenario.name} / {side.label}: "
                 f"{factor:.1f}x at {side.half.rps:.0f} req/s: {state}"
             )
-    errors = [
-        (s.name, side.label, side.errors) for s in scenarios for side in (s.gateway, s.baseline)
-    ]
+    errors = [(s.name, side.label, side.errors) for s in scenarios for side in s.sides]
     lines += [f"- WARNING: {n} / {label}: {e} failed requests" for n, label, e in errors if e]
     return lines
 
@@ -150,26 +214,41 @@ def verdicts(scenarios: list[Scenario], sql: SqlCounts) -> list[str]:
 def render(
     scenarios: list[Scenario], sql: SqlCounts, config: Config, urls: tuple[str, str], load: str
 ) -> str:
-    lines = [*machine(config, *urls), load, "", *table(scenarios, sql), ""]
+    half = half_table(scenarios)
+    lines = [*machine(config, *urls), load, "", *table(scenarios), ""]
+    if half:
+        lines += ["half load (bench/fixed_rate.py, open loop at half the row's req/s):", ""]
+        lines += [*half, ""]
     lines += [
-        "req/s, p50, p99: mean over the rounds (wrk). ratio: gateway req/s / baseline req/s of "
-        "the rounds alternated with it (per-round ratios in brackets). CPU ms/req: the server "
-        "process's user+system time (/proc/<pid>/stat) over the measured rounds / requests; in "
-        "brackets baseline/gateway, the same ratio in CPU terms, less sensitive to other load.",
-        f"SQL/req: counted in-process over {SQL_SAMPLE} requests per cell (httpx ASGITransport, "
-        "gateway.db.statements.count_statements(), each side); conn: pool checkouts per "
-        "request; nested rows: first 20, then first 5 / 20 / 50.",
-        "Redis/req: top-level commands (round trips) per request from INFO commandstats deltas "
-        "over the measured wrk runs / wrk's request count; server-wide, so other clients of "
-        "the same server add to it. In brackets: the exact count on the bench's database, "
-        "in-process (MONITOR). Per command:",
+        "req/s, p50, p99: mean over the rounds (wrk). CPU ms/req, over the measured rounds / "
+        "requests: server = the server process's user+system time (/proc/<pid>/stat); PG = "
+        "the bench database's client backends (/proc/<pid>/stat of the pids "
+        "pg_stat_activity lists, before and after each run; a backend new at the end counts "
+        "with all its CPU); Redis = INFO cpu used_cpu_user+used_cpu_sys (whole server); "
+        "total = the three. PostGraphile does no authentication and no rate limiting here; "
+        "the gateway and the baseline pay for both on every request (a credential SELECT, "
+        "a SHA-256 compare and a Redis script).",
+        f"statements/req (wire): simple queries (Q) + executes (E) per request, counted "
+        f"over {WIRE_SAMPLE} requests per cell by a proxy between a separately started server and "
+        "PostgreSQL (bench/wire_count.py), never during the timed runs; P = parses.",
+        "/ PostGraphile: the row's server CPU, total CPU and req/s over PostGraphile's in the "
+        "same scenario. / baseline: gateway req/s over baseline req/s of the rounds "
+        "alternated with it (per-round ratios in brackets) and, after CPU, baseline CPU "
+        "ms/req over the gateway's.",
+        f"SQL/req (in-process): counted over {SQL_SAMPLE} requests per cell (httpx "
+        "ASGITransport, gateway.db.statements.count_statements(), each side); conn: pool "
+        f"checkouts per request; page sizes {', '.join(map(str, PAGE_SIZES))}.",
+        "Redis cmds/req: top-level commands (round trips) per request from INFO commandstats "
+        "deltas over the measured wrk runs / wrk's request count; server-wide. In brackets: "
+        "the exact count on the bench's database, in-process (MONITOR). Per command:",
         *redis_notes(scenarios),
+        "Protocol messages per request on the wire, by type:",
+        *wire_notes(scenarios),
         "PostgreSQL connections opened per request during the measured runs "
         "(pg_stat_database.sessions of the bench database; a pool that overflows opens and "
         "closes connections):",
         *pg_notes(scenarios),
-        "half load: bench/fixed_rate.py, open loop at half the row's req/s (latency from each "
-        "request's scheduled time); peak RSS: VmHWM of the worker after all runs.",
+        "peak RSS: VmHWM of each server process after all runs.",
         *sql.notes,
         "",
         "targets:",

@@ -4,10 +4,12 @@ one Redis database number (flushed before and after; no other is touched)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import asyncpg
 import redis
@@ -77,16 +79,6 @@ def redis_database(url: str) -> Iterator[str]:
         client.close()
 
 
-def redis_commands(url: str) -> dict[str, int]:
-    """Calls per command since the server started (INFO commandstats, server-wide)."""
-    client = redis.Redis.from_url(url)
-    try:
-        stats = client.info("commandstats")
-    finally:
-        client.close()
-    return {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()}
-
-
 def redis_version(url: str) -> str:
     client = redis.Redis.from_url(url)
     try:
@@ -101,3 +93,76 @@ async def postgres_version(database_url: str) -> str:
         return str(await conn.fetchval("SHOW server_version"))
     finally:
         await conn.close()
+
+
+class RedisSampler:
+    """Calls per command (INFO commandstats) and the server's user + system CPU time
+    (INFO cpu) so far, in one INFO call on one connection kept for the whole run, so the
+    sampling adds one INFO per sample and no connection set-up. Both are server-wide."""
+
+    def __init__(self, url: str) -> None:
+        self._client = redis.Redis.from_url(url)
+
+    def sample(self) -> tuple[dict[str, int], float]:
+        info = self._client.info("cpu", "commandstats")
+        commands = {
+            name.removeprefix("cmdstat_"): int(value["calls"])
+            for name, value in info.items()
+            if name.startswith("cmdstat_")
+        }
+        return commands, float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+    def close(self) -> None:
+        self._client.close()
+
+
+async def _backend_pids(server_url: str, name: str) -> list[int]:
+    conn = await asyncpg.connect(_plain(server_url))
+    try:
+        sql = (
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = $1 AND backend_type = 'client backend'"
+        )
+        return [int(row["pid"]) for row in await conn.fetch(sql, name)]
+    finally:
+        await conn.close()
+
+
+class BackendCpu:
+    """CPU time of the PostgreSQL backends serving the bench database, from
+    /proc/<pid>/stat (utime + stime) of the pids pg_stat_activity lists for it (client
+    backends only; read through the server's own database, so reading adds no backend to
+    the list). Only where PostgreSQL runs on this machine: otherwise `local` is False and
+    every figure is None."""
+
+    def __init__(self, server_url: str, database_url: str) -> None:
+        self.server_url = server_url
+        self.name = str(make_url(database_url).database)
+        host = make_url(server_url).host
+        self.local = host in (None, "", "127.0.0.1", "localhost", "::1")
+
+    def sample(self) -> dict[int, float] | None:
+        if not self.local:
+            return None
+        pids = asyncio.run(_backend_pids(self.server_url, self.name))
+        seen = {pid: _cpu(pid) for pid in pids}
+        return {pid: cpu for pid, cpu in seen.items() if cpu is not None}
+
+    @staticmethod
+    def delta(before: dict[int, float] | None, after: dict[int, float] | None) -> float | None:
+        """CPU used between two samples: the growth of every backend in both, plus the
+        whole CPU time of a backend that appeared in between (a conservative estimate:
+        it may have done some work before the run). A backend that exited in between
+        is lost (its last slice)."""
+        if before is None or after is None:
+            return None
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def _cpu(pid: int) -> float | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

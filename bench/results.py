@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
 
+from bench.counts import Counted
 from bench.loadgen import LoadResult
 from gateway.store import redis_store
 
@@ -19,23 +21,41 @@ IN_SCRIPTS = frozenset(
 
 @dataclass
 class Side:
-    """One server in one scenario: its measured wrk rounds and the Redis deltas."""
+    """One server in one scenario: its measured wrk rounds and what was sampled around
+    them (server, PostgreSQL backend and Redis CPU; Redis commands; connections)."""
 
+    server: str  # gateway, baseline or postgraphile
     label: str
     runs: list[LoadResult] = field(default_factory=list)
     redis: dict[str, int] = field(default_factory=dict)
-    sql: str = ""
+    sql: Counted | None = None  # counted in-process
+    wire: Counter[str] | None = None  # protocol messages per request (bench.wire_count)
     half: LoadResult | None = None
     rss_mib: float = 0.0
     cpu_seconds: float = 0.0
+    pg_cpu_seconds: float | None = 0.0  # None: PostgreSQL is not on this machine
+    redis_cpu_seconds: float = 0.0
     pg_sessions: int = 0
 
     def add(
-        self, run: LoadResult, before: dict[str, int], after: dict[str, int], cpu: float
+        self,
+        run: LoadResult,
+        before: dict[str, int],
+        after: dict[str, int],
+        cpu: tuple[float, float | None, float],
     ) -> None:
+        """A measured run; `cpu`: the server's, the backends', Redis's CPU seconds."""
         self.runs.append(run)
-        self.cpu_seconds += cpu
+        server, backends, redis = cpu
+        self.cpu_seconds += server
+        self.redis_cpu_seconds += redis
+        if backends is None or self.pg_cpu_seconds is None:
+            self.pg_cpu_seconds = None
+        else:
+            self.pg_cpu_seconds += backends
         for name, calls in after.items():
+            if name == "info":  # the sampling's own (no server sends INFO)
+                continue
             delta = calls - before.get(name, 0)
             if delta:
                 self.redis[name] = self.redis.get(name, 0) + delta
@@ -56,10 +76,31 @@ class Side:
     def p99(self) -> float:
         return mean(run.p99_ms for run in self.runs)
 
+    def _per_request(self, seconds: float) -> float:
+        return 1000 * seconds / max(self.requests, 1)
+
     @property
     def cpu_ms(self) -> float:
         """The server's CPU time per request over the measured runs."""
-        return 1000 * self.cpu_seconds / max(self.requests, 1)
+        return self._per_request(self.cpu_seconds)
+
+    @property
+    def pg_cpu_ms(self) -> float | None:
+        return None if self.pg_cpu_seconds is None else self._per_request(self.pg_cpu_seconds)
+
+    @property
+    def redis_cpu_ms(self) -> float:
+        return self._per_request(self.redis_cpu_seconds)
+
+    @property
+    def total_cpu_ms(self) -> float:
+        """Server + PostgreSQL backends + Redis (the backends count 0 when unmeasured)."""
+        return self.cpu_ms + (self.pg_cpu_ms or 0.0) + self.redis_cpu_ms
+
+    @property
+    def statements(self) -> float | None:
+        """Simple queries + executes per request on the wire."""
+        return None if self.wire is None else sum(self.wire.get(kind, 0) for kind in "QE")
 
     @property
     def errors(self) -> int:
@@ -77,19 +118,41 @@ class Side:
 @dataclass
 class Scenario:
     name: str
-    gateway: Side
-    baseline: Side
-    target: float
+    sides: list[Side]
+    target: float | None  # gateway req/s over the baseline's, at least
+
+    def side(self, server: str) -> Side | None:
+        return next((side for side in self.sides if side.server == server), None)
 
     @property
-    def ratio(self) -> float:
-        return self.gateway.rps / self.baseline.rps
+    def gateway(self) -> Side:
+        side = self.side("gateway")
+        assert side is not None
+        return side
 
     @property
-    def cpu_ratio(self) -> float:
+    def baseline(self) -> Side | None:
+        return self.side("baseline")
+
+    @property
+    def peer(self) -> Side | None:
+        return self.side("postgraphile")
+
+    @property
+    def ratio(self) -> float | None:
+        """Gateway req/s / baseline req/s."""
+        base = self.baseline
+        return None if base is None else self.gateway.rps / base.rps
+
+    @property
+    def cpu_ratio(self) -> float | None:
         """Baseline CPU per request / gateway CPU per request (1 = as cheap)."""
-        return self.baseline.cpu_ms / self.gateway.cpu_ms
+        base = self.baseline
+        return None if base is None else base.cpu_ms / self.gateway.cpu_ms
 
     def round_ratios(self) -> list[float]:
-        pairs = zip(self.gateway.runs, self.baseline.runs, strict=True)
+        base = self.baseline
+        if base is None:
+            return []
+        pairs = zip(self.gateway.runs, base.runs, strict=True)
         return [ours.rps / theirs.rps for ours, theirs in pairs]

@@ -1,6 +1,7 @@
-"""The two servers under test, each one uvicorn process (uvloop + httptools, 1 worker)
-pinned to core 1 when taskset exists: the gateway through its own `serve` command, the
-bare baseline through uvicorn with the same options."""
+"""The servers under test, each one process pinned to core 1 when taskset exists: the
+gateway through its own `serve` command and the bare baseline through uvicorn with the
+same options (uvicorn, uvloop + httptools, 1 worker each), and PostGraphile's own node
+server (bench.peer)."""
 
 from __future__ import annotations
 
@@ -63,25 +64,40 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+# PostGraphile has no health route: a trivial query answers once its schema is built.
+HEALTH = {"postgraphile": ("/graphql", b'{"query": "{ __typename }"}')}
+DEFAULT_HEALTH: tuple[str, bytes | None] = ("/healthz", None)
+
+
+def _wait_healthy(
+    url: str, proc: subprocess.Popen[bytes], log: Path, probe: tuple[str, bytes | None]
+) -> None:
+    path, body = probe
+    headers = {"content-type": "application/json"} if body else {}
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{url} exited with {proc.returncode}:\n{log.read_text()}")
+        request = urllib.request.Request(f"{url}{path}", data=body, headers=headers)  # noqa: S310
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=1) as answer:  # noqa: S310
                 if answer.status == 200:
                     return
         except (URLError, OSError):
             time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer /healthz within 60 s:\n{log.read_text()}")
+    raise RuntimeError(f"{url} did not answer {path} within 60 s:\n{log.read_text()}")
 
 
 @contextmanager
 def serving(
-    commands: dict[str, list[str]], env: dict[str, str], logs: Path, core: str | None
+    commands: dict[str, list[str]],
+    env: dict[str, str],
+    logs: Path,
+    core: str | None,
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> Iterator[dict[str, Server]]:
-    """Starts every {name: command}; yields {name: Server}; stops them at the end."""
+    """Starts every {name: command} (with `envs[name]` over `env`, if given); yields
+    {name: Server}; stops them at the end."""
     procs: dict[str, subprocess.Popen[bytes]] = {}
     servers: dict[str, Server] = {}
     try:
@@ -89,12 +105,15 @@ def serving(
             log = logs / f"{name}.log"
             with log.open("wb") as out:
                 proc = subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
-                    pinned(command, core), env=env, stdout=out, stderr=subprocess.STDOUT
+                    pinned(command, core),
+                    env={**env, **(envs or {}).get(name, {})},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 )
             procs[name] = proc
             port = command[command.index("--port") + 1]
             servers[name] = Server(name, f"http://127.0.0.1:{port}", proc.pid)
-            _wait_healthy(servers[name].url, proc, log)
+            _wait_healthy(servers[name].url, proc, log, HEALTH.get(name, DEFAULT_HEALTH))
         yield servers
     finally:
         for proc in procs.values():

@@ -124,10 +124,10 @@ def graphql_create() -> RequestTemplate:
     return RequestTemplate("POST", "/graphql", {**AUTH, **JSON}, orjson.dumps(body))
 
 
-def graphql_invoices(first: int = PAGE_SIZE) -> RequestTemplate:
+def graphql_invoices(first: int = PAGE_SIZE, auth: dict[str, str] = AUTH) -> RequestTemplate:
     body = {"query": INVOICES_QUERY, "variables": {"first": first}}
-    return RequestTemplate("POST", "/graphql", {**AUTH, **JSON}, orjson.dumps(body))
+    return RequestTemplate("POST", "/graphql", {**auth, **JSON}, orjson.dumps(body))
 
 
-def bare_invoices(first: int = PAGE_SIZE) -> RequestTemplate:
-    return RequestTemplate("GET", f"/bare/invoices?first={first}", dict(AUTH))
+def bare_invoices(first: int = PAGE_SIZE, auth: dict[str, str] = AUTH) -> RequestTemplate:
+    return RequestTemplate("GET", f"/bare/invoices?first={first}", dict(auth))
