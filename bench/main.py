@@ -50,6 +50,7 @@ from bench.resources import (
     DEFAULT_REDIS_URL,
     BackendCpu,
     RedisSampler,
+    invoice_count,
     pg_sessions,
     postgres_database,
     redis_database,
@@ -421,7 +422,11 @@ def main() -> int:
         core = "1" if config.pin else None
         with serving_servers(commands, server_env, folder, core) as servers:
             runner = Runner(config, servers, secrets.token_hex(4), database_url, server_env, folder)
+            if pages and (found := invoice_count(database_url, DEMO_APP_ID)) != SEED_INVOICES:
+                raise RuntimeError(f"the page would read {found} invoices, not {SEED_INVOICES}")
             scenarios = run_group(runner, pages, sql, log)
+            if pages:
+                log(f"the page scenarios read {invoice_count(database_url, DEMO_APP_ID)} invoices")
             if creates:
                 log("counting the creates' SQL in-process")
                 asyncio.run(count_creates(settings, redis_url, sql))

@@ -166,3 +166,15 @@ def _cpu(pid: int) -> float | None:
         return None
     fields = text.rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _invoice_count(database_url: str, app_id: str) -> int:
+    conn = await asyncpg.connect(_plain(database_url))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM invoice WHERE app_id = $1", app_id))
+    finally:
+        await conn.close()
+
+
+def invoice_count(database_url: str, app_id: str) -> int:
+    return asyncio.run(_invoice_count(database_url, app_id))
