@@ -209,7 +209,7 @@ async def test_a_version_other_than_1_is_refused(
     query = "{ __typename }"
     for body in (
         {"extensions": apq(query, version)},
-        {"query": query, **{"extensions": apq(query, version)}},
+        {"query": query, "extensions": apq(query, version)},
     ):
         for accept in (None, GRAPHQL_RESPONSE_JSON):
             refused = await post(client, body, accept)
