@@ -34,9 +34,13 @@ def is_protected(scope: Scope) -> bool:
     if path.startswith("/api/v0/"):
         return path not in PUBLIC_API_PATHS
     if path.rstrip("/") == "/graphql":
-        # A plain GET is the GraphiQL page; any operation needs credentials. The query
+        # A plain GET is the GraphiQL page; any operation needs credentials, one named
+        # by its hash alone (`extensions`, schema.persisted_queries) too. The query
         # string is decoded as the endpoint will decode it ("%71uery=" is "query=").
-        return scope["method"] != "GET" or "query" in QueryParams(scope.get("query_string", b""))
+        if scope["method"] != "GET":
+            return True
+        params = QueryParams(scope.get("query_string", b""))
+        return "query" in params or "extensions" in params
     return False
 
 

@@ -270,6 +270,11 @@ class Settings:
     # schema.execution's in-place resolution of plain leaf fields; off runs Strawberry's
     # stock execution (same answers, more CPU), e.g. to rule the override out.
     graphql_execution_shortcut: bool = True
+    # Automatic persisted queries (schema.persisted_queries): a document registered by
+    # its SHA-256 is forgotten this long after its last use (the client then sends it
+    # once more), and none longer than PERSISTED_QUERY_MAX_BYTES (UTF-8) is accepted.
+    persisted_query_ttl_seconds: int = 24 * 60 * 60
+    persisted_query_max_bytes: int = 64 * 1024
     # LOG_LEVEL and LOG_FORMAT (gateway.log_config): JSON lines, or `console` for a person.
     log_level: str = "info"
     log_format: str = "json"
@@ -338,6 +343,12 @@ class Settings:
             graphql_introspection=_bool(env, "GRAPHQL_INTROSPECTION", True),
             graphql_max_cost=_int(env, "GRAPHQL_MAX_COST", cls.graphql_max_cost),
             graphql_execution_shortcut=_bool(env, "GRAPHQL_EXECUTION_SHORTCUT", True),
+            persisted_query_ttl_seconds=_int(
+                env, "PERSISTED_QUERY_TTL_SECONDS", cls.persisted_query_ttl_seconds
+            ),
+            persisted_query_max_bytes=_int(
+                env, "PERSISTED_QUERY_MAX_BYTES", cls.persisted_query_max_bytes
+            ),
             log_level=_choice(env, "LOG_LEVEL", cls.log_level, LOG_LEVELS),
             log_format=_choice(env, "LOG_FORMAT", cls.log_format, LOG_FORMATS),
             allow_private_webhook_urls=_bool(env, "ALLOW_PRIVATE_WEBHOOK_URLS", False),

@@ -5,9 +5,11 @@ or application/json, as the request's Accept asks (schema.media_types)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
+from cross_web import AsyncHTTPRequestAdapter, StarletteRequestAdapter
 from starlette.datastructures import Headers
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -17,7 +19,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
@@ -36,6 +39,8 @@ from schema.execution import choose_execution_context
 from schema.graphiql import ASSETS_PATH, GRAPHIQL_HTML
 from schema.loaders import build_loaders
 from schema.media_types import GRAPHQL_RESPONSE_JSON, SUPPORTED, response_media_type
+from schema.persisted_queries import PersistedQueryError, resolve_persisted_query
+from schema.persisted_queries import error_response as persisted_query_error
 from schema.schema import schema_for
 from schema.sockets import SubscriptionsOnly, TextFrames, accept_connection
 
@@ -45,12 +50,22 @@ NOT_ACCEPTABLE = NotAcceptable(f"Accept must allow {' or '.join(SUPPORTED)}")
 CONNECTION_INIT_SECONDS = 10
 
 
+class _RequestAdapter(StarletteRequestAdapter):
+    """Strawberry's adapter, with the request (its state holds the runtime) in reach."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self.request = request
+
+
 class GatewayGraphQL(GraphQL[Context | SocketContext, None]):
     """Runs behind gateway.guard.ApiGuard, which authenticates and rate-limits every
     operation and leaves the Caller in the request state, and gateway.access_log, which
     leaves the request id there. Websockets (graphql-transport-ws, subscriptions only)
-    authenticate on connection_init instead (schema.sockets)."""
+    authenticate on connection_init instead (schema.sockets). A request may name its
+    document by hash (schema.persisted_queries)."""
 
+    request_adapter_class = _RequestAdapter
     websocket_adapter_class = TextFrames
     graphql_transport_ws_handler_class = SubscriptionsOnly  # type: ignore[assignment]
 
@@ -64,6 +79,28 @@ class GatewayGraphQL(GraphQL[Context | SocketContext, None]):
             # Strawberry would fail on `null` or `"text"` with a 500; this makes it a 400.
             raise json.JSONDecodeError("expected a JSON object", str(value), 0)
         return value
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.extensions:
+            assert isinstance(request, _RequestAdapter)
+            runtime: Runtime = request.request.scope["state"]["runtime"]
+            params = {
+                "query": data.query,
+                "variables": data.variables,
+                "operationName": data.operation_name,
+                "extensions": data.extensions,
+            }
+            found = await resolve_persisted_query(runtime.store, params, runtime.settings)
+            if found is not None:
+                data.query = found.text
+        return data
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET naming its document by hash has no `query` and is no page request.
+        return _wants_graphiql(request.method, request.query_params, request.headers)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -135,7 +172,7 @@ class GatewayGraphQL(GraphQL[Context | SocketContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope)
-        if _wants_graphiql(request):
+        if _wants_graphiql(request.method, request.query_params, request.headers):
             await HTMLResponse(GRAPHIQL_HTML)(scope, receive, send)
             return
         if "caller" not in scope["state"]:
@@ -158,13 +195,16 @@ class GatewayGraphQL(GraphQL[Context | SocketContext, None]):
                 await super().__call__(scope, _capped(scope, receive, limit), send)
         except (PayloadTooLarge, RequestTimeout) as exc:
             await error_response(exc)(scope, receive, send)
+        except PersistedQueryError as exc:
+            await persisted_query_error(exc, state["media_type"])(scope, receive, send)
 
 
-def _wants_graphiql(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
+def _wants_graphiql(method: str, params: Mapping[str, object], headers: Mapping[str, str]) -> bool:
+    accept = headers.get("accept", "")
     return (
-        request.method == "GET"
-        and "query" not in request.query_params
+        method == "GET"
+        and "query" not in params
+        and "extensions" not in params
         and ("text/html" in accept or "*/*" in accept)
     )
 

@@ -1,1 +1,2 @@
-"""Idempotency records and rate-limit counters: one protocol, two implementations."""
+"""Idempotency records, rate-limit counters and persisted GraphQL documents: one
+protocol, two implementations."""

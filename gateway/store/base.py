@@ -52,6 +52,13 @@ class Store(Protocol):
 
     async def release_idempotency(self, key: str, owner: str) -> None: ...
 
+    async def get_persisted_query(self, sha256: str, ttl_seconds: int) -> str | None:
+        """The document stored under `sha256`, or None; a hit keeps it `ttl_seconds` more."""
+
+    async def put_persisted_query(self, sha256: str, document: str, ttl_seconds: int) -> None:
+        """Stores `document` under `sha256` (its hash, checked by the caller) for
+        `ttl_seconds` after its last use."""
+
     async def ping(self) -> None:
         """Raises StoreUnavailableError when the store cannot answer."""
 

@@ -1,8 +1,10 @@
 """Redis implementation of the store: shared by every gateway process.
 
-Each operation is one Lua script touching one key (so it works on Redis Cluster, where
-the key's hash tag picks the node) and, once the script is cached by the server, one
-round trip. Any Redis, cluster or socket error is raised as StoreUnavailableError.
+Each operation is one Lua script, or one command, touching one key (so it works on Redis
+Cluster, where the key's hash tag picks the node) and, once the script is cached by the
+server, one round trip. Any Redis, cluster or socket error is raised as
+StoreUnavailableError. Persisted GraphQL documents are plain strings (SET and GETEX,
+Redis 6.2+) under igw:apq:{<sha256>}, expiring `ttl_seconds` after their last use.
 """
 
 from __future__ import annotations
@@ -118,6 +120,10 @@ def _rl_key(key: str) -> str:
 
 def _idem_key(key: str) -> str:
     return f"{KEY_PREFIX}idem:{{{key}}}"
+
+
+def _apq_key(sha256: str) -> str:
+    return f"{KEY_PREFIX}apq:{{{sha256}}}"
 
 
 # RedisClusterException (no reachable node, say) is not a RedisError.
@@ -274,6 +280,25 @@ class RedisStore:
     async def release_idempotency(self, key: str, owner: str) -> None:
         """Drops an in-flight claim so the request may be retried; no-op for non-owners."""
         await self._run(self._release, _idem_key(key), owner)
+
+    async def get_persisted_query(self, sha256: str, ttl_seconds: int) -> str | None:
+        _require_positive("ttl_seconds", ttl_seconds)
+        async with self._slot():
+            try:
+                found = await self._client.getex(_apq_key(sha256), ex=ttl_seconds)
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
+        if found is None:
+            return None
+        return found.decode() if isinstance(found, bytes) else str(found)
+
+    async def put_persisted_query(self, sha256: str, document: str, ttl_seconds: int) -> None:
+        _require_positive("ttl_seconds", ttl_seconds)
+        async with self._slot():
+            try:
+                await self._client.set(_apq_key(sha256), document.encode(), ex=ttl_seconds)
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
 
     async def ping(self) -> None:
         async with self._slot():

@@ -8,9 +8,7 @@ installs it into node_modules here the first time and again when the lock file c
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,33 +17,17 @@ from typing import Any
 import pytest
 
 from tests.e2e.gateway_process import gateway_processes, seed_in_process
+from tests.npm import NODE, install_packages, needs_node
 
 TOOLS = Path(__file__).resolve().parent
-NODE = shutil.which("node")
-NPM = shutil.which("npm")
 
-pytestmark = pytest.mark.skipif(
-    NODE is None or NPM is None,
-    reason="needs Node.js and npm (apt-get install nodejs npm; scripts/test installs them)",
-)
+pytestmark = needs_node
 
 
 @pytest.fixture(scope="session")
 def audit_script() -> Path:
     """audit.mjs, its packages installed as package-lock.json pins them."""
-    assert NPM is not None
-    lock = hashlib.sha256((TOOLS / "package-lock.json").read_bytes()).hexdigest()
-    stamp = TOOLS / "node_modules" / ".package-lock.sha256"
-    if not stamp.exists() or stamp.read_text().strip() != lock:
-        installed = subprocess.run(
-            [NPM, "ci", "--prefix", str(TOOLS), "--no-audit", "--no-fund"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert installed.returncode == 0, installed.stderr
-        stamp.write_text(lock + "\n")
+    install_packages(TOOLS)
     return TOOLS / "audit.mjs"
 
 
