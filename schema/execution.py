@@ -60,6 +60,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from schema import walk
+
 if TYPE_CHECKING:
     # Annotations only: graphql-core releases without these must still import this module.
     from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -272,6 +274,8 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._shortcuts = manager is None or not manager.middlewares
         # By id(field set); the set is kept alongside, as in graphql-core's own memo.
         self._selection_plans: dict[int, tuple[GroupedFieldSet, list[FieldPlan | None]]] = {}
+        # By (type name, id(field details list)), the list kept alongside.
+        self._walks: dict[tuple[str, int], tuple[FieldDetailsList, walk.Walk | None]] = {}
 
     def _plans_for(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
@@ -279,19 +283,35 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         cached = self._selection_plans.get(id(grouped_field_set))
         if cached is not None and cached[0] is grouped_field_set:
             return cached[1]
-        plans: list[FieldPlan | None] = []
-        for field_details_list in grouped_field_set.values():
-            node = field_details_list[0].node
-            field_def = self.schema.get_field(parent_type, node.name.value)
-            usable = self._shortcuts and not node.arguments and field_def is not None
-            plan = field_plan(field_def) if usable and field_def is not None else None
-            if not isinstance(plan, LeafPlan) and any(
-                details.node.directives for details in field_details_list
-            ):
-                plan = None  # @stream and the like: graphql-core's path
-            plans.append(plan)
+        plans = [self._plan_of(parent_type, details) for details in grouped_field_set.values()]
         self._selection_plans[id(grouped_field_set)] = (grouped_field_set, plans)
         return plans
+
+    def _plan_of(
+        self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> FieldPlan | None:
+        node = field_details_list[0].node
+        if not self._shortcuts or node.arguments:
+            return None
+        field_def = self.schema.get_field(parent_type, node.name.value)
+        plan = None if field_def is None else field_plan(field_def)
+        if not isinstance(plan, LeafPlan) and any(
+            details.node.directives for details in field_details_list
+        ):
+            return None  # @stream and the like: graphql-core's path
+        return plan
+
+    def _walk_for(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> walk.Walk | None:
+        key = (object_type.name, id(field_details_list))
+        cached = self._walks.get(key)
+        if cached is None or cached[0] is not field_details_list:
+            compiled = walk.compile_walk(
+                object_type, field_details_list, self.collect_subfields, self._plan_of
+            )
+            cached = self._walks[key] = (field_details_list, compiled)
+        return cached[1]
 
     def execute_fields(
         self,
@@ -394,13 +414,25 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     raise _null_error(parent_type, field_details_list)
                 return None
             if isinstance(plan, ObjectPlan):
+                compiled = self._walk_for(plan.object_type, field_details_list)
+                if compiled is not None:
+                    try:
+                        return walk.run(compiled, value)
+                    except Exception:  # noqa: S110 (the general path below reports it)
+                        pass
                 completed = self.collect_and_execute_subfields(
                     plan.object_type, field_details_list, path, value, position_context
                 )
             elif type(value) is list:
-                completed = self._items(
-                    plan.item, field_details_list, path, value, position_context
-                )
+                item = plan.item
+                if isinstance(item, ObjectPlan):
+                    compiled = self._walk_for(item.object_type, field_details_list)
+                    if compiled is not None:
+                        try:
+                            return walk.run_list(compiled, value, item.non_null)
+                        except Exception:  # noqa: S110 (the general path below reports it)
+                            pass
+                completed = self._items(item, field_details_list, path, value, position_context)
             else:  # an iterable of another kind, or not one: graphql-core decides
                 return self.execute_field(
                     parent_type, source, field_details_list, path, position_context
