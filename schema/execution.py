@@ -37,6 +37,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -267,6 +268,13 @@ def _type_plan(attribute: str, return_type: GraphQLOutputType, *, lists: bool) -
     return None
 
 
+SHARED_WALKS = 4096
+"""Walks kept across requests (by schema, type and field nodes); cleared when full."""
+
+# The nodes are kept alongside (compared by identity): their ids are not reused meanwhile.
+_shared_walks: dict[tuple[int, ...] | tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+
 class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -307,11 +315,34 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         key = (object_type.name, id(field_details_list))
         cached = self._walks.get(key)
         if cached is None or cached[0] is not field_details_list:
-            compiled = walk.compile_walk(
-                object_type, field_details_list, self.collect_subfields, self._plan_of
-            )
+            compiled = self._shared_walk(object_type, field_details_list)
             cached = self._walks[key] = (field_details_list, compiled)
         return cached[1]
+
+    def _shared_walk(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> walk.Walk | None:
+        """The walk as an earlier request of the same document compiled it: the parser
+        cache hands out the same document, so the same nodes. Not shared when the
+        document's @skip/@include take variables: the selection can differ per request."""
+        nodes = tuple(details.node for details in field_details_list)
+        shareable = self._shortcuts and not walk.selection_varies(
+            self.operation, self.fragment_definitions
+        )
+        key = (id(self.schema), object_type.name, *map(id, nodes))
+        if shareable:
+            found = _shared_walks.get(key)
+            if found is not None and all(map(operator.is_, found[0], nodes)):
+                shared: walk.Walk | None = found[1]
+                return shared
+        compiled = walk.compile_walk(
+            object_type, field_details_list, self.collect_subfields, self._plan_of
+        )
+        if shareable:
+            if len(_shared_walks) >= SHARED_WALKS:
+                _shared_walks.clear()
+            _shared_walks[key] = (nodes, compiled)
+        return compiled
 
     def execute_fields(
         self,

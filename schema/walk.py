@@ -17,10 +17,10 @@ the subtree twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLObjectType
+from graphql import BREAK, DirectiveNode, GraphQLObjectType, VariableNode, Visitor, visit
 from graphql.pyutils import Undefined
 
 if TYPE_CHECKING:
@@ -98,6 +98,38 @@ def _leaf_item(
             raise _DETOUR
         return None
     return value if type(value) is passthrough else _leaf(serialize, value)
+
+
+# By id(operation node), the node kept alongside.
+_varying: dict[int, tuple[Any, bool]] = {}
+
+
+def selection_varies(operation: Any, fragments: Mapping[str, Any]) -> bool:
+    """Whether a directive in the operation or its fragments takes a variable (so
+    @skip/@include may select differently from one request to the next)."""
+    found = _varying.get(id(operation))
+    if found is not None and found[0] is operation:
+        return bool(found[1])
+    varies = any(_directive_takes_variable(node) for node in (operation, *fragments.values()))
+    if len(_varying) >= 4096:
+        _varying.clear()
+    _varying[id(operation)] = (operation, varies)
+    return varies
+
+
+def _directive_takes_variable(root: Any) -> bool:
+    found = False
+
+    class Finder(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_args: Any) -> Any:
+            nonlocal found
+            if any(isinstance(argument.value, VariableNode) for argument in node.arguments or ()):
+                found = True
+                return BREAK
+            return None
+
+    visit(root, Finder())
+    return found
 
 
 Collect = Callable[[GraphQLObjectType, "FieldDetailsList"], Any]

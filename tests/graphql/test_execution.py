@@ -17,7 +17,7 @@ import pytest
 import strawberry
 from graphql import GraphQLField
 from graphql.execution import Executor, collect_fields
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -147,6 +147,31 @@ OPERATIONS = [
     "{ thing { bestLine { later: label missing: label } maybeLine { label } } }",
     "{ things { bestLine { amount } lines { label @include(if: false) amount } later } }",
 ]
+
+
+CACHED = _schema(
+    execution_context_class=GatewayExecutionContext, extensions=[lambda: ParserCache(maxsize=8)]
+)
+TOGGLED = """query Toggled($show: Boolean!) {
+  things { name bestLine { label amount @include(if: $show) } ...Lines }
+}
+fragment Lines on Thing { lines { label @skip(if: $show) } }"""
+
+
+async def test_a_repeated_document_reuses_its_walks_unless_variables_select() -> None:
+    """The parser cache hands out the same document: walks compiled for it are shared
+    across executions, except where @include/@skip take variables."""
+    plain_query = "{ things { name bestLine { label } } }"
+    for _ in range(2):
+        assert (await CACHED.execute(plain_query)).data == (await PLAIN.execute(plain_query)).data
+    for show in (True, False, True):
+        variables = {"show": show}
+        fast = await CACHED.execute(TOGGLED, variable_values=variables)
+        plain = await PLAIN.execute(TOGGLED, variable_values=variables)
+        assert fast.errors is None and fast.data == plain.data
+        first = fast.data["things"][0]  # type: ignore[index]
+        assert ("amount" in first["bestLine"]) is show
+        assert ("label" in first["lines"][0]) is not show
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
