@@ -5,8 +5,10 @@ object instead of graphql-core's per-field machinery.
 schema.execution completes such fields itself already (a Path, a plan lookup and an
 awaitable check per field, graphql-core's subfield collection per object). Below a
 resolver that hands out built objects (a page of invoices with customer, wallet, tax and
-items -> product) the whole selection is plain, so it is compiled once per selection
-and request into nested tuples and run without any of that.
+items -> product) the whole selection is plain, so it is compiled once per selection into
+one small generated function per object type (straight-line attribute reads and
+serializer calls) and run without any of that; schema.execution shares the functions
+across requests of the same document.
 
 The walk never reports errors: anything that would make one (a null in a non-null
 field or list item, a value a scalar refuses, an iterable that is not a list) raises
@@ -17,6 +19,7 @@ the subtree twice changes nothing.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +31,11 @@ if TYPE_CHECKING:
 
 LEAF, OBJECT, OBJECTS, LEAVES, TYPENAME = range(5)
 
-# (response name, attribute, kind, non-null, serialize, passthrough type, nested walk,
-# non-null items); a walk is a tuple of these.
+# (response name, attribute, kind, non-null, serialize, passthrough type, nested walker,
+# non-null items): what a field of a walk does, before it is generated into code.
 Entry = tuple[str, str, int, bool, Callable[[Any], Any] | None, type | None, Any, bool]
-Walk = tuple[Entry, ...]
+Walker = Callable[[Any], dict[str, Any]]
+Walk = Walker
 
 
 class Detour(Exception):
@@ -41,63 +45,94 @@ class Detour(Exception):
 _DETOUR = Detour()
 
 
-def run(walk: Walk, source: Any) -> dict[str, Any]:
+def run(walk: Walker, source: Any) -> dict[str, Any]:
     """The completed object: {response name: value} in selection order."""
-    answer: dict[str, Any] = {}
-    for name, attribute, kind, non_null, serialize, passthrough, nested, items_non_null in walk:
-        if kind == TYPENAME:
-            answer[name] = attribute
-            continue
-        value = getattr(source, attribute)
-        if value is None or value is Undefined:
-            if non_null:
-                raise _DETOUR
-            answer[name] = None
-        elif kind == LEAF:
-            answer[name] = value if type(value) is passthrough else _leaf(serialize, value)
-        elif kind == OBJECT:
-            answer[name] = run(nested, value)
-        elif type(value) is not list:
-            raise _DETOUR
-        elif kind == OBJECTS:
-            answer[name] = [_item(nested, item, items_non_null) for item in value]
-        else:
-            answer[name] = [
-                _leaf_item(serialize, passthrough, item, items_non_null) for item in value
-            ]
-    return answer
+    return walk(source)
 
 
-def run_list(walk: Walk, values: Any, items_non_null: bool) -> list[Any]:
+def run_list(walk: Walker, values: Any, items_non_null: bool) -> list[Any]:
     if type(values) is not list:
         raise _DETOUR
-    return [_item(walk, item, items_non_null) for item in values]
+    if items_non_null:
+        return [walk(item) for item in values]  # None or Undefined fails: a detour
+    return [None if item is None else walk(item) for item in values]
 
 
-def _leaf(serialize: Callable[[Any], Any] | None, value: Any) -> Any:
-    assert serialize is not None
+def _generate(entries: tuple[Entry, ...]) -> Walker:
+    """A function completing one object: straight-line code, one statement group per
+    field, with the field's serializer and nested walkers bound as globals. Every name
+    in the source comes from the schema (attributes) or is repr()'d (response names)."""
+    scope: dict[str, Any] = {"Undefined": Undefined, "DETOUR": _DETOUR, "list": list}
+    lines = ["def walk(source):", "    answer = {}"]
+    for index, entry in enumerate(entries):
+        name, attribute, kind, non_null, serialize, passthrough, nested, items_non_null = entry
+        key = repr(name)
+        if kind == TYPENAME:
+            lines.append(f"    answer[{key}] = {attribute!r}")
+            continue
+        scope[f"s{index}"], scope[f"p{index}"], scope[f"n{index}"] = serialize, passthrough, nested
+        read = (
+            f"source.{attribute}"
+            if attribute.isidentifier() and not keyword.iskeyword(attribute)
+            else f"getattr(source, {attribute!r})"
+        )
+        lines.append(f"    v = {read}")
+        lines.append("    if v is None or v is Undefined:")
+        lines.append("        raise DETOUR" if non_null else f"        answer[{key}] = None")
+        lines.append("    else:")
+        if kind == LEAF:
+            if passthrough is not None:
+                lines.append(f"        if type(v) is p{index}:")
+                lines.append(f"            answer[{key}] = v")
+                lines.append("        else:")
+                lines.extend(_serialized(index, key, "            "))
+            else:
+                lines.extend(_serialized(index, key, "        "))
+        elif kind == OBJECT:
+            lines.append(f"        answer[{key}] = n{index}(v)")
+        else:
+            lines.append("        if type(v) is not list:")
+            lines.append("            raise DETOUR")
+            if kind == OBJECTS:
+                item = f"n{index}(x)"
+            else:
+                item = f"(x if type(x) is p{index} else leaf(s{index}, x))"
+            if items_non_null:
+                guard = "DETOUR_ITEM(x)" if kind == LEAVES else ""
+                item = f"{guard} or {item}" if guard else item
+                lines.append(f"        answer[{key}] = [{item} for x in v]")
+            else:
+                lines.append(f"        answer[{key}] = [None if x is None else {item} for x in v]")
+    lines.append("    return answer")
+    scope["leaf"] = _leaf
+    scope["DETOUR_ITEM"] = _detour_on_null
+    exec("\n".join(lines), scope)  # noqa: S102 (source built above from the schema)
+    walker: Walker = scope["walk"]
+    return walker
+
+
+def _serialized(index: int, key: str, indent: str) -> list[str]:
+    return [
+        f"{indent}r = s{index}(v)",
+        f"{indent}if r is None or r is Undefined:",
+        f"{indent}    raise DETOUR",
+        f"{indent}answer[{key}] = r",
+    ]
+
+
+def _leaf(serialize: Callable[[Any], Any], value: Any) -> Any:
+    if value is Undefined:
+        raise _DETOUR
     serialized = serialize(value)
     if serialized is None or serialized is Undefined:
         raise _DETOUR
     return serialized
 
 
-def _item(walk: Walk, value: Any, non_null: bool) -> dict[str, Any] | None:
+def _detour_on_null(value: Any) -> None:
+    """None for a value a non-null list item may hold; a detour for None."""
     if value is None or value is Undefined:
-        if non_null:
-            raise _DETOUR
-        return None
-    return run(walk, value)
-
-
-def _leaf_item(
-    serialize: Callable[[Any], Any] | None, passthrough: type | None, value: Any, non_null: bool
-) -> Any:
-    if value is None or value is Undefined:
-        if non_null:
-            raise _DETOUR
-        return None
-    return value if type(value) is passthrough else _leaf(serialize, value)
+        raise _DETOUR
 
 
 # By id(operation node), the node kept alongside.
@@ -211,4 +246,4 @@ def compile_walk(
                 )
         else:
             return None
-    return tuple(entries)
+    return _generate(tuple(entries))
