@@ -138,6 +138,9 @@ class GatewayGraphQL(GraphQL[Context | SocketContext, None]):
         self, request: Request | WebSocket, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         state = request.scope["state"]
+        # The operation has done its reads: the pooled connection goes back now, not
+        # once the answer has been sent to a client that may be slow to take it.
+        await state["reads"].close()
         status = request_error_status(result)
         if result.errors:
             result.errors = present(result.errors, state["request_id"], state["runtime"].database)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,10 +46,12 @@ import graphql
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     is_leaf_type,
+    is_specified_scalar_type,
 )
 from graphql import execution as graphql_execution
 from graphql import pyutils as graphql_pyutils
@@ -57,6 +60,8 @@ from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+from schema import walk
 
 if TYPE_CHECKING:
     # Annotations only: graphql-core releases without these must still import this module.
@@ -183,21 +188,54 @@ class LeafPlan:
     leaf_type: GraphQLLeafType
     non_null: bool
     return_type: GraphQLOutputType
+    # The value itself is the answer (a str for String and ID, a bool for Boolean): the
+    # scalar's serializer would only check and return it. (Not Int: it checks the range.)
+    passthrough: type | None
 
+
+@dataclass(frozen=True, slots=True)
+class ObjectPlan:
+    """An attribute holding an object of a type with no is_type_of (no interfaces)."""
+
+    attribute: str
+    object_type: GraphQLObjectType
+    non_null: bool
+    return_type: GraphQLOutputType
+
+
+@dataclass(frozen=True, slots=True)
+class ListPlan:
+    """An attribute holding a list of such objects or of leaf values (one level)."""
+
+    attribute: str
+    item: ObjectPlan | LeafPlan
+    non_null: bool
+    return_type: GraphQLOutputType
+
+
+FieldPlan = LeafPlan | ObjectPlan | ListPlan
+
+# Built-in scalars whose serializer returns a value of exactly this type unchanged.
+_PASSTHROUGH: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
 
 # By id(field): the field is kept alongside, so an id is never reused while cached.
-_plans: dict[int, tuple[GraphQLField, LeafPlan | None]] = {}
+_plans: dict[int, tuple[GraphQLField, FieldPlan | None]] = {}
 
 
-def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
-    """How to resolve the field directly, or None when it needs the full path."""
+def field_plan(field_def: GraphQLField) -> FieldPlan | None:
+    """How to complete the field from its attribute, or None when it needs the full path."""
     cached = _plans.get(id(field_def))
     if cached is None or cached[0] is not field_def:
         cached = _plans[id(field_def)] = (field_def, _build_plan(field_def))
     return cached[1]
 
 
-def _build_plan(field_def: GraphQLField) -> LeafPlan | None:
+def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
+    plan = field_plan(field_def)
+    return plan if isinstance(plan, LeafPlan) else None
+
+
+def _build_plan(field_def: GraphQLField) -> FieldPlan | None:
     definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     resolve = field_def.resolve
     if (
@@ -209,13 +247,32 @@ def _build_plan(field_def: GraphQLField) -> LeafPlan | None:
         or field_def.args
     ):
         return None
-    return_type = field_def.type
+    return _type_plan(definition.python_name, field_def.type, lists=True)
+
+
+def _type_plan(attribute: str, return_type: GraphQLOutputType, *, lists: bool) -> FieldPlan | None:
     non_null = isinstance(return_type, GraphQLNonNull)
     inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-    if not is_leaf_type(inner):
-        return None
-    assert isinstance(inner, GraphQLLeafType)
-    return LeafPlan(definition.python_name, inner, non_null, return_type)
+    if is_leaf_type(inner):
+        assert isinstance(inner, GraphQLLeafType)
+        passthrough = _PASSTHROUGH.get(inner.name) if is_specified_scalar_type(inner) else None
+        return LeafPlan(attribute, inner, non_null, return_type, passthrough)
+    if isinstance(inner, GraphQLObjectType):
+        if inner.is_type_of is not None:
+            return None
+        return ObjectPlan(attribute, inner, non_null, return_type)
+    if lists and isinstance(inner, GraphQLList):
+        item = _type_plan(attribute, inner.of_type, lists=False)
+        if isinstance(item, LeafPlan | ObjectPlan):
+            return ListPlan(attribute, item, non_null, return_type)
+    return None
+
+
+SHARED_WALKS = 4096
+"""Walks kept across requests (by schema, type and field nodes); cleared when full."""
+
+# The nodes are kept alongside (compared by identity): their ids are not reused meanwhile.
+_shared_walks: dict[tuple[int, ...] | tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 
 
 class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -224,22 +281,68 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._shortcuts = manager is None or not manager.middlewares
         # By id(field set); the set is kept alongside, as in graphql-core's own memo.
-        self._selection_plans: dict[int, tuple[GroupedFieldSet, list[LeafPlan | None]]] = {}
+        self._selection_plans: dict[int, tuple[GroupedFieldSet, list[FieldPlan | None]]] = {}
+        # By (type name, id(field details list)), the list kept alongside.
+        self._walks: dict[tuple[str, int], tuple[FieldDetailsList, walk.Walk | None]] = {}
 
     def _plans_for(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
-    ) -> list[LeafPlan | None]:
+    ) -> list[FieldPlan | None]:
         cached = self._selection_plans.get(id(grouped_field_set))
         if cached is not None and cached[0] is grouped_field_set:
             return cached[1]
-        plans: list[LeafPlan | None] = []
-        for field_details_list in grouped_field_set.values():
-            node = field_details_list[0].node
-            field_def = self.schema.get_field(parent_type, node.name.value)
-            usable = self._shortcuts and not node.arguments
-            plans.append(leaf_plan(field_def) if usable and field_def is not None else None)
+        plans = [self._plan_of(parent_type, details) for details in grouped_field_set.values()]
         self._selection_plans[id(grouped_field_set)] = (grouped_field_set, plans)
         return plans
+
+    def _plan_of(
+        self, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> FieldPlan | None:
+        node = field_details_list[0].node
+        if not self._shortcuts or node.arguments:
+            return None
+        field_def = self.schema.get_field(parent_type, node.name.value)
+        plan = None if field_def is None else field_plan(field_def)
+        if not isinstance(plan, LeafPlan) and any(
+            details.node.directives for details in field_details_list
+        ):
+            return None  # @stream and the like: graphql-core's path
+        return plan
+
+    def _walk_for(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> walk.Walk | None:
+        key = (object_type.name, id(field_details_list))
+        cached = self._walks.get(key)
+        if cached is None or cached[0] is not field_details_list:
+            compiled = self._shared_walk(object_type, field_details_list)
+            cached = self._walks[key] = (field_details_list, compiled)
+        return cached[1]
+
+    def _shared_walk(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> walk.Walk | None:
+        """The walk as an earlier request of the same document compiled it: the parser
+        cache hands out the same document, so the same nodes. Not shared when the
+        document's @skip/@include take variables: the selection can differ per request."""
+        nodes = tuple(details.node for details in field_details_list)
+        shareable = self._shortcuts and not walk.selection_varies(
+            self.operation, self.fragment_definitions
+        )
+        key = (id(self.schema), object_type.name, *map(id, nodes))
+        if shareable:
+            found = _shared_walks.get(key)
+            if found is not None and all(map(operator.is_, found[0], nodes)):
+                shared: walk.Walk | None = found[1]
+                return shared
+        compiled = walk.compile_walk(
+            object_type, field_details_list, self.collect_subfields, self._plan_of
+        )
+        if shareable:
+            if len(_shared_walks) >= SHARED_WALKS:
+                _shared_walks.clear()
+            _shared_walks[key] = (nodes, compiled)
+        return compiled
 
     def execute_fields(
         self,
@@ -249,7 +352,7 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
-        """graphql-core's execute_fields, with plain leaf fields resolved in place."""
+        """graphql-core's execute_fields, with plain fields completed in place."""
         plans = self._plans_for(parent_type, grouped_field_set)
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
@@ -258,15 +361,25 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
             for (response_name, field_details_list), plan in zip(
                 grouped_field_set.items(), plans, strict=True
             ):
-                if plan is not None:
+                if type(plan) is LeafPlan:
                     results[response_name] = self._leaf(
                         plan, parent_type, source_value, field_details_list, path, response_name
                     )
                     continue
                 field_path = Path(path, response_name, parent_type.name)
-                result = self.execute_field(
-                    parent_type, source_value, field_details_list, field_path, position_context
-                )
+                if plan is None:
+                    result = self.execute_field(
+                        parent_type, source_value, field_details_list, field_path, position_context
+                    )
+                else:
+                    result = self._composite(
+                        plan,  # type: ignore[arg-type]
+                        parent_type,
+                        source_value,
+                        field_details_list,
+                        field_path,
+                        position_context,
+                    )
                 if result is not Undefined:
                     results[response_name] = result
                     if is_awaitable(result):
@@ -301,15 +414,168 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         try:
             value = getattr(source, plan.attribute)
+            if type(value) is plan.passthrough:
+                return value
             if value is None or value is Undefined:
                 if plan.non_null:
-                    raise TypeError(
-                        "Cannot return null for non-nullable field"
-                        f" {parent_type.name}.{field_details_list[0].node.name.value}."
-                    )
+                    raise _null_error(parent_type, field_details_list)
                 return None
             return self.complete_leaf_value(plan.leaf_type, value)
         except Exception as raw_error:
             field_path = Path(path, response_name, parent_type.name)
             self.handle_field_error(raw_error, plan.return_type, field_details_list, field_path)
             return None
+
+    def _composite(
+        self,
+        plan: ObjectPlan | ListPlan,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """An object or list field read from its attribute: what execute_field does after
+        the default resolver, without a ResolveInfo (no resolver runs here, and the types
+        have no is_type_of to pass one to)."""
+        try:
+            value = getattr(source, plan.attribute)
+            if value is None or value is Undefined:
+                if plan.non_null:
+                    raise _null_error(parent_type, field_details_list)
+                return None
+            if isinstance(plan, ObjectPlan):
+                compiled = self._walk_for(plan.object_type, field_details_list)
+                if compiled is not None:
+                    try:
+                        return walk.run(compiled, value)
+                    except Exception:  # noqa: S110 (the general path below reports it)
+                        pass
+                completed = self.collect_and_execute_subfields(
+                    plan.object_type, field_details_list, path, value, position_context
+                )
+            elif type(value) is list:
+                item = plan.item
+                if isinstance(item, ObjectPlan):
+                    compiled = self._walk_for(item.object_type, field_details_list)
+                    if compiled is not None:
+                        try:
+                            return walk.run_list(compiled, value, item.non_null)
+                        except Exception:  # noqa: S110 (the general path below reports it)
+                            pass
+                completed = self._items(item, field_details_list, path, value, position_context)
+            else:  # an iterable of another kind, or not one: graphql-core decides
+                return self.execute_field(
+                    parent_type, source, field_details_list, path, position_context
+                )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, plan.return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._settled(completed, plan.return_type, field_details_list, path)
+        return completed
+
+    def _items(
+        self,
+        item: ObjectPlan | LeafPlan,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        values: list[Any],
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's complete_iterable_value for a list of objects or leaf values."""
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            self._fill(
+                item,
+                field_details_list,
+                path,
+                values,
+                position_context,
+                completed,
+                awaitable_indices,
+            )
+        except Exception:
+            if awaitable_indices:
+                self.settle_in_background([completed[index] for index in awaitable_indices])
+            raise
+        if not awaitable_indices:
+            return completed
+
+        async def get_completed() -> list[Any]:
+            assert _gather_with_cancel is not None  # shortcut_supported() checked it
+            awaited = await _gather_with_cancel(*(completed[i] for i in awaitable_indices))
+            for index, value in zip(awaitable_indices, awaited, strict=True):
+                completed[index] = value
+            return completed
+
+        return get_completed()
+
+    def _fill(
+        self,
+        item: ObjectPlan | LeafPlan,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        values: list[Any],
+        position_context: Any,
+        completed: list[Any],
+        awaitable_indices: list[int],
+    ) -> None:
+        item_type = item.return_type
+        for index, value in enumerate(values):
+            item_path = Path(path, index, None)
+            try:
+                if value is None or value is Undefined:
+                    if item.non_null:
+                        raise _list_null_error(path, field_details_list)
+                    completed.append(None)
+                    continue
+                if type(item) is LeafPlan:
+                    if type(value) is item.passthrough:
+                        completed.append(value)
+                    else:
+                        completed.append(self.complete_leaf_value(item.leaf_type, value))
+                    continue
+                result = self.collect_and_execute_subfields(
+                    item.object_type,  # type: ignore[union-attr]
+                    field_details_list,
+                    item_path,
+                    value,
+                    position_context,
+                )
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                completed.append(None)
+                continue
+            if self.is_awaitable(result):
+                completed.append(self._settled(result, item_type, field_details_list, item_path))
+                awaitable_indices.append(index)
+            else:
+                completed.append(result)
+
+    async def _settled(
+        self,
+        completed: Any,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+
+
+def _null_error(parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> TypeError:
+    return TypeError(
+        "Cannot return null for non-nullable field"
+        f" {parent_type.name}.{field_details_list[0].node.name.value}."
+    )
+
+
+def _list_null_error(path: Path, field_details_list: FieldDetailsList) -> TypeError:
+    # graphql-core completes a list item with the list field's info: the same message.
+    field = f"{path.typename}.{field_details_list[0].node.name.value}"
+    return TypeError(f"Cannot return null for non-nullable field {field}.")

@@ -126,6 +126,7 @@ class _Related:
     products: dict[str, ProductRow | None] = field(default_factory=dict)
     items: dict[str, list[ItemRow]] = field(default_factory=dict)
     transactions: dict[str, list[Transaction]] = field(default_factory=dict)
+    shown_products: dict[str, Product] = field(default_factory=dict)
 
 
 async def build_invoices(
@@ -217,7 +218,12 @@ def _tax(row: InvoiceRow, related: _Related) -> Tax | None:
 
 def _item(item: ItemRow, related: _Related) -> InvoiceItem:
     product = None if item.product_id is None else related.products.get(item.product_id)
-    shown = None if product is None else Product.from_row(product)
+    shown = None
+    if product is not None:
+        # One Product per product, however many lines show it.
+        shown = related.shown_products.get(product.id)
+        if shown is None:
+            shown = related.shown_products[product.id] = Product.from_row(product)
     return InvoiceItem.from_row(item, ItemView(item, product).name, shown)
 
 

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import TypeVar
 
 from aiodataloader import DataLoader
@@ -57,101 +58,114 @@ class CustomerPage:
     limit: int
 
 
-@dataclass(frozen=True)
-class Loaders:
-    app: DataLoader[str, AppRow | None]
-    customers: DataLoader[str, CustomerRow | None]
-    wallets: DataLoader[str, WalletRow | None]
-    taxes: DataLoader[str, TaxRow | None]
-    products: DataLoader[str, ProductRow | None]
-    invoices: DataLoader[str, InvoiceRow | None]
-    items: DataLoader[str, list[ItemRow]]
-    transactions: DataLoader[str, list[TransactionRow]]
-    customer_invoices: DataLoader[CustomerPage, list[InvoiceRow]]
-    customer_invoice_counts: DataLoader[str, int]
-    credit_notes: DataLoader[str, CreditNoteRow | None]
-    invoice_credit_notes: DataLoader[str, list[CreditNoteRow]]
-    credit_note_lines: DataLoader[str, list[CreditNoteLineRow]]
-    credit_balances: DataLoader[str, list[CreditBalanceRow]]
-
-
 SessionScope = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
-def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
-    """Call inside the request's event loop (aiodataloader binds the loop it is built in)."""
-    loop = asyncio.get_running_loop()
+class Loaders:
+    """The request's DataLoaders, each built when first asked for: a request uses a few
+    of the fourteen, and building one costs more than a small batch's Python work.
+    Build inside the request's event loop (aiodataloader binds the loop it is built in)."""
 
-    def loader(fetch: Callable[[AsyncSession, list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
+    def __init__(self, open_session: SessionScope, app_id: str) -> None:
+        self._open_session = open_session
+        self._app_id = app_id
+        self._loop = asyncio.get_running_loop()
+
+    def _loader(
+        self, fetch: Callable[[AsyncSession, list[K]], Awaitable[list[V]]]
+    ) -> DataLoader[K, V]:
+        open_session = self._open_session
+
         async def batch(keys: list[K]) -> list[V]:
             async with open_session() as session:
                 return await fetch(session, keys)
 
-        return DataLoader(batch, max_batch_size=MAX_BATCH_SIZE, loop=loop)
+        return DataLoader(batch, max_batch_size=MAX_BATCH_SIZE, loop=self._loop)
 
-    def rows(row_type: type[ById]) -> DataLoader[str, ById | None]:
+    def _rows(self, row_type: type[ById]) -> DataLoader[str, ById | None]:
+        app_id = self._app_id
+
         async def fetch(session: AsyncSession, ids: list[str]) -> list[ById | None]:
             return await reads.rows_by_ids(session, row_type, app_id, ids)
 
-        return loader(fetch)
+        return self._loader(fetch)
 
-    async def fetch_app(session: AsyncSession, ids: list[str]) -> list[AppRow | None]:
-        # The only app a caller can see is its own.
-        app = await reads.app_row(session, app_id) if app_id in ids else None
-        return [app if key == app_id else None for key in ids]
+    @cached_property
+    def app(self) -> DataLoader[str, AppRow | None]:
+        app_id = self._app_id
 
-    async def fetch_items(session: AsyncSession, ids: list[str]) -> list[list[ItemRow]]:
-        return await reads.items_of(session, app_id, ids)
+        async def fetch(session: AsyncSession, ids: list[str]) -> list[AppRow | None]:
+            # The only app a caller can see is its own.
+            app = await reads.app_row(session, app_id) if app_id in ids else None
+            return [app if key == app_id else None for key in ids]
 
-    async def fetch_transactions(
-        session: AsyncSession, ids: list[str]
-    ) -> list[list[TransactionRow]]:
-        return await reads.transactions_of(session, app_id, ids)
+        return self._loader(fetch)
 
-    async def fetch_pages(
-        session: AsyncSession, pages: list[CustomerPage]
-    ) -> list[list[InvoiceRow]]:
-        return await _customer_pages(session, app_id, pages)
+    @cached_property
+    def customers(self) -> DataLoader[str, CustomerRow | None]:
+        return self._rows(CustomerRow)
 
-    async def fetch_counts(session: AsyncSession, ids: list[str]) -> list[int]:
-        return await count_invoices_of_customers(session, app_id, ids)
+    @cached_property
+    def wallets(self) -> DataLoader[str, WalletRow | None]:
+        return self._rows(WalletRow)
 
-    async def fetch_credit_notes(
-        session: AsyncSession, ids: list[str]
-    ) -> list[CreditNoteRow | None]:
-        return await credit_notes_by_ids(session, app_id, ids)
+    @cached_property
+    def taxes(self) -> DataLoader[str, TaxRow | None]:
+        return self._rows(TaxRow)
 
-    async def fetch_invoice_credit_notes(
-        session: AsyncSession, ids: list[str]
-    ) -> list[list[CreditNoteRow]]:
-        return await credit_notes_of(session, app_id, ids)
+    @cached_property
+    def products(self) -> DataLoader[str, ProductRow | None]:
+        return self._rows(ProductRow)
 
-    async def fetch_credit_note_lines(
-        session: AsyncSession, ids: list[str]
-    ) -> list[list[CreditNoteLineRow]]:
-        return await credit_note_lines_of(session, app_id, ids)
+    @cached_property
+    def invoices(self) -> DataLoader[str, InvoiceRow | None]:
+        return self._rows(InvoiceRow)
 
-    async def fetch_credit_balances(
-        session: AsyncSession, ids: list[str]
-    ) -> list[list[CreditBalanceRow]]:
-        return await credit_balances_of(session, app_id, ids)
+    @cached_property
+    def items(self) -> DataLoader[str, list[ItemRow]]:
+        return self._loader(partial(_of_app, reads.items_of, self._app_id))
 
-    return Loaders(
-        app=loader(fetch_app),
-        customers=rows(CustomerRow),
-        wallets=rows(WalletRow),
-        taxes=rows(TaxRow),
-        products=rows(ProductRow),
-        invoices=rows(InvoiceRow),
-        items=loader(fetch_items),
-        transactions=loader(fetch_transactions),
-        customer_invoices=loader(fetch_pages),
-        customer_invoice_counts=loader(fetch_counts),
-        credit_notes=loader(fetch_credit_notes),
-        invoice_credit_notes=loader(fetch_invoice_credit_notes),
-        credit_note_lines=loader(fetch_credit_note_lines),
-        credit_balances=loader(fetch_credit_balances),
-    )
+    @cached_property
+    def transactions(self) -> DataLoader[str, list[TransactionRow]]:
+        return self._loader(partial(_of_app, reads.transactions_of, self._app_id))
+
+    @cached_property
+    def customer_invoices(self) -> DataLoader[CustomerPage, list[InvoiceRow]]:
+        return self._loader(partial(_of_app, _customer_pages, self._app_id))
+
+    @cached_property
+    def customer_invoice_counts(self) -> DataLoader[str, int]:
+        return self._loader(partial(_of_app, count_invoices_of_customers, self._app_id))
+
+    @cached_property
+    def credit_notes(self) -> DataLoader[str, CreditNoteRow | None]:
+        return self._loader(partial(_of_app, credit_notes_by_ids, self._app_id))
+
+    @cached_property
+    def invoice_credit_notes(self) -> DataLoader[str, list[CreditNoteRow]]:
+        return self._loader(partial(_of_app, credit_notes_of, self._app_id))
+
+    @cached_property
+    def credit_note_lines(self) -> DataLoader[str, list[CreditNoteLineRow]]:
+        return self._loader(partial(_of_app, credit_note_lines_of, self._app_id))
+
+    @cached_property
+    def credit_balances(self) -> DataLoader[str, list[CreditBalanceRow]]:
+        return self._loader(partial(_of_app, credit_balances_of, self._app_id))
+
+
+async def _of_app(
+    read: Callable[[AsyncSession, str, list[K]], Awaitable[list[V]]],
+    app_id: str,
+    session: AsyncSession,
+    keys: list[K],
+) -> list[V]:
+    return await read(session, app_id, keys)
+
+
+def build_loaders(open_session: SessionScope, app_id: str) -> Loaders:
+    """Call inside the request's event loop (aiodataloader binds the loop it is built in)."""
+    return Loaders(open_session, app_id)
 
 
 async def _customer_pages(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -81,18 +83,63 @@ def build_engine(database_url: str, pool: DatabasePool | None = None) -> AsyncEn
         pool_timeout=pool.timeout_seconds,
         pool_recycle=pool.recycle_seconds or -1,
         # Most recently used first: the surplus of a burst stays idle at the back until
-        # the server's idle_session_timeout closes it; pre-ping notices and replaces it.
+        # the server's idle_session_timeout closes it; the ping on checkout of a
+        # connection idle for a while notices and replaces it (_ping_when_idle).
         poolclass=MeasuredQueuePool,
         pool_use_lifo=True,
-        pool_pre_ping=True,
         hide_parameters=True,
         connect_args=connect_args(pool),
     )
+    _ping_when_idle(engine, ping_after_idle_seconds(pool))
     # Not behind transaction pooling: the setting would stay on a shared server connection.
     if pool.idle_timeout_seconds and not pool.pgbouncer:
         on_connect = _idle_session_timeout(pool.idle_timeout_seconds)
         event.listen(engine.sync_engine, "connect", on_connect)
     return engine
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+_RETURNED_AT = "gateway_returned_at"
+
+
+def ping_after_idle_seconds(pool: DatabasePool) -> float:
+    """A connection idle at least this long is pinged before use: well inside the
+    server's idle_session_timeout, which closes idle connections."""
+    idle_timeout = pool.idle_timeout_seconds if not pool.pgbouncer else 0
+    return (
+        min(PING_AFTER_IDLE_SECONDS, idle_timeout / 2) if idle_timeout else PING_AFTER_IDLE_SECONDS
+    )
+
+
+def _ping_when_idle(engine: AsyncEngine, after_seconds: float) -> None:
+    """pool_pre_ping pings on every checkout: a round trip per session, several per
+    request. A connection that was in use a moment ago is alive unless the server has
+    just gone away (which fails the statement, invalidates the pool and answers 503,
+    as a restart between ping and statement always could); only one idle for
+    `after_seconds` or more is pinged, and replaced if the ping finds it dead (the
+    pool's documented DisconnectionError protocol: it retries with a fresh one)."""
+    dialect = engine.dialect
+
+    def returned(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle = time.monotonic() - record.info.get(_RETURNED_AT, 0.0)
+        if idle < after_seconds:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):  # type: ignore[arg-type]
+                raise DisconnectionError("idle connection found closed") from exc
+            raise
+        if not alive:
+            raise DisconnectionError("idle connection found closed")
+
+    pool = engine.sync_engine.pool
+    event.listen(pool, "connect", returned)
+    event.listen(pool, "checkin", returned)
+    event.listen(pool, "checkout", checkout)
 
 
 def build_session_factory(

@@ -18,6 +18,8 @@ from sqlalchemy import BindParameter, ColumnElement, Select, Table, bindparam, s
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db.binds import APP_ID, IDS, table_of
+from gateway.db.direct_reads import INFO_KEY as DIRECT_READS
+from gateway.db.direct_reads import DirectReads
 from gateway.db.rows import (
     AppRow,
     CreditBalanceRow,
@@ -76,8 +78,13 @@ def select_rows(row_type: type[Any]) -> Select[Any]:
 async def fetch(
     session: AsyncSession, row_type: type[RowT], stmt: Select[Any], params: dict[str, Any]
 ) -> list[RowT]:
-    connection = await session.connection()
     make = row_type._make  # type: ignore[attr-defined]
+    direct: DirectReads | None = session.info.get(DIRECT_READS)
+    if direct is not None:
+        rows = await direct.rows(stmt, params)
+        if rows is not None:
+            return [make(row) for row in rows]
+    connection = await session.connection()
     return [make(row) for row in await connection.execute(stmt, params)]
 
 

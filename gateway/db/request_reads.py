@@ -8,7 +8,8 @@ SELECT sees what is committed when it runs (nothing is held across the request's
 mutations, which write through their own sessions); every read gets a fresh session on
 that connection, so no identity map outlives its batch; reads take turns, as one
 connection runs one statement at a time. `close()` at the end of the request gives the
-connection back (the pool restores its isolation level).
+connection back (the pool restores its isolation level). On PostgreSQL the rows are
+read straight through asyncpg on that connection (gateway.db.direct_reads).
 
 Behind PgBouncer in transaction pooling mode (`autocommit=False`) each read session is
 its own transaction instead: asyncpg prepares a statement and then runs it in two
@@ -25,6 +26,9 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db.direct_reads import INFO_KEY as DIRECT_READS
+from gateway.db.direct_reads import DirectReads
+
 
 class RequestReadsClosedError(RuntimeError):
     """A read was asked for after the request ended."""
@@ -35,6 +39,7 @@ class RequestReads:
         self._engine = engine
         self._autocommit = autocommit
         self._connection: AsyncConnection | None = None
+        self._direct: DirectReads | None = None
         self._lock = asyncio.Lock()
         self._closed = False
 
@@ -48,11 +53,13 @@ class RequestReads:
                 if self._autocommit:
                     try:
                         await connection.execution_options(isolation_level="AUTOCOMMIT")
+                        self._direct = await _direct_reads(connection)
                     except BaseException:
                         await connection.close()
                         raise
                 self._connection = connection
-            session = AsyncSession(bind=self._connection, expire_on_commit=False)
+            info = {} if self._direct is None else {DIRECT_READS: self._direct}
+            session = AsyncSession(bind=self._connection, expire_on_commit=False, info=info)
             try:
                 yield session
             finally:
@@ -62,6 +69,7 @@ class RequestReads:
         async with self._lock:
             self._closed = True
             connection, self._connection = self._connection, None
+            self._direct = None
             if connection is not None:
                 await connection.close()
 
@@ -70,3 +78,11 @@ class RequestReads:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
+
+
+async def _direct_reads(connection: AsyncConnection) -> DirectReads | None:
+    """asyncpg's own connection under the pooled one, for gateway.db.direct_reads."""
+    if connection.dialect.driver != "asyncpg":
+        return None
+    raw = await connection.get_raw_connection()
+    return DirectReads(raw.driver_connection, connection.dialect)

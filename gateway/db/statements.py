@@ -26,6 +26,11 @@ def _on_execute(*_args: Any) -> None:
         counter.value += 1
 
 
+def note_statement() -> None:
+    """Counts a statement sent without SQLAlchemy (gateway.db.direct_reads)."""
+    _on_execute()
+
+
 def install_statement_counter(engine: AsyncEngine) -> None:
     if not event.contains(engine.sync_engine, "before_cursor_execute", _on_execute):
         event.listen(engine.sync_engine, "before_cursor_execute", _on_execute)

@@ -74,6 +74,29 @@ async def test_idle_connections_are_closed_and_replaced_transparently(postgres_u
         await observer.dispose()
 
 
+async def test_only_a_connection_idle_for_a_while_is_pinged(postgres_url: str) -> None:
+    engine = build_engine(postgres_url, DatabasePool(size=2, idle_timeout_seconds=1))
+    pings = [0]
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_connection: object) -> bool:
+        pings[0] += 1
+        return ping(dbapi_connection)  # type: ignore[arg-type]
+
+    engine.dialect.do_ping = counted  # type: ignore[method-assign]
+    try:
+        for _ in range(5):  # back to back: no ping, not even for the new connection
+            async with engine.connect() as conn:
+                assert (await conn.execute(text("SELECT 1"))).scalar_one() == 1
+        assert pings == [0]
+        await asyncio.sleep(0.6)  # idle past half the server's idle timeout
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT 2"))).scalar_one() == 2
+        assert pings == [1]
+    finally:
+        await engine.dispose()
+
+
 # ---------------------------------------------------------------- settings
 
 

@@ -17,7 +17,7 @@ import pytest
 import strawberry
 from graphql import GraphQLField
 from graphql.execution import Executor, collect_fields
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -28,7 +28,10 @@ from schema import (
 )
 from schema.execution import (
     GatewayExecutionContext,
+    ListPlan,
+    ObjectPlan,
     choose_execution_context,
+    field_plan,
     leaf_plan,
     shortcut_supported,
 )
@@ -56,6 +59,15 @@ class Thing:
     missing: str  # non-null, but the object holds None: a field error
     broken_count: int  # holds a string: Int's serializer refuses it
     broken_label: str | None  # holds a list: String's serializer refuses it, a nullable field
+    best_line: Line
+    maybe_line: Line | None
+    broken_line: Line  # non-null, holds None: nulls the Thing
+    tags: list[str]
+    statuses: list[InvoiceStatus]
+    broken_tags: list[int]  # holds strings: each item a field error (non-null items)
+    holey: list[Line]  # holds a None among lines: non-null items, the whole list fails
+    holey_ok: list[Line | None]  # the same, nullable items: only that item is null
+    lines_tuple: list[Line]  # a tuple, not a list: graphql-core's own path
 
     @strawberry.field
     def shout(self, suffix: str = "!") -> str:
@@ -84,6 +96,15 @@ def _thing(number: int) -> Thing:
         missing=None,  # type: ignore[arg-type]
         broken_count="many",  # type: ignore[arg-type]
         broken_label=["a", "b"],  # type: ignore[arg-type]
+        best_line=Line(amount=Decimal(number), label="best"),
+        maybe_line=None if number % 2 else Line(amount=Decimal("0.5"), label=None),
+        broken_line=None,  # type: ignore[arg-type]
+        tags=[f"t{number}", "x"],
+        statuses=[InvoiceStatus.OPEN, InvoiceStatus.VOID],
+        broken_tags=["one", 2],  # type: ignore[list-item]
+        holey=[Line(amount=Decimal(1), label="a"), None],  # type: ignore[list-item]
+        holey_ok=[None, Line(amount=Decimal(2), label="b")],
+        lines_tuple=(Line(amount=Decimal(4), label="t"),),  # type: ignore[arg-type]
     )
 
 
@@ -117,7 +138,46 @@ OPERATIONS = [
     "{ things { name later count lines { label } } }",  # async fields among leaves
     "{ thing { boom name missing later } }",  # a sibling's error, then the non-null one
     "{ things { name boom } thing { count } }",
+    # Objects and lists read from attributes (schema.execution's composite plans):
+    "{ things { bestLine { amount label } maybeLine { amount } tags statuses } }",
+    "{ things { name brokenLine { label } } }",  # a non-null object holding None
+    "{ thing { name brokenTags } }",
+    "{ things { name holey { label } } thing { holeyOk { label amount } } }",
+    "{ things { linesTuple { amount } bestLine { ... on Line { label } } } }",
+    "{ thing { bestLine { later: label missing: label } maybeLine { label } } }",
+    "{ things { bestLine { amount } lines { label @include(if: false) amount } later } }",
 ]
+
+
+CACHED = _schema(
+    execution_context_class=GatewayExecutionContext, extensions=[lambda: ParserCache(maxsize=8)]
+)
+TOGGLED = (
+    # The variable in the operation, then only in a fragment.
+    """query Toggled($show: Boolean!) {
+      things { name bestLine { label amount @include(if: $show) } lines { label } }
+    }""",
+    """query Toggled($show: Boolean!) { things { name bestLine { label amount } ...Lines } }
+    fragment Lines on Thing { lines { label @skip(if: $show) amount } }""",
+)
+
+
+async def test_a_repeated_document_reuses_its_walks_unless_variables_select() -> None:
+    """The parser cache hands out the same document: walks compiled for it are shared
+    across executions, except where @include/@skip take variables."""
+    plain_query = "{ things { name bestLine { label } } }"
+    for _ in range(2):
+        assert (await CACHED.execute(plain_query)).data == (await PLAIN.execute(plain_query)).data
+    for document in TOGGLED:
+        shown = []
+        for show in (True, False, True):
+            variables = {"show": show}
+            fast = await CACHED.execute(document, variable_values=variables)
+            plain = await PLAIN.execute(document, variable_values=variables)
+            assert fast.errors is None and fast.data == plain.data
+            first = fast.data["things"][0]  # type: ignore[index]
+            shown.append(("amount" in first["bestLine"], "label" in first["lines"][0]))
+        assert shown[0] != shown[1] and shown[0] == shown[2]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
@@ -150,6 +210,16 @@ def test_plain_leaf_fields_take_the_shortcut_and_others_do_not() -> None:
     for name in ("shout", "lines"):
         assert leaf_plan(_field(FAST, "Thing", name)) is None, name
     assert leaf_plan(_field(FAST, "Query", "thing")) is None
+
+
+def test_objects_and_lists_read_from_attributes_take_the_composite_plans() -> None:
+    assert isinstance(field_plan(_field(FAST, "Thing", "bestLine")), ObjectPlan)
+    assert isinstance(field_plan(_field(FAST, "Thing", "maybeLine")), ObjectPlan)
+    for name in ("lines", "tags", "statuses", "holeyOk"):
+        assert isinstance(field_plan(_field(FAST, "Thing", name)), ListPlan), name
+    # A resolver function stays on graphql-core's path, whatever it returns.
+    assert field_plan(_field(FAST, "Query", "things")) is None
+    assert field_plan(_field(FAST, "Thing", "later")) is None
 
 
 def test_a_resolver_other_than_strawberrys_default_takes_the_full_path() -> None:
