@@ -34,7 +34,11 @@ from gateway.db.statements import note_statement
 INFO_KEY = "direct_reads"
 """Where a session's DirectReads lives: Session.info[INFO_KEY]."""
 
-_PLACEHOLDER = re.compile(r"(?<!NOT )IN \(__\[POSTCOMPILE_(\w+)\]\)|__\[POSTCOMPILE_(\w+)\]|\$(\d+)")
+_PLACEHOLDER = re.compile(
+    r"(?<!NOT )IN \(__\[POSTCOMPILE_(\w+)\]\)"  # IN (:ids), rendered as = ANY($n)
+    r"|__\[POSTCOMPILE_(\w+)\]"  # any other expanding form: left to SQLAlchemy
+    r"|\$(\d+)"  # a plain parameter, renumbered
+)
 
 Processor = Callable[[Any], Any]
 
