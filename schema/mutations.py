@@ -125,7 +125,7 @@ async def resolve_create_invoice(
             key=key,
             fingerprint=request_fingerprint(SURFACE, "createInvoice", command),
             # Only the id is kept: a replay reads the invoice as it is now.
-            store_as=lambda view: StoredResponse(200, view.invoice.id.encode()),
+            store_as=lambda result: StoredResponse(200, result.view.invoice.id.encode()),
         )
     except USER_ERRORS as exc:
         return CreateInvoicePayload(invoice=None, user_errors=user_errors(exc))
