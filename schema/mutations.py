@@ -131,6 +131,11 @@ async def resolve_create_invoice(
         return CreateInvoicePayload(invoice=None, user_errors=user_errors(exc))
     if created.view is not None:
         prime(context.loaders, created.view)
+        if not created.replayed and created.view.tax is not None:
+            # Written by this request, the view's tax is the tax row itself, read in the
+            # create's transaction (a found invoice's is as priced): no need to read it again.
+            tax = created.view.tax
+            context.loaders.taxes.clear(tax.id).prime(tax.id, tax)
     row = await context.loaders.invoices.load(created.response.body.decode())
     if row is None:
         raise InvoiceNotFound()

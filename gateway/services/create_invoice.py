@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.db import reads
 from gateway.db import repositories as repo
 from gateway.db.credit_notes import take_credit_balance
+from gateway.db.event_log import reserve_event_seqs
 from gateway.db.invoice_views import InvoiceView, load_invoice_views
 from gateway.db.invoice_writes import insert_invoice
 from gateway.db.rows import InvoiceRow
@@ -133,7 +134,12 @@ async def _write(
     values = _new_invoice(command, caller, priced, idempotency, now)
     if dated is not None:
         values["date_created"] = dated
-    counter, number_format = await repo.next_invoice_counter(session, caller.app_id)
+    # Issued: OPEN (or PAID at once by the customer's credit balance, below).
+    opened = values["status"] != InvoiceStatus.DRAFT
+    events = [InvoiceEvent.CREATED, InvoiceEvent.SENT] if opened else [InvoiceEvent.CREATED]
+    counter, number_format, last_seq = await repo.next_invoice_counter(
+        session, caller.app_id, len(events)
+    )
     values["invoice_number"] = format_invoice_number(number_format, counter)
     # The customer's credit balance (from credit notes) pays what it can of this one.
     values["credit_applied"] = await take_credit_balance(
@@ -142,11 +148,18 @@ async def _write(
     invoice = InvoiceRow(**values)
     if invoice.status == InvoiceStatus.OPEN and settled_by_credit(invoice):
         invoice = invoice._replace(status=InvoiceStatus.PAID.value, paid_at=now)
+        events.append(InvoiceEvent.PAID)
+        # The app's row is still this transaction's: the next sequence follows on.
+        last_seq = await reserve_event_seqs(session, caller.app_id, 1)
     items = item_rows(invoice, priced)
     view = written_view(invoice, items, caller.app_name, priced)
     await insert_invoice(session, invoice, items)
-    rendered = render_invoice(view, runtime.settings.public_base_url)
-    await _record_events(session, runtime, view, rendered, now)
+    base_url = runtime.settings.public_base_url
+    rendered = render_invoice(view, base_url)
+    emails = []
+    if opened and invoice.delivery == DeliveryMethod.EMAIL:
+        emails.append(invoice_email(invoice, EmailKind.INVOICE, now, send_at(invoice, now)))
+    await emit(session, view, events, now, base_url, data=rendered, also=emails, last_seq=last_seq)
     return CreateResult(view, created=True, rendered=rendered)
 
 
@@ -185,26 +198,6 @@ async def create_invoice_once(
     found = any(not result.created for result in results)
     view = results[-1].view if results else None
     return CreatedOnce(outcome.response, outcome.replayed or found, view)
-
-
-async def _record_events(
-    session: AsyncSession,
-    runtime: Runtime,
-    view: InvoiceView,
-    rendered: dict[str, Any],
-    now: datetime,
-) -> None:
-    invoice = view.invoice
-    base_url = runtime.settings.public_base_url
-    # Issued: OPEN, or PAID at once by the customer's credit balance (settled_by_credit).
-    opened = invoice.status != InvoiceStatus.DRAFT
-    events = [InvoiceEvent.CREATED, InvoiceEvent.SENT] if opened else [InvoiceEvent.CREATED]
-    if invoice.status == InvoiceStatus.PAID:
-        events.append(InvoiceEvent.PAID)
-    emails = []
-    if opened and invoice.delivery == DeliveryMethod.EMAIL:
-        emails.append(invoice_email(invoice, EmailKind.INVOICE, now, send_at(invoice, now)))
-    await emit(session, view, events, now, base_url, data=rendered, also=emails)
 
 
 def settled_by_credit(invoice: Invoice | InvoiceRow) -> bool:

@@ -27,8 +27,8 @@ from gateway.db.binds import table_of
 from gateway.db.event_log import reserve_event_seqs
 from gateway.db.invoice_views import InvoiceView
 from gateway.db.rows import InvoiceRow
-from gateway.db.tables import Event, OutboxMessage, WebhookEndpoint
-from gateway.db.webhook_endpoints import enabled_webhook_endpoints
+from gateway.db.tables import Event, OutboxMessage
+from gateway.db.webhook_endpoints import EnabledEndpoint, enabled_webhook_endpoints
 from gateway.domain.webhooks import subscribes
 from gateway.encoding import dumps
 from gateway.services.invoice_json import iso_datetime, render_invoice
@@ -143,7 +143,9 @@ def _message(
     }
 
 
-def _webhook(event: dict[str, Any], endpoint: WebhookEndpoint, invoice_id: str | None) -> Any:
+def _webhook(
+    event: dict[str, Any], endpoint: EnabledEndpoint, invoice_id: str | None
+) -> dict[str, Any]:
     return _message(
         event["app_id"],
         invoice_id,
@@ -173,15 +175,22 @@ async def _record(
     *,
     invoice_id: str | None = None,
     also: Sequence[dict[str, Any]] = (),
+    last_seq: int | None = None,
 ) -> None:
     """The events (type, payload) into the log, in order, and their webhooks (naming
     `invoice_id`), then the outbox rows `also` (an email), with Core INSERTs: one for
-    the events, one for the messages. Reading the endpoints first flushes whatever the
-    session still holds, so rows go in after the ones they may refer to."""
+    the events, one for the messages. What the session still holds is flushed first, so
+    rows go in after the ones they may refer to, and an endpoint changed in this
+    transaction is read as changed. `last_seq`: the last of the sequences the caller
+    reserved for these events (None: take them)."""
     if not typed_payloads:
         return
+    await session.flush()
     endpoints = await enabled_webhook_endpoints(session, app_id)
-    last = await reserve_event_seqs(session, app_id, len(typed_payloads))
+    if last_seq is None:
+        last = await reserve_event_seqs(session, app_id, len(typed_payloads))
+    else:
+        last = last_seq
     first = last - len(typed_payloads) + 1
     events: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
@@ -222,11 +231,13 @@ async def emit(
     data: dict[str, Any] | None = None,
     also: Sequence[dict[str, Any]] = (),
     deleted: bool = False,
+    last_seq: int | None = None,
 ) -> None:
     """The invoice's events into the log, and one webhook message per event per enabled
     endpoint of the invoice's app; then the outbox rows `also`. `data`: the invoice's v0
     JSON, when the caller has rendered it already. `deleted`: the messages name no
-    invoice row (the row is gone; the resource id still names it)."""
+    invoice row (the row is gone; the resource id still names it). `last_seq`: as for
+    `_record`."""
     invoice = view.invoice
     if data is None:
         data = render_invoice(view, public_base_url)
@@ -241,6 +252,7 @@ async def emit(
         now,
         invoice_id=None if deleted else invoice.id,
         also=also,
+        last_seq=last_seq,
     )
 
 
