@@ -125,12 +125,17 @@ async def resolve_create_invoice(
             key=key,
             fingerprint=request_fingerprint(SURFACE, "createInvoice", command),
             # Only the id is kept: a replay reads the invoice as it is now.
-            store_as=lambda view: StoredResponse(200, view.invoice.id.encode()),
+            store_as=lambda result: StoredResponse(200, result.view.invoice.id.encode()),
         )
     except USER_ERRORS as exc:
         return CreateInvoicePayload(invoice=None, user_errors=user_errors(exc))
     if created.view is not None:
         prime(context.loaders, created.view)
+        if not created.replayed and created.view.tax is not None:
+            # Written by this request, the view's tax is the tax row itself, read in the
+            # create's transaction (a found invoice's is as priced): no need to read it again.
+            tax = created.view.tax
+            context.loaders.taxes.clear(tax.id).prime(tax.id, tax)
     row = await context.loaders.invoices.load(created.response.body.decode())
     if row is None:
         raise InvoiceNotFound()

@@ -90,19 +90,25 @@ async def credential_by_client_key(
 _NEXT_COUNTER = (
     update(_APPS)
     .where(_APPS.c.id == APP_ID)
-    .values(invoice_counter=_APPS.c.invoice_counter + 1)
-    .returning(_APPS.c.invoice_counter, _APPS.c.invoice_number_format)
+    .values(
+        invoice_counter=_APPS.c.invoice_counter + 1,
+        event_seq=_APPS.c.event_seq + bindparam("events"),
+    )
+    .returning(_APPS.c.invoice_counter, _APPS.c.invoice_number_format, _APPS.c.event_seq)
 )
 
 
-async def next_invoice_counter(session: AsyncSession, app_id: str) -> tuple[int, str]:
-    """Increments the app's counter inside the caller's transaction; returns the new
-    value and the app's number format.
+async def next_invoice_counter(
+    session: AsyncSession, app_id: str, events: int
+) -> tuple[int, str, int]:
+    """Increments the app's counter inside the caller's transaction and takes its next
+    `events` event sequences (gateway.db.event_log.reserve_event_seqs, in the same
+    statement); returns the new counter, the app's number format and the last sequence.
 
     The UPDATE takes the row lock until commit, so concurrent creates for one app
     queue here and numbers come out gapless; a rollback gives the number back.
     """
     connection = await session.connection()
-    result = await connection.execute(_NEXT_COUNTER, {"app_id": app_id})
-    counter, number_format = result.one()
-    return int(counter), str(number_format)
+    result = await connection.execute(_NEXT_COUNTER, {"app_id": app_id, "events": events})
+    counter, number_format, last_seq = result.one()
+    return int(counter), str(number_format), int(last_seq)

@@ -227,12 +227,8 @@ class Invoice(SQLModel, table=True):
     discount_amount: Decimal = _no_money()
     # What credit notes credited against the invoice (at most its total), and the
     # customer's credit balance it consumed when created (given back, and 0.00, once void).
-    amount_credited: Decimal = Field(
-        default=Decimal("0.00"), sa_column=Column(MONEY, nullable=False)
-    )
-    credit_applied: Decimal = Field(
-        default=Decimal("0.00"), sa_column=Column(MONEY, nullable=False)
-    )
+    amount_credited: Decimal = _no_money()
+    credit_applied: Decimal = _no_money()
 
 
 class InvoiceItem(SQLModel, table=True):

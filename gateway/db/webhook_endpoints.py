@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as sa_select
@@ -70,14 +71,26 @@ async def delivery_stats(
     }
 
 
-_ENABLED = select(WebhookEndpoint).where(
-    col(WebhookEndpoint.app_id) == bindparam("app_id"), col(WebhookEndpoint.enabled).is_(True)
+class EnabledEndpoint(NamedTuple):
+    """What an event's fan-out needs of an enabled endpoint."""
+
+    id: str
+    # The event types it takes (gateway.domain.webhooks.subscribes); None: every type.
+    enabled_events: list[str] | None
+
+
+_ENDPOINTS = WebhookEndpoint.__table__  # type: ignore[attr-defined]
+_ENABLED = sa_select(_ENDPOINTS.c.id, _ENDPOINTS.c.enabled_events).where(
+    _ENDPOINTS.c.app_id == bindparam("app_id"), _ENDPOINTS.c.enabled.is_(True)
 )
 
 
-async def enabled_webhook_endpoints(session: AsyncSession, app_id: str) -> list[WebhookEndpoint]:
-    """Built once: every OPEN create and every status change asks."""
-    return list((await session.exec(_ENABLED, params={"app_id": app_id})).all())
+async def enabled_webhook_endpoints(session: AsyncSession, app_id: str) -> list[EnabledEndpoint]:
+    """Built once: every OPEN create and every status change asks. Core rows: no ORM
+    objects (nor autoflush) for a read on every create."""
+    connection = await session.connection()
+    rows = await connection.execute(_ENABLED, {"app_id": app_id})
+    return [EnabledEndpoint(*row) for row in rows]
 
 
 async def webhook_endpoint(

@@ -7,7 +7,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.db.invoice_pages import InvoiceFilter
-from gateway.db.invoice_views import InvoiceView
 from gateway.domain.ids import is_uuid
 from gateway.domain.status import InvoiceStatus
 from gateway.encoding import dumps
@@ -20,7 +19,7 @@ from gateway.rest.query import MAX_SKIP, Query
 from gateway.rest.v0_invoice_body import parse_create_invoice
 from gateway.runtime import Runtime
 from gateway.services.access import Caller
-from gateway.services.create_invoice import create_invoice_once
+from gateway.services.create_invoice import CreateResult, create_invoice_once
 from gateway.services.fingerprint import request_fingerprint
 from gateway.services.idempotency import idempotency_key
 from gateway.services.invoice_json import render_invoice
@@ -39,8 +38,8 @@ async def create(request: Request) -> Response:
     command = parse_create_invoice(payload)
     base_url = runtime.settings.public_base_url
 
-    def store_as(view: InvoiceView) -> StoredResponse:
-        return StoredResponse(201, dumps(render_invoice(view, base_url)))
+    def store_as(result: CreateResult) -> StoredResponse:
+        return StoredResponse(201, dumps(result.v0_json(base_url)))
 
     created = await create_invoice_once(
         runtime,

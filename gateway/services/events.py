@@ -18,14 +18,17 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.db.binds import table_of
 from gateway.db.event_log import reserve_event_seqs
 from gateway.db.invoice_views import InvoiceView
 from gateway.db.rows import InvoiceRow
-from gateway.db.tables import Event, OutboxMessage, WebhookEndpoint
-from gateway.db.webhook_endpoints import enabled_webhook_endpoints
+from gateway.db.tables import Event, OutboxMessage
+from gateway.db.webhook_endpoints import EnabledEndpoint, enabled_webhook_endpoints
 from gateway.domain.webhooks import subscribes
 from gateway.encoding import dumps
 from gateway.services.invoice_json import iso_datetime, render_invoice
@@ -90,41 +93,76 @@ def known_event_types() -> tuple[str, ...]:
 _OWN_EVENTS = (ResourceType.INVOICE, ResourceType.ENDPOINT)
 
 
-def _email(
+def email_message(
     invoice: InvoiceRow, kind: EmailKind, payload: str, now: datetime, due: datetime
-) -> OutboxMessage:
-    return OutboxMessage(
-        id=f"msg_{uuid.uuid4().hex}",
-        app_id=invoice.app_id,
-        invoice_id=invoice.id,
-        resource_type=ResourceType.INVOICE.value,
-        resource_id=invoice.id,
-        trace_context=current_trace_context(),
-        channel="email",
-        event_type=kind.value,
-        payload=payload,
-        next_attempt_at=due,
-        created_at=now,
+) -> dict[str, Any]:
+    """The outbox row (its columns) of an email about the invoice, due at `due`."""
+    return _message(
+        invoice.app_id,
+        invoice.id,
+        ResourceType.INVOICE.value,
+        invoice.id,
+        "email",
+        kind.value,
+        payload,
+        due,
+        now,
     )
 
 
-def _webhook(event: Event, endpoint: WebhookEndpoint) -> OutboxMessage:
-    return OutboxMessage(
-        id=f"msg_{uuid.uuid4().hex}",
-        app_id=event.app_id,
-        invoice_id=event.invoice_id,
-        resource_type=event.resource_type,
-        resource_id=event.resource_id,
-        trace_context=current_trace_context(),
-        channel="webhook",
-        event_type=event.type,
-        event_id=event.id,
-        seq=event.seq,
-        endpoint_id=endpoint.id,
-        payload=event.payload,
-        next_attempt_at=event.created_at,
-        created_at=event.created_at,
+def _message(
+    app_id: str,
+    invoice_id: str | None,
+    resource_type: str,
+    resource_id: str,
+    channel: str,
+    event_type: str,
+    payload: str,
+    due: datetime,
+    now: datetime,
+    event: dict[str, Any] | None = None,
+    endpoint_id: str | None = None,
+) -> dict[str, Any]:
+    """An outbox row's columns; every row has the same keys, so rows of one INSERT can
+    mix emails and webhooks (status and attempts are the columns' defaults)."""
+    return {
+        "id": f"msg_{uuid.uuid4().hex}",
+        "app_id": app_id,
+        "invoice_id": invoice_id,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "trace_context": current_trace_context(),
+        "channel": channel,
+        "event_type": event_type,
+        "event_id": None if event is None else event["id"],
+        "seq": None if event is None else event["seq"],
+        "endpoint_id": endpoint_id,
+        "payload": payload,
+        "next_attempt_at": due,
+        "created_at": now,
+    }
+
+
+def _webhook(
+    event: dict[str, Any], endpoint: EnabledEndpoint, invoice_id: str | None
+) -> dict[str, Any]:
+    return _message(
+        event["app_id"],
+        invoice_id,
+        event["resource_type"],
+        event["resource_id"],
+        "webhook",
+        event["type"],
+        event["payload"],
+        event["created_at"],
+        event["created_at"],
+        event,
+        endpoint.id,
     )
+
+
+_INSERT_EVENTS = insert(table_of(Event))
+_INSERT_MESSAGES = insert(table_of(OutboxMessage))
 
 
 async def _record(
@@ -134,29 +172,51 @@ async def _record(
     resource_id: str,
     typed_payloads: Sequence[tuple[str, str]],
     now: datetime,
+    *,
+    invoice_id: str | None = None,
+    also: Sequence[dict[str, Any]] = (),
+    last_seq: int | None = None,
 ) -> None:
-    """The events (type, payload) into the log, in order, and their webhooks."""
+    """The events (type, payload) into the log, in order, and their webhooks (naming
+    `invoice_id`), then the outbox rows `also` (an email), with Core INSERTs: one for
+    the events, one for the messages. What the session still holds is flushed first, so
+    rows go in after the ones they may refer to, and an endpoint changed in this
+    transaction is read as changed. `last_seq`: the last of the sequences the caller
+    reserved for these events (None: take them)."""
     if not typed_payloads:
         return
+    await session.flush()
     endpoints = await enabled_webhook_endpoints(session, app_id)
-    last = await reserve_event_seqs(session, app_id, len(typed_payloads))
+    if last_seq is None:
+        last = await reserve_event_seqs(session, app_id, len(typed_payloads))
+    else:
+        last = last_seq
     first = last - len(typed_payloads) + 1
+    events: list[dict[str, Any]] = []
+    messages: list[dict[str, Any]] = []
     for seq, (event_type, payload) in enumerate(typed_payloads, start=first):
-        event = Event(
-            id=f"evt_{uuid.uuid4().hex}",
-            app_id=app_id,
-            seq=seq,
-            type=event_type,
-            resource_type=resource_type.value,
-            resource_id=resource_id,
-            invoice_id=resource_id if resource_type is ResourceType.INVOICE else None,
-            payload=payload,
-            created_at=now,
+        event = {
+            "id": f"evt_{uuid.uuid4().hex}",
+            "app_id": app_id,
+            "seq": seq,
+            "type": event_type,
+            "resource_type": resource_type.value,
+            "resource_id": resource_id,
+            "invoice_id": resource_id if resource_type is ResourceType.INVOICE else None,
+            "payload": payload,
+            "created_at": now,
+        }
+        events.append(event)
+        messages.extend(
+            _webhook(event, endpoint, invoice_id)
+            for endpoint in endpoints
+            if subscribes(endpoint.enabled_events, event_type)
         )
-        session.add(event)
-        for endpoint in endpoints:
-            if subscribes(endpoint.enabled_events, event_type):
-                session.add(_webhook(event, endpoint))
+    messages.extend(also)
+    connection = await session.connection()
+    await connection.execute(_INSERT_EVENTS, events)
+    if messages:
+        await connection.execute(_INSERT_MESSAGES, messages)
     seqs: dict[str, int] = session.info.setdefault("event_seqs", {})
     seqs[app_id] = max(last, seqs.get(app_id, 0))
 
@@ -167,14 +227,33 @@ async def emit(
     events: Sequence[InvoiceEvent],
     now: datetime,
     public_base_url: str,
+    *,
+    data: dict[str, Any] | None = None,
+    also: Sequence[dict[str, Any]] = (),
+    deleted: bool = False,
+    last_seq: int | None = None,
 ) -> None:
     """The invoice's events into the log, and one webhook message per event per enabled
-    endpoint of the invoice's app."""
+    endpoint of the invoice's app; then the outbox rows `also`. `data`: the invoice's v0
+    JSON, when the caller has rendered it already. `deleted`: the messages name no
+    invoice row (the row is gone; the resource id still names it). `last_seq`: as for
+    `_record`."""
     invoice = view.invoice
-    data = render_invoice(view, public_base_url)
+    if data is None:
+        data = render_invoice(view, public_base_url)
     timestamp = iso_datetime(now)
     typed_payloads = [(event.value, _body(event.value, timestamp, data)) for event in events]
-    await _record(session, invoice.app_id, ResourceType.INVOICE, invoice.id, typed_payloads, now)
+    await _record(
+        session,
+        invoice.app_id,
+        ResourceType.INVOICE,
+        invoice.id,
+        typed_payloads,
+        now,
+        invoice_id=None if deleted else invoice.id,
+        also=also,
+        last_seq=last_seq,
+    )
 
 
 async def emit_resource_event(
@@ -203,11 +282,7 @@ async def emit_invoice_deleted(
 ) -> None:
     """invoice.deleted with the invoice as it was; its messages name no invoice row, as
     the row is gone (the resource id still names it)."""
-    before = {id(row) for row in session.new}
-    await emit(session, view, [InvoiceEvent.DELETED], now, public_base_url)
-    for row in session.new:
-        if id(row) not in before and isinstance(row, OutboxMessage):
-            row.invoice_id = None
+    await emit(session, view, [InvoiceEvent.DELETED], now, public_base_url, deleted=True)
 
 
 def queue_email(
@@ -218,8 +293,15 @@ def queue_email(
     not_before: datetime,
 ) -> None:
     """An email to the invoice's address, sent by the worker at `not_before` or later."""
+    session.add(OutboxMessage(**invoice_email(invoice, kind, now, not_before)))
+
+
+def invoice_email(
+    invoice: InvoiceRow, kind: EmailKind, now: datetime, not_before: datetime
+) -> dict[str, Any]:
+    """The outbox row of an email to the invoice's address, due at `not_before` or now."""
     payload = dumps({"kind": kind.value, "to": invoice.email}).decode()
-    session.add(_email(invoice, kind, payload, now, max(not_before, now)))
+    return email_message(invoice, kind, payload, now, max(not_before, now))
 
 
 def queue_credit_note_email(
@@ -228,4 +310,4 @@ def queue_credit_note_email(
     """The credit note email to the invoice's address, sent by the worker now."""
     kind = EmailKind.CREDIT_NOTE
     payload = dumps({"kind": kind.value, "to": invoice.email, "credit_note_id": credit_note_id})
-    session.add(_email(invoice, kind, payload.decode(), now, now))
+    session.add(OutboxMessage(**email_message(invoice, kind, payload.decode(), now, now)))

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.db import reads
 from gateway.db.invoice_views import InvoiceView, ItemView
-from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, ProductRow, TaxRow, WalletRow, row_of
+from gateway.db.rows import CustomerRow, InvoiceRow, ItemRow, ProductRow, TaxRow, WalletRow
 from gateway.db.tables import Invoice, InvoiceItem
 from gateway.db.tax_snapshots import tax_snapshot
 from gateway.domain.create_invoice import CreateInvoiceCommand, ItemRequest
@@ -138,20 +138,40 @@ def invoice_items(invoice: Invoice, priced: PricedInvoice) -> list[InvoiceItem]:
     ]
 
 
+def item_rows(invoice: InvoiceRow, priced: PricedInvoice) -> list[ItemRow]:
+    """`invoice_items` as rows for a new invoice (gateway.db.invoice_writes.insert_invoice);
+    their ids are the database's."""
+    return [
+        ItemRow(
+            id=None,
+            app_id=invoice.app_id,
+            invoice_id=invoice.id,
+            position=position,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            line_total=line.line_total,
+            name=priced.line_name(line, item),
+            **(no_discount() if line.discount is None else line.discount.stored()),
+            discount_amount=line.discount_amount,
+            invoice_discount_amount=line.invoice_discount_amount,
+        )
+        for position, (line, item) in enumerate(zip(priced.totals.lines, priced.items, strict=True))
+    ]
+
+
 def written_view(
-    invoice: Invoice, items: list[InvoiceItem], app_name: str, priced: PricedInvoice
+    invoice: InvoiceRow, items: list[ItemRow], app_name: str, priced: PricedInvoice
 ) -> InvoiceView:
     """The view of an invoice this transaction wrote, from what it holds (nothing is read
     again); a new invoice has no payments."""
     return InvoiceView(
-        invoice=row_of(InvoiceRow, invoice),
+        invoice=invoice,
         app_name=app_name,
         customer=priced.customer,
         wallet=priced.wallet,
         tax=priced.tax,
-        items=tuple(
-            ItemView(row_of(ItemRow, item), _product(priced, item.product_id)) for item in items
-        ),
+        items=tuple(ItemView(item, _product(priced, item.product_id)) for item in items),
         transactions=(),
     )
 
