@@ -85,10 +85,12 @@ async def test_rules_are_built_once_so_validation_is_cached(client: httpx.AsyncC
     cache = _get_validate_cache(schema_module.CACHE_SIZE)
     query = "{ invoices(first: 1) { totalCount } }"
     await gql(client, query)
-    before = cache.cache_info().hits
+    before = cache.cache_info()
     for _ in range(3):
         await gql(client, query)
-    assert cache.cache_info().hits == before + 3
+    # Answered from the cache (schema.suggestions.Validation's front of it, by the
+    # document's identity): no new validation.
+    assert cache.cache_info().misses == before.misses
 
 
 async def test_internal_errors_are_masked_and_logged_with_a_request_id(
