@@ -24,7 +24,6 @@ from schema.context import Context
 from schema.enums import PaymentMethod
 from schema.once import create_once
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Keyset, connection, window
-from schema.selection import under
 from schema.stored import stored_fields
 from schema.user_errors import USER_ERRORS, UserError, user_errors
 
@@ -104,12 +103,12 @@ class CreditNote:
     async def invoice(
         self, info: Info
     ) -> Annotated[Invoice, strawberry.lazy("schema.types")] | None:
-        from schema.invoices import build_invoices
+        from schema.invoices import Wanted, build_invoices
 
         row = await info.context.loaders.invoices.load(self.invoice_id)
         if row is None:
             return None
-        return (await build_invoices(info.context, [row], under(info)))[0]
+        return (await build_invoices(info.context, [row], Wanted.below(info)))[0]
 
 
 @strawberry.type(

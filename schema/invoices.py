@@ -11,11 +11,12 @@ attribute reads. The SQL count thus depends on the query's shape, not on the pag
 from __future__ import annotations
 
 import asyncio
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from aiodataloader import DataLoader
@@ -101,6 +102,25 @@ class Wanted:
     transactions: bool = False
 
     @classmethod
+    def below(cls, info: strawberry.Info[Context, None], *path: str) -> Wanted:
+        """What the selection asks for under `path` below the field being resolved.
+
+        The same field nodes always ask for the same rows (names only: @skip does not
+        count, see schema.selection), and the parser cache hands a repeated query the
+        same nodes: the answer is kept by their identity instead of rebuilding
+        Strawberry's selected_fields on every request."""
+        nodes = tuple(info._raw_info.field_nodes)
+        key = (*map(id, nodes), *path)
+        found = _wanted.get(key)
+        if found is not None and all(map(operator.is_, found[0], nodes)):
+            return found[1]
+        wanted = cls.of(under(info, *path))
+        if len(_wanted) >= WANTED_CACHE_SIZE:
+            _wanted.clear()
+        _wanted[key] = (nodes, wanted)
+        return wanted
+
+    @classmethod
     def of(cls, selected: Sequence[SelectedField]) -> Wanted:
         asked = names(selected)
         item_fields = names(below(selected, "items"))
@@ -114,6 +134,11 @@ class Wanted:
             item_names="name" in item_fields,
             transactions="transactions" in asked,
         )
+
+
+WANTED_CACHE_SIZE = 4096
+# By the field nodes' ids and the path; the nodes kept alongside so the ids stay theirs.
+_wanted: dict[tuple[Any, ...], tuple[tuple[Any, ...], Wanted]] = {}
 
 
 @dataclass
@@ -130,9 +155,8 @@ class _Related:
 
 
 async def build_invoices(
-    context: Context, rows: Sequence[InvoiceRow], selected: Sequence[SelectedField]
+    context: Context, rows: Sequence[InvoiceRow], wanted: Wanted
 ) -> list[Invoice]:
-    wanted = Wanted.of(selected)
     loaders = context.loaders
     ids = [row.id for row in rows]
     app, customers, wallets, taxes, items, transactions = await asyncio.gather(
@@ -251,12 +275,10 @@ def _replace(loader: DataLoader[str, V], key: str, value: V) -> None:
     loader.clear(key).prime(key, value)
 
 
-async def view_invoice(
-    context: Context, view: InvoiceView, selected: Sequence[SelectedField]
-) -> Invoice:
+async def view_invoice(context: Context, view: InvoiceView, wanted: Wanted) -> Invoice:
     """The Invoice for a service's answer (rows primed, so only what the view lacks is read)."""
     prime(context.loaders, view)
-    return (await build_invoices(context, [view.invoice], selected))[0]
+    return (await build_invoices(context, [view.invoice], wanted))[0]
 
 
 async def invoice_page(
@@ -281,7 +303,7 @@ async def invoice_page(
         async with context.reads.session() as session:
             return await invoice_pages.count_invoices(session, app_id, filters)
 
-    nodes = await build_invoices(context, fetched.shown, under(info, "edges", "node"))
+    nodes = await build_invoices(context, fetched.shown, Wanted.below(info, "edges", "node"))
     return connection(fetched, nodes, page, count)
 
 
@@ -298,5 +320,5 @@ async def customer_invoices(
     async def count() -> int:
         return await loaders.customer_invoice_counts.load(customer_id)
 
-    nodes = await build_invoices(info.context, fetched.shown, under(info, "edges", "node"))
+    nodes = await build_invoices(info.context, fetched.shown, Wanted.below(info, "edges", "node"))
     return connection(fetched, nodes, page, count)

@@ -20,8 +20,7 @@ from gateway.services.invoice_lifecycle import record_payment, send_invoice
 from gateway.services.update_invoice import update_invoice
 from schema.context import Context
 from schema.inputs import RecordPaymentInput, UpdateInvoiceInput
-from schema.invoices import view_invoice
-from schema.selection import under
+from schema.invoices import Wanted, view_invoice
 from schema.types import Invoice, Transaction
 from schema.user_errors import USER_ERRORS, UserError, user_errors
 
@@ -82,7 +81,7 @@ async def resolve_send_invoice(
         view = await send_invoice(context.runtime, context.caller, id, _expected(expected_version))
     except USER_ERRORS as exc:
         return SendInvoicePayload(invoice=None, user_errors=user_errors(exc, not_found=INVOICE_ID))
-    invoice = await view_invoice(context, view, under(info, "invoice"))
+    invoice = await view_invoice(context, view, Wanted.below(info, "invoice"))
     return SendInvoicePayload(invoice=invoice, user_errors=[])
 
 
@@ -104,7 +103,7 @@ async def resolve_record_payment(
     except USER_ERRORS as exc:
         errors = user_errors(exc, not_found=PAYMENT_INVOICE_ID)
         return RecordPaymentPayload(invoice=None, user_errors=errors)
-    invoice = await view_invoice(context, recorded.view, under(info, "invoice"))
+    invoice = await view_invoice(context, recorded.view, Wanted.below(info, "invoice"))
     return RecordPaymentPayload(
         invoice=invoice, transaction=Transaction.from_row(recorded.transaction), user_errors=[]
     )
@@ -125,7 +124,7 @@ async def resolve_update_invoice(
     except USER_ERRORS as exc:
         errors = user_errors(exc, not_found=INVOICE_ID)
         return UpdateInvoicePayload(invoice=None, user_errors=errors)
-    invoice = await view_invoice(context, view, under(info, "invoice"))
+    invoice = await view_invoice(context, view, Wanted.below(info, "invoice"))
     return UpdateInvoicePayload(invoice=invoice, user_errors=[])
 
 
@@ -161,7 +160,7 @@ async def _closed(
         )
     except USER_ERRORS as exc:
         return None, user_errors(exc, prefix=(), not_found=INVOICE_ID)
-    return await view_invoice(context, view, under(info, "invoice")), []
+    return await view_invoice(context, view, Wanted.below(info, "invoice")), []
 
 
 async def resolve_void_invoice(

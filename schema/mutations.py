@@ -25,7 +25,7 @@ from schema.customers import (
     resolve_update_customer,
 )
 from schema.inputs import CreateInvoiceInput
-from schema.invoices import build_invoices, prime
+from schema.invoices import Wanted, build_invoices, prime
 from schema.lifecycle import (
     DeleteInvoicePayload,
     MarkInvoiceUncollectiblePayload,
@@ -56,7 +56,6 @@ from schema.recurring_invoices import (
     resolve_resume_recurring_invoice,
     resolve_update_recurring_invoice,
 )
-from schema.selection import under
 from schema.taxes import (
     CreateTaxPayload,
     DeleteTaxPayload,
@@ -139,7 +138,7 @@ async def resolve_create_invoice(
     row = await context.loaders.invoices.load(created.response.body.decode())
     if row is None:
         raise InvoiceNotFound()
-    invoices = await build_invoices(context, [row], under(info, "invoice"))
+    invoices = await build_invoices(context, [row], Wanted.below(info, "invoice"))
     return CreateInvoicePayload(invoice=invoices[0], user_errors=[], replayed=created.replayed)
 
 

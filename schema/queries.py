@@ -34,12 +34,11 @@ from schema.credit_notes import CreditNote, resolve_credit_note, resolve_credit_
 from schema.enums import CustomerStatus, InvoiceStatus, ProductStatus
 from schema.events import Event, resolve_events
 from schema.inputs import CreateInvoiceInput
-from schema.invoices import Customer, build_invoices, invoice_page
+from schema.invoices import Customer, Wanted, build_invoices, invoice_page
 from schema.ordering import CustomerOrder, InvoiceOrder
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, Fetched, Keyset, connection, window
 from schema.preview import InvoicePreviewPayload, preview_invoice
 from schema.recurring_invoices import RecurringInvoice
-from schema.selection import under
 from schema.types import App, Invoice, Product, Tax, Wallet, WebhookEndpoint
 from schema.webhooks import resolve_webhook_endpoint, resolve_webhook_endpoints
 
@@ -68,7 +67,7 @@ async def resolve_invoice(info: Info, id: strawberry.ID) -> Invoice | None:
     row = await info.context.loaders.invoices.load(id)
     if row is None:
         return None
-    return (await build_invoices(info.context, [row], under(info)))[0]
+    return (await build_invoices(info.context, [row], Wanted.below(info)))[0]
 
 
 async def resolve_invoices(

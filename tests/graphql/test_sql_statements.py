@@ -127,3 +127,22 @@ async def test_statement_count_of_each_connection_does_not_grow_with_the_page(
         with_invoices = [node for node in fifty if node["invoices"]["totalCount"]]
         assert len(with_invoices) == 3
         assert all(len(node["invoices"]["edges"]) == 3 for node in with_invoices)
+
+
+async def test_each_query_reads_the_rows_it_names_when_queries_alternate(
+    gateway: tuple[httpx.AsyncClient, Runtime],
+) -> None:
+    """What a query asks for is kept per document (schema.invoices.Wanted.below): two
+    queries taken in turns each read their own rows, every time."""
+    client, runtime = gateway
+    await create_invoices(runtime, 6)
+    bare = "{ invoices(first: 5) { edges { node { id } } } }"
+    nested = "{ invoices(first: 5) { edges { node { id customer { name } items { quantity } } } } }"
+    counts: dict[str, list[int]] = {bare: [], nested: []}
+    for query in (bare, nested, bare, nested):
+        with count_statements() as counted:
+            response = await gql(client, query)
+        assert "errors" not in response.json()
+        counts[query].append(counted.value)
+    assert counts[bare][0] == counts[bare][1]
+    assert counts[nested][0] == counts[nested][1] == counts[bare][0] + 2  # customers, items
