@@ -95,6 +95,7 @@ class RedisChannel:
         self._target: Target | None = None
         self._sender = secrets.token_hex(8)
         self._listener: asyncio.Task[None] | None = None
+        self._closing = False
         # Monotonic time up to which every published change has been received; None
         # while not subscribed.
         self._confirmed: float | None = None
@@ -130,7 +131,7 @@ class RedisChannel:
             self._target.clear()
 
     async def _listen(self) -> None:
-        while True:
+        while not self._closing:
             try:
                 await self._subscribed()
             except (RedisError, OSError) as exc:
@@ -144,7 +145,9 @@ class RedisChannel:
             await pubsub.subscribe(CHANNEL)
             sent: float | None = None  # when the unanswered PING was sent
             next_ping = self._clock() + self._heartbeat
-            while True:
+            # The flag, not only the task's cancellation, ends the loop: a cancellation
+            # that meets the read's own timeout can be swallowed on Python 3.11.
+            while not self._closing:
                 now = self._clock()
                 if now >= next_ping:
                     if sent is not None:
@@ -181,6 +184,7 @@ class RedisChannel:
             self._target.invalidate(keys, apps)
 
     async def close(self) -> None:
+        self._closing = True
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
