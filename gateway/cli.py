@@ -1,4 +1,5 @@
-"""invoice-gateway serve | migrate | seed-demo | create-app | worker | webhooks."""
+"""invoice-gateway serve | migrate | seed-demo | create-app | worker | webhooks |
+credentials | apps and the resource commands."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import asdict, replace
 from typing import TypeVar
 
 from gateway.cli_apps import add_apps_parser
+from gateway.cli_credentials import add_credentials_parser
 from gateway.cli_resources import add_resource_parsers
 from gateway.db.migrate import upgrade
 from gateway.db.tables import WebhookEndpoint
@@ -328,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_webhooks_parser(commands)
     add_resource_parsers(commands, _with_runtime)
     add_apps_parser(commands, _with_runtime)
+    add_credentials_parser(commands, _with_runtime)
     return parser
 
 

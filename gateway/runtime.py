@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.credential_cache import CredentialCache
+from gateway.credential_changes import CHANGES_KEY, CredentialChanges, install_change_hook
+from gateway.credential_channel import open_channel
 from gateway.db.availability import DatabaseAvailability
 from gateway.db.engine import SessionFactory, build_engine, build_session_factory
 from gateway.db.event_log import EventRow
@@ -43,8 +46,15 @@ class Runtime:
     # this process's GraphQL subscribers.
     bus: EventBus = field(default_factory=LocalBus)
     events: EventHub[EventRow] = field(init=False)
+    # The credential cache of authentication and the channel that invalidates it in
+    # every process (gateway.credential_changes); in-process unless `open` gives one.
+    credential_changes: CredentialChanges | None = None
 
     def __post_init__(self) -> None:
+        if self.credential_changes is None:
+            self.credential_changes = CredentialChanges.local(
+                self.settings.credential_cache_seconds
+            )
         self.events = EventHub(
             self.bus,
             LogSource(self.sessions),
@@ -65,15 +75,26 @@ class Runtime:
         database = DatabaseAvailability()
         database.watch(engine)
         install_commit_hook()
+        install_change_hook()
         bus = open_bus(settings.redis_url)
+        channel = open_channel(settings.redis_url)
+        changes = CredentialChanges(
+            CredentialCache(
+                settings.credential_cache_seconds,
+                channel,
+                max_entries=settings.credential_cache_size,
+            ),
+            channel,
+        )
         return cls(
             settings=settings,
             engine=engine,
-            sessions=build_session_factory(engine, info={BUS_KEY: bus}),
+            sessions=build_session_factory(engine, info={BUS_KEY: bus, CHANGES_KEY: changes}),
             store=open_store(settings.redis_url, cluster=settings.redis_cluster),
             clock=clock,
             database=database,
             bus=bus,
+            credential_changes=changes,
         )
 
     @property
@@ -81,7 +102,13 @@ class Runtime:
         """Seals and opens webhook signing secrets under WEBHOOK_SECRET_KEYS."""
         return secret_box(self.settings.webhook_secret_keys)
 
+    @property
+    def credentials(self) -> CredentialChanges:
+        assert self.credential_changes is not None  # set by __post_init__
+        return self.credential_changes
+
     async def close(self) -> None:
+        await self.credentials.close()
         await self.events.close()
         await self.store.close()
         await self.engine.dispose()

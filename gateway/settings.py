@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
@@ -248,6 +249,15 @@ class CorsPolicy:
         )
 
 
+def _seconds_or_off(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration in seconds, or 0 for off."""
+    raw = (env.get(name) or "").strip()
+    with contextlib.suppress(ValueError):
+        if raw and float(raw) == 0:
+            return 0.0
+    return _float(env, name, default)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -315,6 +325,12 @@ class Settings:
     # whose wake-up it missed (a Redis outage; another process on SQLite).
     subscription_queue_size: int = 256
     subscription_poll_seconds: float = 2.0
+    # How long a process reuses a credential it read (gateway.credential_cache; 0: reads
+    # it for every request) and how many it keeps. A change to a credential or its app
+    # reaches every process at once over Redis; the cache is bypassed while that
+    # channel is down.
+    credential_cache_seconds: float = 10.0
+    credential_cache_size: int = 10_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -383,6 +399,10 @@ class Settings:
             subscription_poll_seconds=_float(
                 env, "SUBSCRIPTION_POLL_SECONDS", cls.subscription_poll_seconds
             ),
+            credential_cache_seconds=_seconds_or_off(
+                env, "CREDENTIAL_CACHE_SECONDS", cls.credential_cache_seconds
+            ),
+            credential_cache_size=_int(env, "CREDENTIAL_CACHE_SIZE", cls.credential_cache_size),
         )
 
     @property

@@ -61,3 +61,19 @@ def test_webhook_overlap_and_disable_windows_default_to_a_day_and_three_days() -
     )
     with pytest.raises(SettingsError):
         Settings.from_env({"WEBHOOK_DISABLE_AFTER_SECONDS": "0"})
+
+
+def test_the_credential_cache_lasts_ten_seconds_and_zero_turns_it_off() -> None:
+    default = Settings.from_env({})
+    assert (default.credential_cache_seconds, default.credential_cache_size) == (10.0, 10_000)
+    assert Settings.from_env({"CREDENTIAL_CACHE_SECONDS": "0"}).credential_cache_seconds == 0
+    assert Settings.from_env({"CREDENTIAL_CACHE_SECONDS": "0.0"}).credential_cache_seconds == 0
+    assert Settings.from_env({"CREDENTIAL_CACHE_SECONDS": "2.5"}).credential_cache_seconds == 2.5
+    assert Settings.from_env({"CREDENTIAL_CACHE_SIZE": "50"}).credential_cache_size == 50
+    for name, value in (
+        ("CREDENTIAL_CACHE_SECONDS", "-1"),
+        ("CREDENTIAL_CACHE_SECONDS", "soon"),
+        ("CREDENTIAL_CACHE_SIZE", "0"),
+    ):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: value})

@@ -281,6 +281,13 @@ class AppNotFound(NotFound):
         super().__init__("App not found" if app_id is None else f"App not found: {app_id}")
 
 
+class CredentialNotFound(NotFound):
+    code = "CREDENTIAL_NOT_FOUND"
+
+    def __init__(self, client_key: str) -> None:
+        super().__init__(f"Credential not found: {client_key}")
+
+
 class AppNameTaken(GatewayError):
     status_code = 409
     code = "APP_NAME_TAKEN"

@@ -1,4 +1,8 @@
-"""Who is calling (API credentials -> app) and whether they may call now (rate limit)."""
+"""Who is calling (API credentials -> app) and whether they may call now (rate limit).
+
+The credential comes from the process's cache (gateway.credential_cache) when it holds
+it, else from the database; the secret is hashed and compared on every request.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,14 @@ class Caller:
 async def authenticate(runtime: Runtime, client_key: str | None, secret: str | None) -> Caller:
     if not client_key or not secret or len(client_key) > 128 or len(secret) > 256:
         raise Unauthorized()
-    async with runtime.sessions() as session:
-        found = await credential_by_client_key(session, client_key)
+    cache = runtime.credentials.cache
+    found = cache.get(client_key)
+    if found is None:
+        generation = cache.generation
+        async with runtime.sessions() as session:
+            found = await credential_by_client_key(session, client_key)
+        if found is not None:
+            cache.put(found, generation)
     stored_hash = None if found is None or found.revoked else found.secret_hash
     if found is None or not secret_matches(secret, stored_hash):
         raise Unauthorized()

@@ -5,22 +5,29 @@ Cluster, where the key's hash tag picks the node) and, once the script is cached
 server, one round trip. Any Redis, cluster or socket error is raised as
 StoreUnavailableError. Persisted GraphQL documents are plain strings (SET and GETEX,
 Redis 6.2+) under igw:apq:{<sha256>}, expiring `ttl_seconds` after their last use.
+
+On a single Redis an operation has one deadline, COMMAND_TIMEOUT_SECONDS, for taking a
+pooled connection, sending and reading (asyncio.timeout): the client's own socket
+timeout would cost a task per command write and a timer per read, on every request's
+rate-limit call. A command cut short closes its connection (redis-py does so on
+cancellation), so no late reply can be read by the next command.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Final
 
 from redis.asyncio import BlockingConnectionPool, Redis, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.commands.core import AsyncScript
-from redis.exceptions import RedisClusterException, RedisError
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError
 from redis.maint_notifications import MaintNotificationsConfig
 
 from gateway.metrics.families import families
@@ -38,6 +45,7 @@ KEY_PREFIX: Final = "igw:"
 SOCKET_TIMEOUT_SECONDS: Final = 1.0
 POOL_SIZE: Final = 50
 POOL_WAIT_SECONDS: Final = 1.0
+COMMAND_TIMEOUT_SECONDS: Final = POOL_WAIT_SECONDS + SOCKET_TIMEOUT_SECONDS
 HEALTH_CHECK_INTERVAL_SECONDS: Final = 5
 
 # Sliding log. KEYS[1] sorted set; ARGV: limit, window in microseconds, unique suffix.
@@ -146,8 +154,17 @@ class RedisStore:
     """Store backed by Redis or Redis Cluster; safe to share between any number of
     gateway processes."""
 
-    def __init__(self, client: Redis | RedisCluster, *, max_in_flight: int | None = None) -> None:
+    def __init__(
+        self,
+        client: Redis | RedisCluster,
+        *,
+        max_in_flight: int | None = None,
+        command_timeout: float | None = None,
+    ) -> None:
+        """`command_timeout`: the deadline of an operation when the client has no socket
+        timeout of its own (see the module docstring)."""
         self._client = client
+        self._command_timeout = command_timeout
         # The cluster client's per-node pools fail at once when exhausted instead of
         # waiting like BlockingConnectionPool: this bound makes a burst wait the same way.
         self._in_flight = None if max_in_flight is None else asyncio.Semaphore(max_in_flight)
@@ -159,16 +176,20 @@ class RedisStore:
         self._claim = client.register_script(_CLAIM_LUA)
         self._complete = client.register_script(_COMPLETE_LUA)
         self._release = client.register_script(_RELEASE_LUA)
+        # Sliding-log members: unique per store and call, without a random draw per call.
+        self._member_prefix = secrets.token_hex(8) + ":"
+        self._members = itertools.count()
 
     @classmethod
-    def from_url(cls, url: str) -> RedisStore:
-        """Builds a store with its own pool; fails fast while Redis is unreachable."""
+    def from_url(cls, url: str, *, command_timeout: float = COMMAND_TIMEOUT_SECONDS) -> RedisStore:
+        """Builds a store with its own pool; fails fast while Redis is unreachable, and
+        an operation Redis does not answer within `command_timeout` fails then."""
         pool = BlockingConnectionPool.from_url(
             url,
             max_connections=POOL_SIZE,
             timeout=POOL_WAIT_SECONDS,
             socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
-            socket_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_timeout=None,  # command_timeout bounds every operation instead
             retry=_no_retries(),
             health_check_interval=HEALTH_CHECK_INTERVAL_SECONDS,
             # Off, not "auto": while enabled the pool skips its check for connections
@@ -176,7 +197,7 @@ class RedisStore:
             # connection would fail one request.
             maint_notifications_config=MaintNotificationsConfig(enabled=False),
         )
-        return cls(Redis.from_pool(pool))
+        return cls(Redis.from_pool(pool), command_timeout=command_timeout)
 
     @classmethod
     def from_cluster_url(cls, url: str) -> RedisStore:
@@ -221,11 +242,42 @@ class RedisStore:
             self._in_flight.release()
 
     async def _run(self, script: AsyncScript, key: str, *args: str | int | bytes) -> Any:
+        if self._command_timeout is not None:  # a single Redis: no slot to take
+            try:
+                async with asyncio.timeout(self._command_timeout):
+                    return await self._evalsha(script, key, args)
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
         async with self._slot():
             try:
                 return await script(keys=[key], args=args)
             except _FAILURES as exc:
                 raise _unavailable(exc) from exc
+
+    async def _command(self, send: Callable[[], Awaitable[Any]]) -> Any:
+        """One plain command, under the operation deadline on a single Redis (whose
+        client has no socket timeout) or through a slot on a cluster."""
+        if self._command_timeout is not None:
+            try:
+                async with asyncio.timeout(self._command_timeout):
+                    return await send()
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
+        async with self._slot():
+            try:
+                return await send()
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
+
+    async def _evalsha(
+        self, script: AsyncScript, key: str, args: tuple[str | int | bytes, ...]
+    ) -> Any:
+        """What `script(...)` does, without its per-call checks for pipelines."""
+        try:
+            return await self._client.evalsha(script.sha, 1, key, *args)
+        except NoScriptError:  # the server lost its script cache (a restart)
+            script.sha = await self._client.script_load(script.script)
+            return await self._client.evalsha(script.sha, 1, key, *args)
 
     async def hit_rate_limit(self, key: str, limit: int, window_seconds: int) -> RateLimitDecision:
         _require_positive("window_seconds", window_seconds)
@@ -234,9 +286,9 @@ class RedisStore:
             _rl_key(key),
             max(limit, 0),
             window_seconds * 1_000_000,
-            secrets.token_hex(8),
+            f"{self._member_prefix}{next(self._members)}",
         )
-        allowed, remaining, reset_us = (int(value) for value in result)
+        allowed, remaining, reset_us = int(result[0]), int(result[1]), int(result[2])
         reset_after = _ceil_seconds(reset_us)
         return RateLimitDecision(
             allowed=allowed == 1,
@@ -283,24 +335,25 @@ class RedisStore:
 
     async def get_persisted_query(self, sha256: str, ttl_seconds: int) -> str | None:
         _require_positive("ttl_seconds", ttl_seconds)
-        async with self._slot():
-            try:
-                found = await self._client.getex(_apq_key(sha256), ex=ttl_seconds)
-            except _FAILURES as exc:
-                raise _unavailable(exc) from exc
+        found = await self._command(lambda: self._client.getex(_apq_key(sha256), ex=ttl_seconds))
         if found is None:
             return None
         return found.decode() if isinstance(found, bytes) else str(found)
 
     async def put_persisted_query(self, sha256: str, document: str, ttl_seconds: int) -> None:
         _require_positive("ttl_seconds", ttl_seconds)
-        async with self._slot():
-            try:
-                await self._client.set(_apq_key(sha256), document.encode(), ex=ttl_seconds)
-            except _FAILURES as exc:
-                raise _unavailable(exc) from exc
+        await self._command(
+            lambda: self._client.set(_apq_key(sha256), document.encode(), ex=ttl_seconds)
+        )
 
     async def ping(self) -> None:
+        if self._command_timeout is not None:
+            try:
+                async with asyncio.timeout(self._command_timeout):
+                    await self._client.ping()
+            except _FAILURES as exc:
+                raise _unavailable(exc) from exc
+            return
         async with self._slot():
             try:
                 await self._client.ping()

@@ -137,3 +137,31 @@ async def test_same_instance_recovers_after_a_restart(throwaway_redis: Throwaway
         assert claim.owner is not None
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("name", OPERATIONS)
+async def test_an_unanswered_command_fails_at_its_deadline_and_leaves_no_stale_reply(
+    name: str, redis_url: str
+) -> None:
+    """A Redis that stops answering (paused): the call fails at the deadline, and once
+    Redis answers again the next call gets its own reply, not the late one."""
+    import redis.asyncio as aioredis
+
+    store = RedisStore.from_url(redis_url, command_timeout=0.3)
+    admin = aioredis.Redis.from_url(redis_url)
+    try:
+        await store.hit_rate_limit("paused", 10, 60)  # connected, script loaded
+        await admin.execute_command("CLIENT", "PAUSE", "1000", "ALL")
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError):
+            await OPERATIONS[name](store)
+        assert 0.25 < time.monotonic() - started < 0.9
+        await admin.execute_command("CLIENT", "UNPAUSE")
+        decision = await store.hit_rate_limit("paused", 10, 60)
+        assert decision.allowed
+        assert decision.remaining in (8, 7)  # the cut-short hit may have counted once
+        claim = await store.claim_idempotency("paused-claim", "fp", 30)
+        assert claim.owner is not None
+    finally:
+        await admin.aclose()
+        await store.close()
