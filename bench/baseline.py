@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -55,13 +56,31 @@ class Refused(Exception):
         self.response = Response(orjson.dumps({"statusCode": status, "message": message}), status)
 
 
+# The credentials a client key was found with, until they expire: the gateway keeps
+# them as long (CREDENTIAL_CACHE_SECONDS; gateway.credential_cache, which also drops them
+# on a change: nothing changes them during a run).
+_CREDENTIALS: dict[str, tuple[float, Any]] = {}
+
+
+def _credential(bare: Bare, key: str) -> Any:
+    found = _CREDENTIALS.get(key)
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
 async def _guard(request: Request) -> tuple[Bare, Caller, dict[str, str]]:
     """Credential by client key + hash compare, then the rate-limit script."""
     bare: Bare = request.state.bare
     key = request.headers.get("x-client-key") or ""
     secret = request.headers.get("x-client-secret") or ""
-    async with bare.engine.connect() as conn:
-        row = (await conn.execute(CREDENTIAL_BY_KEY, {"key": key})).first()
+    row = _credential(bare, key)
+    if row is None:
+        async with bare.engine.connect() as conn:
+            row = (await conn.execute(CREDENTIAL_BY_KEY, {"key": key})).first()
+        if row is not None and bare.settings.credential_cache_seconds:
+            expires = time.monotonic() + bare.settings.credential_cache_seconds
+            _CREDENTIALS[key] = (expires, row)
     digest = hashlib.sha256(secret.encode()).hexdigest()
     if row is None or row.revoked or not hmac.compare_digest(digest, row.secret_hash):
         raise Refused(401, "Unauthorized")

@@ -226,8 +226,9 @@ def render(
         "pg_stat_activity lists, before and after each run; a backend new at the end counts "
         "with all its CPU); Redis = INFO cpu used_cpu_user+used_cpu_sys (whole server); "
         "total = the three. PostGraphile does no authentication and no rate limiting here; "
-        "the gateway and the baseline pay for both on every request (a credential SELECT, "
-        "a SHA-256 compare and a Redis script).",
+        "the gateway and the baseline pay for both on every request (a SHA-256 compare of the "
+        "secret against credentials cached for CREDENTIAL_CACHE_SECONDS, read by a SELECT "
+        "when not cached, and a Redis script).",
         f"statements/req (wire): simple queries (Q) + executes (E) per request, counted "
         f"over {WIRE_SAMPLE} requests per cell by a proxy between a separately started server and "
         "PostgreSQL (bench/wire_count.py), never during the timed runs; P = parses.",
