@@ -192,8 +192,11 @@ class GatewayGraphQL(GraphQL[Context | SocketContext, None]):
         runtime: Runtime = state["runtime"]
         limit = runtime.settings.max_body_bytes
         try:
-            pgbouncer = runtime.settings.database_pool.pgbouncer
-            async with RequestReads(runtime.engine, autocommit=not pgbouncer) as reads:
+            settings = runtime.settings
+            # Traced, the reads go through SQLAlchemy, whose instrumentation makes their spans.
+            direct = not settings.tracing.enabled
+            autocommit = not settings.database_pool.pgbouncer
+            async with RequestReads(runtime.engine, autocommit=autocommit, direct=direct) as reads:
                 state["reads"] = reads
                 await super().__call__(scope, _capped(scope, receive, limit), send)
         except (PayloadTooLarge, RequestTimeout) as exc:

@@ -9,7 +9,8 @@ mutations, which write through their own sessions); every read gets a fresh sess
 that connection, so no identity map outlives its batch; reads take turns, as one
 connection runs one statement at a time. `close()` at the end of the request gives the
 connection back (the pool restores its isolation level). On PostgreSQL the rows are
-read straight through asyncpg on that connection (gateway.db.direct_reads).
+read straight through asyncpg on that connection (gateway.db.direct_reads), unless
+`direct` is off (a traced process: SQLAlchemy's instrumentation makes the SQL spans).
 
 Behind PgBouncer in transaction pooling mode (`autocommit=False`) each read session is
 its own transaction instead: asyncpg prepares a statement and then runs it in two
@@ -35,9 +36,12 @@ class RequestReadsClosedError(RuntimeError):
 
 
 class RequestReads:
-    def __init__(self, engine: AsyncEngine, *, autocommit: bool = True) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, autocommit: bool = True, direct: bool = True
+    ) -> None:
         self._engine = engine
         self._autocommit = autocommit
+        self._use_direct = direct
         self._connection: AsyncConnection | None = None
         self._direct: DirectReads | None = None
         self._lock = asyncio.Lock()
@@ -53,7 +57,8 @@ class RequestReads:
                 if self._autocommit:
                     try:
                         await connection.execution_options(isolation_level="AUTOCOMMIT")
-                        self._direct = await _direct_reads(connection)
+                        if self._use_direct:
+                            self._direct = await _direct_reads(connection)
                     except BaseException:
                         await connection.close()
                         raise

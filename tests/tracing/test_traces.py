@@ -158,6 +158,23 @@ async def test_create_invoice_and_its_webhook_delivery_are_one_trace(
     assert received.traceparent == traceparent(trace_id, post)
 
 
+async def test_a_traced_page_has_a_span_for_each_of_its_reads(
+    migrated_database_url: str, redis_url: str, spans: InMemorySpanExporter
+) -> None:
+    """Traced, a request's reads go through SQLAlchemy (not gateway.db.direct_reads), so
+    each has its span: the page and its customers, here."""
+    async with gateway(migrated_database_url, redis_url, TRACED) as (client, _, _):
+        await create_invoice(client)
+        spans.clear()
+        query = "{ invoices(first: 5) { edges { node { id customer { name } } } } }"
+        response = await gql(client, query)
+        assert response.status_code == 200 and "errors" not in response.json()
+        request = spans.get_finished_spans()
+    selects = [statement(s) for s in of_scope(request, SQL) if statement(s).startswith("SELECT")]
+    assert any("FROM invoice" in text for text in selects), selects
+    assert any("FROM customer" in text for text in selects), selects
+
+
 async def test_resolver_spans_when_asked(
     migrated_database_url: str, redis_url: str, spans: InMemorySpanExporter
 ) -> None:
