@@ -487,15 +487,11 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
-            self._fill(
-                item,
-                field_details_list,
-                path,
-                values,
-                position_context,
-                completed,
-                awaitable_indices,
-            )
+            for index, value in enumerate(values):
+                result = self._item(item, field_details_list, path, index, value, position_context)
+                completed.append(result)
+                if self.is_awaitable(result):
+                    awaitable_indices.append(index)
         except Exception:
             if awaitable_indices:
                 self.settle_in_background([completed[index] for index in awaitable_indices])
@@ -512,47 +508,35 @@ class GatewayExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_completed()
 
-    def _fill(
+    def _item(
         self,
         item: ObjectPlan | LeafPlan,
         field_details_list: FieldDetailsList,
         path: Path,
-        values: list[Any],
+        index: int,
+        value: Any,
         position_context: Any,
-        completed: list[Any],
-        awaitable_indices: list[int],
-    ) -> None:
-        item_type = item.return_type
-        for index, value in enumerate(values):
-            item_path = Path(path, index, None)
-            try:
-                if value is None or value is Undefined:
-                    if item.non_null:
-                        raise _list_null_error(path, field_details_list)
-                    completed.append(None)
-                    continue
-                if type(item) is LeafPlan:
-                    if type(value) is item.passthrough:
-                        completed.append(value)
-                    else:
-                        completed.append(self.complete_leaf_value(item.leaf_type, value))
-                    continue
-                result = self.collect_and_execute_subfields(
-                    item.object_type,  # type: ignore[union-attr]
-                    field_details_list,
-                    item_path,
-                    value,
-                    position_context,
-                )
-            except Exception as raw_error:
-                self.handle_field_error(raw_error, item_type, field_details_list, item_path)
-                completed.append(None)
-                continue
-            if self.is_awaitable(result):
-                completed.append(self._settled(result, item_type, field_details_list, item_path))
-                awaitable_indices.append(index)
-            else:
-                completed.append(result)
+    ) -> Any:
+        """graphql-core's complete_list_item_value for one item: its value, or an awaitable."""
+        item_path = Path(path, index, None)
+        try:
+            if value is None or value is Undefined:
+                if item.non_null:
+                    raise _list_null_error(path, field_details_list)
+                return None
+            if isinstance(item, LeafPlan):
+                if type(value) is item.passthrough:
+                    return value
+                return self.complete_leaf_value(item.leaf_type, value)
+            result = self.collect_and_execute_subfields(
+                item.object_type, field_details_list, item_path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, item.return_type, field_details_list, item_path)
+            return None
+        if self.is_awaitable(result):
+            return self._settled(result, item.return_type, field_details_list, item_path)
+        return result
 
     async def _settled(
         self,
